@@ -1,0 +1,100 @@
+import Foundation
+
+/// The whole pipeline, in order: load → validate → resolve → render → publish.
+/// `generate` stops before the disk; `build` also publishes.
+public struct Builder: Sendable {
+    public struct Options: Sendable {
+        public var content: String
+        public var templates: String
+        public var output: String
+        public var drafts: Bool
+        public var strict: Bool
+        /// The day staleness is measured against (warnings only; never in the output).
+        public var today: IsoDate
+
+        public init(content: String = "Content", templates: String = "Templates", output: String = "Public",
+                    drafts: Bool = false, strict: Bool = false, today: IsoDate) {
+            self.content = content
+            self.templates = templates
+            self.output = output
+            self.drafts = drafts
+            self.strict = strict
+            self.today = today
+        }
+    }
+
+    public struct Result: Sendable {
+        public var files: [OutputFile]
+        public var diagnostics: [Diagnostic]
+        /// Texts of every file read, by displayed path, for quoting source lines.
+        public var texts: [String: String]
+        public var situationCount: Int
+        public var versionCount: Int
+        public var pageCount: Int
+
+        /// Errors, or warnings under `--strict`, stop the build.
+        public func failed(strict: Bool) -> Bool {
+            diagnostics.hasErrors || (strict && !diagnostics.isEmpty)
+        }
+    }
+
+    public var fileSystem: FileSystem
+
+    public init(fileSystem: FileSystem = .real) {
+        self.fileSystem = fileSystem
+    }
+
+    /// Everything but writing: the files the site would hold and every diagnostic.
+    public func generate(_ options: Options) async -> Result {
+        let content = ContentLoader(fileSystem: fileSystem).load(from: options.content)
+        let templates = TemplateLoader(fileSystem: fileSystem).load(from: options.templates)
+        var texts = content.texts
+        for file in templates.templates.values { texts[file.path] = file.text }
+        var result = Result(files: [], diagnostics: [], texts: texts, situationCount: 0, versionCount: 0, pageCount: 0)
+
+        let (validated, validation) = ContentValidator(includeDrafts: options.drafts).validate(content)
+        result.diagnostics = validation
+        guard let validated else {
+            result.diagnostics += templates.diagnostics
+            return result
+        }
+        let (resolved, resolution) = await Resolver(today: options.today).resolve(validated)
+        result.diagnostics += resolution
+        if result.diagnostics.hasErrors {
+            result.diagnostics += templates.diagnostics
+            return result
+        }
+        let (files, rendering) = await SiteRenderer().render(resolved, templates: templates)
+        result.diagnostics += rendering
+        result.files = result.diagnostics.hasErrors ? [] : files
+        result.situationCount = resolved.situations.filter { $0.latest != nil }.count
+        result.versionCount = resolved.situations.reduce(0) { $0 + $1.versions.count }
+        result.pageCount = resolved.pages.count
+        return result
+    }
+
+    /// Generates, then publishes into the output folder unless something failed.
+    /// Returns the result; on failure the output folder is left exactly as it was.
+    public func build(_ options: Options) async throws -> Result {
+        if let problem = Publisher.checkOutput(options.output, against: [options.content, options.templates]) {
+            return Result(files: [], diagnostics: [problem], texts: [:], situationCount: 0, versionCount: 0, pageCount: 0)
+        }
+        let publisher = Publisher(output: options.output)
+        return try await publisher.withLock {
+            let result = await generate(options)
+            if result.failed(strict: options.strict) { return result }
+            try publisher.publish(result.files)
+            return result
+        }
+    }
+}
+
+extension IsoDate {
+    /// Today, or the day `SOURCE_DATE_EPOCH` names, so reproducible builds see a fixed day.
+    public static func today(environment: [String: String] = ProcessInfo.processInfo.environment) -> IsoDate {
+        if let text = environment["SOURCE_DATE_EPOCH"], let seconds = Int(text) {
+            return IsoDate(epochSeconds: seconds)
+        }
+        return IsoDate(epochSeconds: Int(Date().timeIntervalSince1970))
+    }
+}

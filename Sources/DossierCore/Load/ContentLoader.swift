@@ -1,0 +1,171 @@
+import Foundation
+
+/// The `load` stage: reads the content folder once through a `FileSystem`.
+/// Problems it meets (a file it cannot read, a stray file, a bad name) become diagnostics.
+public struct ContentLoader: Sendable {
+    public var fileSystem: FileSystem
+
+    public init(fileSystem: FileSystem = .real) {
+        self.fileSystem = fileSystem
+    }
+
+    public func load(from root: String) -> LoadedContent {
+        var content = LoadedContent(root: root, site: nil, situations: [], pages: [], lock: nil, texts: [:], diagnostics: [])
+        guard fileSystem.kind(root) == .directory else {
+            content.diagnostics.append(.error(root, "content folder not found"))
+            return content
+        }
+        content.site = yamlFile(root + "/site.yaml", required: true, into: &content)
+        if fileSystem.kind(root + "/versions.lock") != nil {
+            content.lock = textFile(root + "/versions.lock", into: &content)
+        }
+        for entry in entries(of: root, into: &content) {
+            switch (entry.name, entry.kind) {
+            case ("site.yaml", .file), ("versions.lock", .file), ("situations", .directory), ("pages", .directory):
+                continue
+            case (_, .symlink):
+                content.diagnostics.append(.error(root + "/" + entry.name, "symbolic links are not followed in the content folder"))
+            default:
+                content.diagnostics.append(.warning(root + "/" + entry.name,
+                    "unexpected entry in the content folder; expected site.yaml, versions.lock, situations/ and pages/"))
+            }
+        }
+        if fileSystem.kind(root + "/situations") == .directory {
+            for entry in entries(of: root + "/situations", into: &content) {
+                let path = root + "/situations/" + entry.name
+                guard entry.kind == .directory else {
+                    content.diagnostics.append(unexpected(entry, at: path, expected: "one folder per situation"))
+                    continue
+                }
+                guard Slug.isValid(entry.name) else {
+                    content.diagnostics.append(.error(path, Slug.problem(entry.name, what: "situation folder")))
+                    continue
+                }
+                content.situations.append(loadSituation(slug: entry.name, path: path, into: &content))
+            }
+        }
+        if fileSystem.kind(root + "/pages") == .directory {
+            for entry in entries(of: root + "/pages", into: &content) {
+                let path = root + "/pages/" + entry.name
+                guard entry.kind == .file, entry.name.hasSuffix(".md") else {
+                    content.diagnostics.append(unexpected(entry, at: path, expected: "Markdown pages named <slug>.md"))
+                    continue
+                }
+                let stem = String(entry.name.dropLast(3))
+                guard Slug.isValid(stem) else {
+                    content.diagnostics.append(.error(path, Slug.problem(stem, what: "page name")))
+                    continue
+                }
+                if let page = markdownFile(path, stem: stem, into: &content) { content.pages.append(page) }
+            }
+        }
+        return content
+    }
+
+    private func loadSituation(slug: String, path: String, into content: inout LoadedContent) -> LoadedContent.SituationFolder {
+        var folder = LoadedContent.SituationFolder(slug: slug, path: path, situation: nil, sources: nil, updates: [])
+        folder.situation = yamlFile(path + "/situation.yaml", required: true, into: &content)
+        folder.sources = yamlFile(path + "/sources.yaml", required: false, into: &content)
+        for entry in entries(of: path, into: &content) {
+            switch (entry.name, entry.kind) {
+            case ("situation.yaml", .file), ("sources.yaml", .file), ("updates", .directory):
+                continue
+            default:
+                content.diagnostics.append(unexpected(entry, at: path + "/" + entry.name,
+                                                      expected: "situation.yaml, sources.yaml and updates/"))
+            }
+        }
+        let updates = path + "/updates"
+        guard fileSystem.kind(updates) == .directory else {
+            content.diagnostics.append(.error(path, "situation '\(slug)' has no updates/ folder with dated updates"))
+            return folder
+        }
+        for entry in entries(of: updates, into: &content) {
+            let file = updates + "/" + entry.name
+            let stem = entry.name.hasSuffix(".md") ? String(entry.name.dropLast(3)) : entry.name
+            guard entry.kind == .file, entry.name.hasSuffix(".md") else {
+                content.diagnostics.append(unexpected(entry, at: file, expected: "updates named YYYY-MM-DD.md"))
+                continue
+            }
+            guard IsoDate(stem) != nil else {
+                content.diagnostics.append(.error(file, "an update's file name must be its date, YYYY-MM-DD.md (a real date); found '\(entry.name)'"))
+                continue
+            }
+            if let update = markdownFile(file, stem: stem, into: &content) { folder.updates.append(update) }
+        }
+        if folder.updates.isEmpty, !content.diagnostics.contains(where: { $0.file.hasPrefix(updates) }) {
+            content.diagnostics.append(.error(updates, "situation '\(slug)' has no updates; add one named YYYY-MM-DD.md"))
+        }
+        return folder
+    }
+
+    private func unexpected(_ entry: FileSystem.Entry, at path: String, expected: String) -> Diagnostic {
+        if entry.kind == .symlink {
+            return .error(path, "symbolic links are not followed in the content folder")
+        }
+        return .error(path, "unexpected \(entry.kind == .directory ? "folder" : "file") here; expected \(expected)")
+    }
+
+    private func entries(of path: String, into content: inout LoadedContent) -> [FileSystem.Entry] {
+        do {
+            return try fileSystem.list(path)
+        } catch {
+            content.diagnostics.append(.error(path, "cannot list folder: \(error.localizedDescription)"))
+            return []
+        }
+    }
+
+    private func textFile(_ path: String, into content: inout LoadedContent) -> SourceFile? {
+        switch fileSystem.kind(path) {
+        case .file?:
+            break
+        case .symlink?:
+            content.diagnostics.append(.error(path, "symbolic links are not followed in the content folder"))
+            return nil
+        case nil:
+            content.diagnostics.append(.error(path, "file not found"))
+            return nil
+        default:
+            content.diagnostics.append(.error(path, "not a regular file"))
+            return nil
+        }
+        let data: Data
+        do {
+            data = try fileSystem.read(path)
+        } catch {
+            content.diagnostics.append(.error(path, "cannot read file: \(error.localizedDescription)"))
+            return nil
+        }
+        switch SourceFile.decode(data, path: path) {
+        case .success(let file):
+            content.texts[path] = file.text
+            return file
+        case .failure(let diagnostic):
+            content.diagnostics.append(diagnostic)
+            return nil
+        }
+    }
+
+    private func yamlFile(_ path: String, required: Bool, into content: inout LoadedContent) -> LoadedContent.YAMLFile? {
+        if !required, fileSystem.kind(path) == nil { return nil }
+        guard let file = textFile(path, into: &content) else { return nil }
+        switch YAMLParser.parse(file.text, file: path) {
+        case .success(let root):
+            return LoadedContent.YAMLFile(file: file, root: root)
+        case .failure(let diagnostic):
+            content.diagnostics.append(diagnostic)
+            return nil
+        }
+    }
+
+    private func markdownFile(_ path: String, stem: String, into content: inout LoadedContent) -> LoadedContent.MarkdownFile? {
+        guard let file = textFile(path, into: &content) else { return nil }
+        switch FrontMatter.split(file) {
+        case .success(let frontMatter):
+            return LoadedContent.MarkdownFile(file: file, stem: stem, frontMatter: frontMatter)
+        case .failure(let diagnostic):
+            content.diagnostics.append(diagnostic)
+            return nil
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+
+/// All reading from disk goes through this one value: real by default, in memory in tests.
+public struct FileSystem: Sendable {
+    public enum Kind: Sendable, Equatable {
+        case file, directory, symlink, other
+    }
+
+    public struct Entry: Sendable, Equatable {
+        public var name: String
+        public var kind: Kind
+    }
+
+    /// Reads a whole file.
+    public var read: @Sendable (String) throws -> Data
+    /// Lists a directory's entries, sorted by name; hidden files are left out.
+    public var list: @Sendable (String) throws -> [Entry]
+    /// What is at a path, without following a symlink; nil when nothing is.
+    public var kind: @Sendable (String) -> Kind?
+
+    public init(
+        read: @escaping @Sendable (String) throws -> Data,
+        list: @escaping @Sendable (String) throws -> [Entry],
+        kind: @escaping @Sendable (String) -> Kind?
+    ) {
+        self.read = read
+        self.list = list
+        self.kind = kind
+    }
+}
+
+extension FileSystem {
+    public static let real = FileSystem(
+        read: { path in try Data(contentsOf: URL(fileURLWithPath: path)) },
+        list: { path in
+            let names = try FileManager.default.contentsOfDirectory(atPath: path)
+            return names.filter { !$0.hasPrefix(".") }.sorted().map { name in
+                Entry(name: name, kind: realKind(path + "/" + name) ?? .other)
+            }
+        },
+        kind: realKind
+    )
+
+    @Sendable private static func realKind(_ path: String) -> Kind? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return .file
+        case S_IFDIR: return .directory
+        case S_IFLNK: return .symlink
+        default: return .other
+        }
+    }
+
+    /// A file system held in memory: paths like `Content/site.yaml` mapped to their bytes.
+    /// Directories are implied by the paths of the files in them.
+    public static func memory(_ files: [String: Data]) -> FileSystem {
+        let kindOf: @Sendable (String) -> Kind? = { path in
+            if files[path] != nil { return .file }
+            let prefix = path.hasSuffix("/") ? path : path + "/"
+            return files.keys.contains { $0.hasPrefix(prefix) } ? .directory : nil
+        }
+        return FileSystem(
+            read: { path in
+                guard let data = files[path] else {
+                    throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+                }
+                return data
+            },
+            list: { path in
+                let prefix = path.hasSuffix("/") ? path : path + "/"
+                var names = Set<String>()
+                for key in files.keys where key.hasPrefix(prefix) {
+                    let rest = key.dropFirst(prefix.count)
+                    if let first = rest.split(separator: "/").first { names.insert(String(first)) }
+                }
+                guard !names.isEmpty else {
+                    throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+                }
+                return names.filter { !$0.hasPrefix(".") }.sorted().map {
+                    Entry(name: $0, kind: kindOf(prefix + $0) ?? .other)
+                }
+            },
+            kind: kindOf
+        )
+    }
+
+    /// Convenience for tests: text files.
+    public static func memory(text files: [String: String]) -> FileSystem {
+        memory(files.mapValues { Data($0.utf8) })
+    }
+}

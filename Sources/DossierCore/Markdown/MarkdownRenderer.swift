@@ -1,0 +1,380 @@
+import CCmark
+import Foundation
+
+/// The Markdown boundary: CommonMark through libcmark, plus our own passes on the parsed tree
+/// (raw HTML and unsafe links removed, citations numbered, level-2 headings given ids).
+/// This is the only file that touches libcmark's C pointers; each allocation is freed beside it.
+public struct MarkdownRenderer: Sendable {
+    public struct Options: Sendable, Hashable {
+        /// Pass author raw HTML through (site.yaml `unsafe_html: true`).
+        public var unsafeHTML: Bool
+        public init(unsafeHTML: Bool = false) { self.unsafeHTML = unsafeHTML }
+    }
+
+    /// How citations are handled: nil leaves `[@key]` as text (`dossier markdown`).
+    public struct CitationContext: Sendable {
+        public var knownKeys: Set<String>
+        /// Where the keys are defined, for the message about an unknown one.
+        public var sourcesFile: String
+        public init(knownKeys: Set<String>, sourcesFile: String) {
+            self.knownKeys = knownKeys
+            self.sourcesFile = sourcesFile
+        }
+    }
+
+    public var options: Options
+
+    public init(options: Options = Options()) {
+        self.options = options
+    }
+
+    public func render(_ source: MarkdownSource, citations: CitationContext? = nil) -> RenderedMarkdown {
+        let bytes = Array(source.text.utf8)
+        guard let document = bytes.withUnsafeBufferPointer({ buffer in
+            buffer.baseAddress.flatMap { base in
+                base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                    cmark_parse_document($0, buffer.count, CMARK_OPT_SMART)
+                }
+            } ?? cmark_parse_document("", 0, CMARK_OPT_SMART)
+        }) else {
+            return RenderedMarkdown(html: "", sections: [], citations: [], citedKeys: [],
+                                    diagnostics: [.error(source.file, "the Markdown parser could not allocate memory")])
+        }
+        defer { cmark_node_free(document) }
+
+        var pass = TreePass(source: source, options: options, citations: citations)
+        pass.sanitize(document)
+        if citations != nil { pass.replaceCitations(document) }
+        pass.identifyHeadings(document)
+        let sections = pass.sections(of: document)
+        let html = Self.html(of: document)
+        return RenderedMarkdown(html: html, sections: sections, citations: pass.uses,
+                                citedKeys: pass.citedKeys, diagnostics: pass.diagnostics)
+    }
+
+    fileprivate static func html(of node: OpaquePointer) -> String {
+        // Author HTML was removed from the tree already unless allowed, and link targets checked,
+        // so the renderer's own filter would only mangle our citation and heading markup.
+        guard let pointer = cmark_render_html(node, CMARK_OPT_UNSAFE) else { return "" }
+        defer { free(pointer) }
+        return String(cString: pointer)
+    }
+}
+
+/// Walks and edits one parsed document. Holds borrowed node pointers only while rendering.
+private struct TreePass {
+    let source: MarkdownSource
+    let options: MarkdownRenderer.Options
+    let citations: MarkdownRenderer.CitationContext?
+    var diagnostics: [Diagnostic] = []
+    var uses: [CitationUse] = []
+    var citedKeys: [String] = []
+    var headingIDs: Set<String> = []
+    lazy var lines: [Substring] = source.fileLines
+
+    init(source: MarkdownSource, options: MarkdownRenderer.Options, citations: MarkdownRenderer.CitationContext?) {
+        self.source = source
+        self.options = options
+        self.citations = citations
+    }
+
+    // MARK: walking
+
+    /// Nodes in document order, collected first so the tree can be edited afterwards.
+    func nodes(under root: OpaquePointer, where include: (OpaquePointer) -> Bool) -> [OpaquePointer] {
+        guard let iterator = cmark_iter_new(root) else { return [] }
+        defer { cmark_iter_free(iterator) }
+        var found: [OpaquePointer] = []
+        while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
+            guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+            if include(node) { found.append(node) }
+        }
+        return found
+    }
+
+    func children(of node: OpaquePointer) -> [OpaquePointer] {
+        var out: [OpaquePointer] = []
+        var child = cmark_node_first_child(node)
+        while let current = child {
+            out.append(current)
+            child = cmark_node_next(current)
+        }
+        return out
+    }
+
+    func type(_ node: OpaquePointer) -> cmark_node_type { cmark_node_get_type(node) }
+
+    func literal(_ node: OpaquePointer) -> String {
+        cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+    }
+
+    func url(_ node: OpaquePointer) -> String {
+        cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+    }
+
+    /// Where a node starts in the file (cmark counts bytes; we report characters).
+    mutating func location(of node: OpaquePointer, searching needle: String? = nil) -> SourceLocation {
+        let bodyLine = Int(cmark_node_get_start_line(node))
+        let byteColumn = Int(cmark_node_get_start_column(node))
+        let fileLine = max(1, bodyLine) + source.startLine - 1
+        guard bodyLine > 0, fileLine <= lines.count else {
+            return SourceLocation(file: source.file, line: source.startLine, column: 1)
+        }
+        let text = lines[fileLine - 1]
+        let utf8 = text.utf8
+        let startIndex = utf8.index(utf8.startIndex, offsetBy: max(0, min(byteColumn - 1, utf8.count)))
+        var column = text[text.startIndex..<startIndex].count + 1
+        if let needle, let found = text[startIndex...].range(of: needle) {
+            column = text[text.startIndex..<found.lowerBound].count + 1
+        }
+        return SourceLocation(file: source.file, line: fileLine, column: column)
+    }
+
+    func plainText(_ node: OpaquePointer) -> String {
+        var out = ""
+        for child in nodes(under: node, where: { _ in true }) {
+            switch type(child) {
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE: out += literal(child)
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: out += " "
+            default: break
+            }
+        }
+        return out
+    }
+
+    // MARK: sanitizing
+
+    /// Removes author HTML (unless allowed), unwraps links with unsafe targets, drops unsafe images.
+    mutating func sanitize(_ document: OpaquePointer) {
+        let candidates = nodes(under: document) { node in
+            let kind = cmark_node_get_type(node)
+            return kind == CMARK_NODE_HTML_BLOCK || kind == CMARK_NODE_HTML_INLINE
+                || kind == CMARK_NODE_LINK || kind == CMARK_NODE_IMAGE
+        }
+        for node in candidates {
+            switch type(node) {
+            case CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE:
+                if !options.unsafeHTML { cmark_node_free(node) }
+            case CMARK_NODE_LINK:
+                if !LinkPolicy.isSafe(url(node)) {
+                    let here = location(of: node)
+                    diagnostics.append(.warning(at: here, "link target '\(url(node))' is not allowed and was removed (only http, https, mailto and relative links)"))
+                    for child in children(of: node) { cmark_node_insert_before(node, child) }
+                    cmark_node_free(node)
+                } else if LinkPolicy.scheme(of: url(node)) == "http" {
+                    diagnostics.append(.warning(at: location(of: node), "external link without https: '\(url(node))'"))
+                }
+            case CMARK_NODE_IMAGE:
+                let alt = plainText(node).trimmingCharacters(in: .whitespaces)
+                if !LinkPolicy.isSafe(url(node)) {
+                    diagnostics.append(.warning(at: location(of: node), "image source '\(url(node))' is not allowed and was removed"))
+                    replaceWithText(node, alt)
+                } else if alt.isEmpty {
+                    diagnostics.append(.warning(at: location(of: node), "image without alt text: describe it in the brackets, ![description](\(url(node)))"))
+                }
+            default:
+                break
+            }
+        }
+    }
+
+    func replaceWithText(_ node: OpaquePointer, _ text: String) {
+        if !text.isEmpty, let replacement = cmark_node_new(CMARK_NODE_TEXT) {
+            cmark_node_set_literal(replacement, text)
+            cmark_node_insert_before(node, replacement)
+        }
+        cmark_node_free(node)
+    }
+
+    // MARK: citations
+
+    /// Finds `[@key…]` in runs of adjacent text (cmark splits brackets into their own text nodes)
+    /// and replaces each with a numbered note reference. Code spans and link texts stay untouched.
+    mutating func replaceCitations(_ document: OpaquePointer) {
+        let containers = nodes(under: document) { node in
+            guard let first = cmark_node_first_child(node) else { return false }
+            let kind = cmark_node_get_type(first)
+            let isInline = kind.rawValue >= CMARK_NODE_FIRST_INLINE.rawValue && kind.rawValue <= CMARK_NODE_LAST_INLINE.rawValue
+            return isInline && !isInsideLink(node)
+        }
+        for container in containers {
+            var run: [OpaquePointer] = []
+            for child in children(of: container) {
+                let kind = type(child)
+                if kind == CMARK_NODE_TEXT || kind == CMARK_NODE_SOFTBREAK {
+                    run.append(child)
+                } else {
+                    processRun(run)
+                    run = []
+                }
+            }
+            processRun(run)
+        }
+    }
+
+    func isInsideLink(_ node: OpaquePointer) -> Bool {
+        var current: OpaquePointer? = node
+        while let here = current {
+            let kind = cmark_node_get_type(here)
+            if kind == CMARK_NODE_LINK || kind == CMARK_NODE_IMAGE { return true }
+            current = cmark_node_parent(here)
+        }
+        return false
+    }
+
+    mutating func processRun(_ run: [OpaquePointer]) {
+        guard run.contains(where: { type($0) == CMARK_NODE_TEXT && literal($0).contains("@") }) else { return }
+        // Character offset where each node's text starts in the joined run.
+        var joined = ""
+        var starts: [Int] = []
+        for node in run {
+            starts.append(joined.count)
+            joined += type(node) == CMARK_NODE_SOFTBREAK ? "\n" : literal(node)
+        }
+        let groups = CitationSyntax.groups(in: joined)
+        guard !groups.isEmpty, let anchor = run.first else { return }
+        let chars = Array(joined)
+        var cursor = 0
+        var replacements: [OpaquePointer] = []
+        func nodeIndex(at offset: Int) -> Int {
+            (starts.lastIndex { $0 <= offset }) ?? 0
+        }
+        for group in groups {
+            if group.range.lowerBound > cursor {
+                replacements.append(textNode(String(chars[cursor..<group.range.lowerBound])))
+            }
+            cursor = group.range.upperBound
+            var parts: [String] = []
+            var allKnown = true
+            var groupUses: [CitationUse] = []
+            for item in group.items {
+                let node = run[nodeIndex(at: group.range.lowerBound + item.offset)]
+                let here = location(of: node, searching: "@" + item.key)
+                guard let context = citations, context.knownKeys.contains(item.key) else {
+                    var message = "unknown source '\(item.key)' in citation"
+                    if let known = citations?.knownKeys,
+                       let guess = known.min(by: { editDistance(item.key, $0) < editDistance(item.key, $1) }),
+                       editDistance(item.key, guess) <= 3 {
+                        message += "; did you mean '\(guess)'?"
+                    }
+                    message += "; add it to \(citations?.sourcesFile ?? "sources.yaml")"
+                    diagnostics.append(.error(at: here, message))
+                    allKnown = false
+                    continue
+                }
+                let number: Int
+                if let index = citedKeys.firstIndex(of: item.key) {
+                    number = index + 1
+                } else {
+                    citedKeys.append(item.key)
+                    number = citedKeys.count
+                }
+                let useIndex = uses.count + groupUses.count + 1
+                let use = CitationUse(key: item.key, locator: item.locator, number: number,
+                                      anchor: "cite-\(useIndex)", location: here)
+                groupUses.append(use)
+                var part = "<a href=\"#source-\(number)\" id=\"\(use.anchor)\" role=\"doc-noteref\" aria-label=\"Source \(number)\">\(number)</a>"
+                if let locator = item.locator { part += ", " + HTML.escape(locator) }
+                parts.append(part)
+            }
+            if allKnown {
+                uses += groupUses
+                let markup = "<span class=\"citation\">[" + parts.joined(separator: "; ") + "]</span>"
+                replacements.append(customInline(markup))
+            } else {
+                replacements.append(textNode(String(chars[group.range])))
+            }
+        }
+        if cursor < chars.count { replacements.append(textNode(String(chars[cursor...]))) }
+        for node in replacements { cmark_node_insert_before(anchor, node) }
+        for node in run { cmark_node_free(node) }
+    }
+
+    func textNode(_ text: String) -> OpaquePointer {
+        let node = cmark_node_new(CMARK_NODE_TEXT)!
+        cmark_node_set_literal(node, text)
+        return node
+    }
+
+    func customInline(_ html: String) -> OpaquePointer {
+        let node = cmark_node_new(CMARK_NODE_CUSTOM_INLINE)!
+        cmark_node_set_on_enter(node, html)
+        cmark_node_set_on_exit(node, "")
+        return node
+    }
+
+    // MARK: headings
+
+    /// Gives every heading a stable id and warns about skipped levels. The page title is the h1,
+    /// so a body starts at level 2.
+    mutating func identifyHeadings(_ document: OpaquePointer) {
+        var previousLevel = 1
+        for heading in nodes(under: document, where: { cmark_node_get_type($0) == CMARK_NODE_HEADING }) {
+            let level = Int(cmark_node_get_heading_level(heading))
+            let text = plainText(heading).trimmingCharacters(in: .whitespaces)
+            if level > previousLevel + 1 {
+                diagnostics.append(.warning(at: location(of: heading),
+                    "heading level skipped: level \(level) after level \(previousLevel); use \(String(repeating: "#", count: previousLevel + 1))"))
+            }
+            previousLevel = level
+            var id = Slug.make(from: text)
+            if headingIDs.contains(id) {
+                var n = 2
+                while headingIDs.contains("\(id)-\(n)") { n += 1 }
+                id = "\(id)-\(n)"
+            }
+            headingIDs.insert(id)
+            // A custom block renders our own opening tag around the heading's inline children.
+            let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK)!
+            cmark_node_set_on_enter(block, "<h\(level) id=\"\(id)\">")
+            cmark_node_set_on_exit(block, "</h\(level)>")
+            for child in children(of: heading) { cmark_node_append_child(block, child) }
+            cmark_node_insert_before(heading, block)
+            sectionHeadings[UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(block)))] =
+                (level, text, id, location(of: heading))
+            cmark_node_free(heading)
+        }
+    }
+
+    var sectionHeadings: [UInt: (level: Int, title: String, id: String, location: SourceLocation)] = [:]
+
+    /// Splits the top level at level-2 headings.
+    func sections(of document: OpaquePointer) -> [RenderedSection] {
+        var sections: [RenderedSection] = []
+        var current: RenderedSection?
+        var blocks: [OpaquePointer] = []
+        func close() {
+            guard var section = current else { return }
+            section.paragraphs = blocks.flatMap(paragraphs(of:))
+            section.html = blocks.map(MarkdownRenderer.html(of:)).joined()
+            sections.append(section)
+        }
+        for block in children(of: document) {
+            let key = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(block)))
+            if let heading = sectionHeadings[key], heading.level == 2 {
+                close()
+                current = RenderedSection(title: heading.title, id: heading.id, location: heading.location, paragraphs: [], html: "")
+                blocks = []
+            } else {
+                blocks.append(block)
+            }
+        }
+        close()
+        return sections
+    }
+
+    /// One plain-text paragraph per leaf block, for word-level comparison.
+    func paragraphs(of block: OpaquePointer) -> [String] {
+        switch type(block) {
+        case CMARK_NODE_PARAGRAPH, CMARK_NODE_CUSTOM_BLOCK, CMARK_NODE_HEADING:
+            let text = plainText(block).trimmingCharacters(in: .whitespaces)
+            return text.isEmpty ? [] : [text]
+        case CMARK_NODE_CODE_BLOCK:
+            return [literal(block)]
+        case CMARK_NODE_THEMATIC_BREAK, CMARK_NODE_HTML_BLOCK:
+            return []
+        default:
+            return children(of: block).flatMap(paragraphs(of:))
+        }
+    }
+}

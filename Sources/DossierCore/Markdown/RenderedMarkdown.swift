@@ -1,0 +1,34 @@
+/// What the Markdown renderer produces for one body.
+public struct RenderedMarkdown: Sendable, Hashable {
+    /// The HTML fragment, ready to place in a template unescaped.
+    public var html: String
+    /// Level-2 sections in order of appearance.
+    public var sections: [RenderedSection]
+    /// Every citation in order of appearance.
+    public var citations: [CitationUse]
+    /// Cited source keys in the order of first use: the note numbers are their positions + 1.
+    public var citedKeys: [String]
+    public var diagnostics: [Diagnostic]
+}
+
+/// One level-2 section of a body: a deep-link id and its text, for checks and redlines.
+public struct RenderedSection: Sendable, Hashable {
+    public var title: String
+    public var id: String
+    public var location: SourceLocation
+    /// Plain text of the section's blocks, one paragraph per block.
+    public var paragraphs: [String]
+    /// The section's HTML, heading excluded.
+    public var html: String
+}
+
+/// One `@key` inside a citation.
+public struct CitationUse: Sendable, Hashable {
+    public var key: String
+    public var locator: String?
+    /// The source's note number, in order of first use.
+    public var number: Int
+    /// This use's anchor id, which the source list links back to.
+    public var anchor: String
+    public var location: SourceLocation
+}

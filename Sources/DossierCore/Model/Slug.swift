@@ -1,0 +1,34 @@
+/// Slugs name situations and pages in URLs: lower-case ASCII letters, digits and hyphens.
+public enum Slug {
+    public static func isValid(_ text: String) -> Bool {
+        guard !text.isEmpty, !text.hasPrefix("-"), !text.hasSuffix("-") else { return false }
+        return text.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }
+    }
+
+    static func problem(_ text: String, what: String) -> String {
+        "\(what) '\(text)' is not a valid slug: use lower-case ASCII letters, digits and hyphens (for example 'dprk')"
+    }
+
+    /// A heading's text turned into an id: `Necessary Action` → `necessary-action`.
+    public static func make(from text: String) -> String {
+        var out = ""
+        var pendingHyphen = false
+        for scalar in text.lowercased().unicodeScalars {
+            if (0x61...0x7A).contains(scalar.value) || (0x30...0x39).contains(scalar.value) {
+                if pendingHyphen, !out.isEmpty { out.append("-") }
+                pendingHyphen = false
+                out.unicodeScalars.append(scalar)
+            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                // Letters outside ASCII stay, so headings in other scripts still get ids.
+                if pendingHyphen, !out.isEmpty { out.append("-") }
+                pendingHyphen = false
+                out.unicodeScalars.append(scalar)
+            } else if scalar == "'" || scalar == "\u{2019}" {
+                continue
+            } else {
+                pendingHyphen = true
+            }
+        }
+        return out.isEmpty ? "section" : out
+    }
+}

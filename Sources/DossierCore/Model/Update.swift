@@ -1,0 +1,57 @@
+/// One dated update of a situation: one version of its page.
+public struct Update: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable {
+        case published
+        case draft
+    }
+
+    public struct Correction: Sendable, Hashable {
+        public var date: IsoDate
+        public var note: String
+    }
+
+    public var date: IsoDate
+    public var riskLevel: String
+    public var headline: String
+    public var issue: Int?
+    public var status: Status
+    public var corrections: [Correction]
+    public var body: MarkdownSource
+    /// The whole file's text, for fingerprints.
+    public var fileText: String
+
+    public var isDraft: Bool { status == .draft }
+}
+
+/// A Markdown body with the file and line it starts at, so its diagnostics can be located.
+public struct MarkdownSource: Sendable, Hashable {
+    public var text: String
+    public var file: String
+    public var startLine: Int
+    /// The file's lines, to locate a column precisely.
+    public var fileLines: [Substring] {
+        fullText.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+    public var fullText: String
+
+    public init(text: String, file: String, startLine: Int, fullText: String) {
+        self.text = text
+        self.file = file
+        self.startLine = startLine
+        self.fullText = fullText
+    }
+}
+
+/// A plain page such as "About".
+public struct Page: Sendable, Hashable {
+    public var slug: String
+    public var title: String
+    public var body: MarkdownSource
+}
+
+/// The validated content of a whole site.
+public struct SiteContent: Sendable, Hashable {
+    public var site: Site
+    public var situations: [Situation]
+    public var pages: [Page]
+}

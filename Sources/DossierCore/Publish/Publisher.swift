@@ -1,0 +1,102 @@
+import CDossierSystem
+import Foundation
+
+/// The `publish` stage: writes the site into a staging folder beside the output and swaps it in
+/// only when every file is written, under a lock, so `Public/` is always one complete site.
+public struct Publisher: Sendable {
+    public var output: String
+
+    public init(output: String) {
+        self.output = output
+    }
+
+    private var url: URL { URL(fileURLWithPath: output).standardizedFileURL }
+    private var parent: URL { url.deletingLastPathComponent() }
+    private var name: String { url.lastPathComponent }
+
+    /// Refuses an output folder that is, or contains, a folder the build reads.
+    public static func checkOutput(_ output: String, against inputs: [String]) -> Diagnostic? {
+        let out = URL(fileURLWithPath: output).standardizedFileURL.resolvingSymlinksInPath().path
+        for input in inputs {
+            let folder = URL(fileURLWithPath: input).standardizedFileURL.resolvingSymlinksInPath().path
+            if folder == out || folder.hasPrefix(out.hasSuffix("/") ? out : out + "/") {
+                return .error(output, "the output folder must not be \(input) or a folder that contains it; choose another --output")
+            }
+        }
+        return nil
+    }
+
+    /// Holds an exclusive lock beside the output for as long as `body` runs; a second build waits.
+    public func withLock<T>(_ body: () async throws -> T) async throws -> T {
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        let lockPath = parent.appendingPathComponent(".\(name).lock").path
+        let fd = open(lockPath, O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw PublishError("cannot open lock file \(lockPath): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            FileHandle.standardError.write(Data("waiting for another build of \(output) to finish…\n".utf8))
+            guard flock(fd, LOCK_EX) == 0 else { throw PublishError("cannot lock \(lockPath): \(String(cString: strerror(errno)))") }
+        }
+        defer { flock(fd, LOCK_UN) }
+        return try await body()
+    }
+
+    /// Writes `files` as the new complete site. Call inside `withLock`.
+    public func publish(_ files: [OutputFile]) throws {
+        let fm = FileManager.default
+        removeLeftovers()
+        let staging = parent.appendingPathComponent(".\(name).staging-\(getpid())")
+        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+        do {
+            var made = Set<String>()
+            for file in files {
+                let target = staging.appendingPathComponent(file.path)
+                let folder = target.deletingLastPathComponent().path
+                if !made.contains(folder) {
+                    try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                    made.insert(folder)
+                }
+                try file.data.write(to: target)
+            }
+            try swapIn(staging)
+        } catch {
+            try? fm.removeItem(at: staging)
+            throw error
+        }
+    }
+
+    /// Replaces the output with the staging folder in one step where the kernel allows it.
+    private func swapIn(_ staging: URL) throws {
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            try fm.moveItem(at: staging, to: url)
+            return
+        }
+        guard isDirectory.boolValue else { throw PublishError("\(output) exists and is not a folder") }
+        if dossier_exchange_paths(staging.path, url.path) == 0 {
+            // The staging path now holds the previous site.
+            try fm.removeItem(at: staging)
+            return
+        }
+        // Fallback without an atomic exchange: two renames, the gap only as long as a rename.
+        let old = parent.appendingPathComponent(".\(name).old-\(getpid())")
+        try fm.moveItem(at: url, to: old)
+        try fm.moveItem(at: staging, to: url)
+        try fm.removeItem(at: old)
+    }
+
+    /// Staging or old folders left by a build that was killed. Only called under the lock.
+    private func removeLeftovers() {
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: parent.path) else { return }
+        for entry in names where entry.hasPrefix(".\(name).staging-") || entry.hasPrefix(".\(name).old-") {
+            try? fm.removeItem(at: parent.appendingPathComponent(entry))
+        }
+    }
+}
+
+public struct PublishError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}

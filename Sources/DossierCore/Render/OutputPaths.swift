@@ -1,0 +1,26 @@
+/// Where each page lives in the output, and how pages link to each other relatively
+/// (so the site works under any sub-path and straight from the file system).
+enum OutputPaths {
+    static let index = "index.html"
+    static let notFound = "404.html"
+
+    static func latest(_ slug: String) -> String { "situations/\(slug)/index.html" }
+    static func snapshot(_ slug: String, _ date: IsoDate) -> String { "situations/\(slug)/\(date)/index.html" }
+    static func versions(_ slug: String) -> String { "situations/\(slug)/versions/index.html" }
+    static func page(_ slug: String) -> String { "pages/\(slug)/index.html" }
+
+    /// The prefix that leads from the folder of `path` back to the root.
+    static func root(from path: String) -> String {
+        String(repeating: "../", count: path.count(where: { $0 == "/" }))
+    }
+
+    /// A relative link from the page at `from` to the file at `to`.
+    static func href(from: String, to: String) -> String {
+        root(from: from) + to
+    }
+
+    /// The public address of a page: `index.html` is left off.
+    static func absolute(_ path: String, base: String) -> String {
+        base + (path.hasSuffix("index.html") ? String(path.dropLast("index.html".count)) : path)
+    }
+}

@@ -1,0 +1,147 @@
+/// Builds the view model of every page of the site.
+struct PageContext: Sendable {
+    let site: ResolvedSite
+    let stylesheet: String
+
+    func jobs() -> [SiteRenderer.Job] {
+        var jobs: [SiteRenderer.Job] = []
+        jobs.append(.init(path: OutputPaths.index, template: "index", view: indexView()))
+        for situation in site.situations {
+            guard let latest = situation.latest else { continue }
+            jobs.append(.init(path: OutputPaths.latest(situation.situation.slug), template: "situation",
+                              view: situationView(situation, latest, at: OutputPaths.latest(situation.situation.slug))))
+            for version in situation.versions {
+                let path = OutputPaths.snapshot(situation.situation.slug, version.update.date)
+                jobs.append(.init(path: path, template: "situation", view: situationView(situation, version, at: path)))
+            }
+            jobs.append(.init(path: OutputPaths.versions(situation.situation.slug), template: "versions",
+                              view: versionsView(situation)))
+        }
+        for page in site.pages {
+            let path = OutputPaths.page(page.page.slug)
+            jobs.append(.init(path: path, template: "page",
+                              view: PlainPageView(layout: layout(at: path, title: page.page.title), title: page.page.title,
+                                                  body: page.body.html)))
+        }
+        // The 404 page is served at any missing address, so its links start from the site's own path.
+        var notFound = layout(at: OutputPaths.notFound, title: "Page not found")
+        notFound.root = Self.sitePath(site.site.baseURL)
+        notFound.stylesheet = notFound.root + stylesheet
+        notFound.noindex = true
+        notFound.canonical = nil
+        jobs.append(.init(path: OutputPaths.notFound, template: "404", view: NotFoundView(layout: notFound)))
+        return jobs
+    }
+
+    /// `https://example.org/rtop/` → `/rtop/`.
+    static func sitePath(_ baseURL: String) -> String {
+        guard let schemeEnd = baseURL.range(of: "://") else { return "/" }
+        let afterHost = baseURL[schemeEnd.upperBound...].drop { $0 != "/" }
+        return afterHost.isEmpty ? "/" : String(afterHost)
+    }
+
+    func layout(at path: String, title: String, description: String? = nil, noindex: Bool = false) -> LayoutView {
+        let root = OutputPaths.root(from: path)
+        return LayoutView(
+            language: site.site.language,
+            title: title == site.site.title ? title : "\(title) · \(site.site.title)",
+            siteTitle: site.site.title,
+            description: description,
+            canonical: noindex ? nil : OutputPaths.absolute(path, base: site.site.baseURL),
+            noindex: noindex,
+            root: root,
+            stylesheet: root + stylesheet,
+            pages: site.pages.map { .init(title: $0.page.title, href: OutputPaths.page($0.page.slug)) },
+            organisation: .init(name: site.site.organisation.name, address: site.site.organisation.address))
+    }
+
+    func indexView() -> IndexView {
+        let groups: [IndexView.Group] = site.site.riskLevels.compactMap { level in
+            let entries: [IndexView.Entry] = site.situations.compactMap { resolved in
+                guard let latest = resolved.latest, latest.riskLevel.id == level.id else { return nil }
+                return .init(name: resolved.situation.name, href: OutputPaths.latest(resolved.situation.slug),
+                             headline: latest.update.headline, date: DateView(latest.update.date))
+            }.sorted { $0.name < $1.name }
+            return entries.isEmpty ? nil : .init(risk: RiskView(level), situations: entries)
+        }
+        return IndexView(layout: layout(at: OutputPaths.index, title: site.site.title,
+                                        description: "Situations monitored for the risk of mass atrocity crimes."),
+                         siteTitle: site.site.title, groups: groups)
+    }
+
+    func situationView(_ resolved: ResolvedSituation, _ version: Version, at path: String) -> SituationPageView {
+        let situation = resolved.situation
+        let update = version.update
+        let latest = resolved.latest ?? version
+        let isLatestPage = path == OutputPaths.latest(situation.slug)
+
+        // Notes: the body's citations in order of first use, then sources only the fact box cites.
+        var keys = version.body.citedKeys
+        for key in situation.facts.compactMap(\.sourceKey) where !keys.contains(key) { keys.append(key) }
+        let facts = situation.facts.enumerated().map { index, fact in
+            FactView(label: fact.label, value: fact.value, anchor: "fact-\(index + 1)",
+                     source: fact.sourceKey.flatMap { keys.firstIndex(of: $0) }.map { .init(number: $0 + 1) })
+        }
+        let sources: [SourceView] = keys.enumerated().compactMap { index, key in
+            guard let source = situation.source(key: key) else { return nil }
+            let number = index + 1
+            var anchors = version.body.citations.filter { $0.number == number }.map(\.anchor)
+            anchors += facts.filter { $0.source?.number == number }.map(\.anchor)
+            let backlinks = anchors.enumerated().map { i, anchor in
+                let label = anchors.count > 1 ? Self.letter(i) : ""
+                return SourceView.Backlink(anchor: anchor, label: label,
+                                           ariaLabel: "Back to reference" + (label.isEmpty ? "" : " " + label))
+            }
+            return SourceView(number: number, title: source.title, publisher: source.publisher, symbol: source.symbol,
+                              published: source.date.map(DateView.init), url: source.url, backlinks: backlinks)
+        }
+        let versions = resolved.versions.reversed().map { other in
+            VersionLinkView(date: DateView(other.update.date),
+                            href: OutputPaths.href(from: path, to: OutputPaths.snapshot(situation.slug, other.update.date)),
+                            isCurrent: !isLatestPage && other.update.date == update.date,
+                            isDraft: other.update.isDraft)
+        }
+        let title = "\(situation.name)" + (isLatestPage ? "" : " (\(update.date.long))")
+        return SituationPageView(
+            layout: layout(at: path, title: title, description: update.headline, noindex: update.isDraft),
+            name: situation.name,
+            region: situation.region,
+            risk: RiskView(version.riskLevel),
+            headline: update.headline,
+            date: DateView(update.date),
+            issue: update.issue,
+            isDraft: update.isDraft,
+            isArchived: !update.isDraft && update.date < latest.update.date,
+            latestHref: OutputPaths.href(from: path, to: OutputPaths.latest(situation.slug)),
+            latestDate: DateView(latest.update.date),
+            permalinkHref: isLatestPage ? OutputPaths.href(from: path, to: OutputPaths.snapshot(situation.slug, update.date)) : nil,
+            populationsAtRisk: situation.populationsAtRisk,
+            body: version.body.html,
+            hasFacts: !facts.isEmpty,
+            facts: facts,
+            hasSources: !sources.isEmpty,
+            sources: sources,
+            hasCorrections: !update.corrections.isEmpty,
+            corrections: update.corrections.map { CorrectionView(date: DateView($0.date), note: $0.note) },
+            versions: versions,
+            versionsHref: OutputPaths.href(from: path, to: OutputPaths.versions(situation.slug)))
+    }
+
+    func versionsView(_ resolved: ResolvedSituation) -> VersionsPageView {
+        let path = OutputPaths.versions(resolved.situation.slug)
+        let rows = resolved.versions.reversed().map { version in
+            VersionRowView(date: DateView(version.update.date),
+                           href: OutputPaths.href(from: path, to: OutputPaths.snapshot(resolved.situation.slug, version.update.date)),
+                           issue: version.update.issue, headline: version.update.headline,
+                           risk: RiskView(version.riskLevel), trend: TrendView(version.trend),
+                           isDraft: version.update.isDraft)
+        }
+        return VersionsPageView(layout: layout(at: path, title: "\(resolved.situation.name): all versions"),
+                                name: resolved.situation.name, versions: rows)
+    }
+
+    static func letter(_ index: Int) -> String {
+        let letters = Array("abcdefghijklmnopqrstuvwxyz")
+        return index < letters.count ? String(letters[index]) : "\(index + 1)"
+    }
+}

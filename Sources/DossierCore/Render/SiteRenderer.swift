@@ -1,0 +1,88 @@
+import Crypto
+import Foundation
+
+/// The `render` stage: view models into templates, plus the feed, sitemap and manifest.
+/// Pure: resolved content in, output files out.
+public struct SiteRenderer: Sendable {
+    public init() {}
+
+    /// One page to render: a view into a template at a path.
+    struct Job: Sendable {
+        var path: String
+        var template: String
+        var view: any Sendable
+    }
+
+    public func render(_ site: ResolvedSite, templates loaded: LoadedTemplates) async -> ([OutputFile], [Diagnostic]) {
+        let (library, diagnostics) = TemplateLibrary.make(loaded)
+        guard let library else { return ([], diagnostics) }
+
+        var files: [OutputFile] = []
+        var assetNames: [String: String] = [:]
+        for asset in loaded.assets.sorted(by: { $0.name < $1.name }) {
+            let hashed = Self.hashedName(asset.name, data: asset.data)
+            assetNames[asset.name] = "assets/" + hashed
+            files.append(OutputFile(path: "assets/" + hashed, data: asset.data))
+        }
+        var problems = diagnostics
+        guard let stylesheet = assetNames["dossier.css"] else {
+            problems.append(.error(loaded.root + "/assets", "missing stylesheet assets/dossier.css"))
+            return ([], problems)
+        }
+
+        let context = PageContext(site: site, stylesheet: stylesheet)
+        let jobs = context.jobs()
+        let rendered = await withTaskGroup(of: (String, String?, String).self) { group in
+            for job in jobs {
+                group.addTask { (job.path, library.render(job.view, template: job.template), job.template) }
+            }
+            var out: [(String, String?, String)] = []
+            for await result in group { out.append(result) }
+            return out
+        }
+        for (path, html, template) in rendered {
+            guard let html else {
+                problems.append(.error(loaded.root + "/\(template).mustache", "template '\(template)' could not be rendered for \(path)"))
+                continue
+            }
+            files.append(OutputFile(path: path, text: html))
+        }
+        files += Feeds(site: site).files()
+        files.sort { $0.path < $1.path }
+        files.append(Self.manifest(of: files))
+        return (files, problems)
+    }
+
+    /// `dossier.css` → `dossier.3f2a9c1b.css`: a new name whenever the bytes change, so hosts can cache forever.
+    static func hashedName(_ name: String, data: Data) -> String {
+        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let short = String(digest.prefix(10))
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name + "." + short }
+        return String(name[..<dot]) + "." + short + String(name[dot...])
+    }
+
+    /// Every output file with its SHA-256: what was published, verifiable later.
+    static func manifest(of files: [OutputFile]) -> OutputFile {
+        var lines: [String] = []
+        for file in files.sorted(by: { $0.path < $1.path }) {
+            let digest = SHA256.hash(data: file.data).map { String(format: "%02x", $0) }.joined()
+            lines.append("    {\"path\": \(jsonString(file.path)), \"bytes\": \(file.data.count), \"sha256\": \"\(digest)\"}")
+        }
+        let text = "{\n  \"files\": [\n" + lines.joined(separator: ",\n") + "\n  ]\n}\n"
+        return OutputFile(path: "manifest.json", text: text)
+    }
+
+    static func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,156 @@
+// Typed view models: everything a template may name. Templates stay logic-less;
+// every decision (hrefs, labels, flags) is made here.
+
+struct LayoutView: Sendable {
+    struct PageLink: Sendable { var title: String; var href: String }
+    struct OrganisationView: Sendable { var name: String; var address: [String] }
+
+    var language: String
+    var title: String
+    var siteTitle: String
+    var description: String?
+    var canonical: String?
+    var noindex: Bool
+    /// Prefix that leads from this page back to the site root: "", "../", "../../"…
+    var root: String
+    var stylesheet: String
+    var pages: [PageLink]
+    var organisation: OrganisationView
+}
+
+struct DateView: Sendable {
+    var iso: String
+    var long: String
+
+    init(_ date: IsoDate) {
+        iso = date.description
+        long = date.long
+    }
+
+    init(_ date: PartialDate) {
+        iso = date.iso
+        long = date.long
+    }
+}
+
+struct RiskView: Sendable {
+    var id: String
+    var label: String
+    var definition: String
+    /// A colour family by severity rank; the label always says it in words too.
+    var tone: String
+
+    init(_ level: RiskLevel) {
+        id = level.id
+        label = level.label
+        definition = level.definition
+        tone = ["severe", "high", "elevated"].indices.contains(level.rank) ? ["severe", "high", "elevated"][level.rank] : "watch"
+    }
+}
+
+struct FactView: Sendable {
+    struct SourceRef: Sendable { var number: Int }
+    var label: String
+    var value: String
+    var anchor: String
+    var source: SourceRef?
+}
+
+struct SourceView: Sendable {
+    struct Backlink: Sendable { var anchor: String; var label: String; var ariaLabel: String }
+    var number: Int
+    var title: String
+    var publisher: String?
+    var symbol: String?
+    /// Not named `date`: a missing value would let Mustache find the page's own date instead.
+    var published: DateView?
+    var url: String?
+    var backlinks: [Backlink]
+}
+
+struct CorrectionView: Sendable {
+    var date: DateView
+    var note: String
+}
+
+struct VersionLinkView: Sendable {
+    var date: DateView
+    var href: String
+    var isCurrent: Bool
+    var isDraft: Bool
+}
+
+struct SituationPageView: Sendable {
+    var layout: LayoutView
+    var name: String
+    var region: String?
+    var risk: RiskView
+    var headline: String
+    var date: DateView
+    var issue: Int?
+    var isDraft: Bool
+    var isArchived: Bool
+    var latestHref: String
+    var latestDate: DateView
+    var permalinkHref: String?
+    var populationsAtRisk: String?
+    var body: String
+    var hasFacts: Bool
+    var facts: [FactView]
+    var hasSources: Bool
+    var sources: [SourceView]
+    var hasCorrections: Bool
+    var corrections: [CorrectionView]
+    var versions: [VersionLinkView]
+    var versionsHref: String
+}
+
+struct TrendView: Sendable {
+    var id: String
+    var label: String
+    var icon: String
+
+    init(_ trend: Version.Trend) {
+        id = trend.rawValue
+        switch trend {
+        case .first: (label, icon) = ("First update", "•")
+        case .escalated: (label, icon) = ("Escalated", "▲")
+        case .deescalated: (label, icon) = ("De-escalated", "▼")
+        case .unchanged: (label, icon) = ("Unchanged", "■")
+        }
+    }
+}
+
+struct VersionRowView: Sendable {
+    var date: DateView
+    var href: String
+    var issue: Int?
+    var headline: String
+    var risk: RiskView
+    var trend: TrendView
+    var isDraft: Bool
+}
+
+struct VersionsPageView: Sendable {
+    var layout: LayoutView
+    var name: String
+    var versions: [VersionRowView]
+}
+
+struct IndexView: Sendable {
+    struct Entry: Sendable { var name: String; var href: String; var headline: String; var date: DateView }
+    struct Group: Sendable { var risk: RiskView; var situations: [Entry] }
+    var layout: LayoutView
+    var siteTitle: String
+    var groups: [Group]
+}
+
+struct PlainPageView: Sendable {
+    var layout: LayoutView
+    var title: String
+    var body: String
+}
+
+struct NotFoundView: Sendable {
+    var layout: LayoutView
+}

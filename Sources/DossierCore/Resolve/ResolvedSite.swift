@@ -1,0 +1,35 @@
+/// The site after `resolve`: updates linked into versions, Markdown rendered, citations numbered.
+public struct ResolvedSite: Sendable {
+    public var site: Site
+    public var situations: [ResolvedSituation]
+    public var pages: [ResolvedPage]
+}
+
+public struct ResolvedSituation: Sendable {
+    public var situation: Situation
+    /// Oldest first. Drafts come after the published ones only in a build with drafts.
+    public var versions: [Version]
+
+    /// The newest published version, or the newest draft when nothing is published yet.
+    public var latest: Version? { versions.last { !$0.update.isDraft } ?? versions.last }
+}
+
+/// One update placed among the others.
+public struct Version: Sendable {
+    public enum Trend: String, Sendable {
+        case first, escalated, deescalated = "de-escalated", unchanged
+    }
+
+    public var update: Update
+    public var riskLevel: RiskLevel
+    public var body: RenderedMarkdown
+    /// The sources this update cites, in note order.
+    public var citedSources: [Source]
+    public var previous: Update?
+    public var trend: Trend
+}
+
+public struct ResolvedPage: Sendable {
+    public var page: Page
+    public var body: RenderedMarkdown
+}

@@ -1,0 +1,247 @@
+import Foundation
+
+/// The `validate` stage: turns loaded YAML and front matter into typed models,
+/// collecting every problem as a located diagnostic.
+public struct ContentValidator: Sendable {
+    public var includeDrafts: Bool
+
+    public init(includeDrafts: Bool) {
+        self.includeDrafts = includeDrafts
+    }
+
+    public func validate(_ content: LoadedContent) -> (SiteContent?, [Diagnostic]) {
+        var diagnostics = content.diagnostics
+        guard let siteFile = content.site, let site = validateSite(siteFile, into: &diagnostics) else {
+            return (nil, diagnostics)
+        }
+        var situations: [Situation] = []
+        for folder in content.situations {
+            if let situation = validateSituation(folder, site: site, into: &diagnostics) {
+                situations.append(situation)
+            }
+        }
+        var pages: [Page] = []
+        for file in content.pages {
+            if let page = validatePage(file, into: &diagnostics) { pages.append(page) }
+        }
+        if diagnostics.hasErrors { return (nil, diagnostics) }
+        return (SiteContent(site: site, situations: situations, pages: pages), diagnostics)
+    }
+
+    // MARK: site.yaml
+
+    func validateSite(_ file: LoadedContent.YAMLFile, into diagnostics: inout [Diagnostic]) -> Site? {
+        guard var reader = MappingReader(file.root, what: "site.yaml", diagnostics: &diagnostics) else { return nil }
+        let title = reader.requiredString("title")
+        var baseURL = reader.requiredString("base_url")
+        if let url = baseURL, let node = reader.value("base_url") {
+            if !LinkPolicy.isWebURL(url) {
+                reader.diagnostics.append(.error(at: node.location, "'base_url' must be an absolute http(s) address such as https://www.example.org/"))
+                baseURL = nil
+            } else if !url.hasSuffix("/") {
+                baseURL = url + "/"
+            }
+        }
+        let language = reader.optionalString("language") ?? "en"
+        var paper = Site.Paper.a4
+        if let text = reader.optionalString("paper"), let node = reader.value("paper") {
+            if let value = Site.Paper.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) {
+                paper = value
+            } else {
+                reader.diagnostics.append(.error(at: node.location, "unknown paper '\(text)'; expected A4 or Letter"))
+            }
+        }
+        let stale = reader.optionalInt("stale_after_days", range: 1...36_500)
+        let unsafeHTML = reader.optionalBool("unsafe_html") ?? false
+
+        var organisation: Site.Organisation?
+        if let node = reader.value("organisation") {
+            if var org = MappingReader(node, what: "organisation", diagnostics: &reader.diagnostics) {
+                let name = org.requiredString("name")
+                var address: [String] = []
+                for item in org.list("address") ?? [] {
+                    if let line = item.scalar { address.append(line) } else {
+                        org.diagnostics.append(.error(at: item.location, "each address line must be text"))
+                    }
+                }
+                reader.diagnostics += org.finish()
+                if let name { organisation = Site.Organisation(name: name, address: address) }
+            }
+        } else {
+            reader.diagnostics.append(.error(at: file.root.location, "site.yaml is missing the required field 'organisation'"))
+        }
+
+        var riskLevels: [RiskLevel] = []
+        for (index, item) in (reader.list("risk_levels", required: true) ?? []).enumerated() {
+            guard var level = MappingReader(item, what: "a risk level", diagnostics: &reader.diagnostics) else { continue }
+            let id = level.requiredString("id")
+            let label = level.requiredString("label")
+            let definition = level.requiredString("definition")
+            reader.diagnostics += level.finish()
+            guard let id, let label, let definition else { continue }
+            if !Slug.isValid(id) {
+                reader.diagnostics.append(.error(at: item.location, Slug.problem(id, what: "risk level id")))
+            } else if riskLevels.contains(where: { $0.id == id }) {
+                reader.diagnostics.append(.error(at: item.location, "risk level '\(id)' is defined twice"))
+            } else {
+                riskLevels.append(RiskLevel(id: id, label: label, definition: definition, rank: index))
+            }
+        }
+        if riskLevels.isEmpty, reader.value("risk_levels") != nil {
+            reader.diagnostics.append(.error(at: file.root.location, "site.yaml must define at least one risk level"))
+        }
+        var sections: [String] = []
+        for item in reader.list("sections") ?? [] {
+            if let text = item.scalar { sections.append(text) } else {
+                reader.diagnostics.append(.error(at: item.location, "each section must be a heading's text"))
+            }
+        }
+        diagnostics += reader.finish()
+        guard let title, let baseURL, let organisation, !riskLevels.isEmpty else { return nil }
+        return Site(title: title, baseURL: baseURL, language: language, paper: paper, staleAfterDays: stale,
+                    organisation: organisation, riskLevels: riskLevels, sections: sections, unsafeHTML: unsafeHTML)
+    }
+
+    // MARK: situation.yaml, sources.yaml, updates
+
+    func validateSituation(_ folder: LoadedContent.SituationFolder, site: Site, into diagnostics: inout [Diagnostic]) -> Situation? {
+        let sources = folder.sources.map { validateSources($0, into: &diagnostics) } ?? []
+        let sourceKeys = Set(sources.map(\.key))
+        guard let file = folder.situation,
+              var reader = MappingReader(file.root, what: "situation.yaml", diagnostics: &diagnostics) else { return nil }
+        let name = reader.requiredString("name")
+        let shortName = reader.optionalString("short_name")
+        let region = reader.optionalString("region")
+        let populations = reader.optionalString("populations_at_risk")
+        var facts: [Fact] = []
+        for item in reader.list("facts") ?? [] {
+            guard var fact = MappingReader(item, what: "a fact", diagnostics: &reader.diagnostics) else { continue }
+            let label = fact.requiredString("label")
+            let value = fact.requiredString("value")
+            let source = fact.optionalString("source")
+            if let source, let node = fact.value("source"), !sourceKeys.contains(source) {
+                fact.diagnostics.append(.error(at: node.location, unknownSource(source, known: sourceKeys, file: folder.sources?.file.path)))
+            }
+            reader.diagnostics += fact.finish()
+            if let label, let value { facts.append(Fact(label: label, value: value, sourceKey: source)) }
+        }
+        diagnostics += reader.finish()
+
+        var updates: [Update] = []
+        for markdown in folder.updates {
+            guard let update = validateUpdate(markdown, site: site, into: &diagnostics) else { continue }
+            if update.isDraft && !includeDrafts { continue }
+            updates.append(update)
+        }
+        updates.sort { $0.date < $1.date }
+        guard let name else { return nil }
+        return Situation(slug: folder.slug, name: name, shortName: shortName, region: region,
+                         populationsAtRisk: populations, facts: facts, sources: sources,
+                         updates: updates, file: file.file.path)
+    }
+
+    func unknownSource(_ key: String, known: Set<String>, file: String?) -> String {
+        var message = "unknown source '\(key)'"
+        if let guess = known.min(by: { editDistance(key, $0) < editDistance(key, $1) }), editDistance(key, guess) <= 3 {
+            message += "; did you mean '\(guess)'?"
+        }
+        message += known.isEmpty ? " (no sources.yaml defines any sources)" : " (sources are the keys of \(file ?? "sources.yaml"))"
+        return message
+    }
+
+    func validateSources(_ file: LoadedContent.YAMLFile, into diagnostics: inout [Diagnostic]) -> [Source] {
+        guard let pairs = file.root.pairs else {
+            if !file.root.isNull {
+                diagnostics.append(.error(at: file.root.location, "sources.yaml must map source keys to sources, found \(file.root.kindName)"))
+            }
+            return []
+        }
+        var sources: [Source] = []
+        for pair in pairs {
+            if !isCitationKey(pair.key) {
+                diagnostics.append(.error(at: pair.keyLocation, "source key '\(pair.key)' may only use letters, digits, '-', '_', '.' and ':'"))
+                continue
+            }
+            guard var reader = MappingReader(pair.value, what: "source '\(pair.key)'", diagnostics: &diagnostics) else { continue }
+            let title = reader.requiredString("title")
+            let publisher = reader.optionalString("publisher")
+            let symbol = reader.optionalString("symbol")
+            var date: PartialDate?
+            if let text = reader.optionalString("date"), let node = reader.value("date") {
+                date = PartialDate(text)
+                if date == nil {
+                    reader.diagnostics.append(.error(at: node.location, "'date' must be YYYY, YYYY-MM or YYYY-MM-DD (a real date), found '\(text)'"))
+                }
+            }
+            var url = reader.optionalString("url")
+            if let text = url, let node = reader.value("url"), !LinkPolicy.isWebURL(text) {
+                reader.diagnostics.append(.error(at: node.location, "'url' must be an http:// or https:// address, found '\(text)'"))
+                url = nil
+            }
+            diagnostics += reader.finish()
+            if let title {
+                sources.append(Source(key: pair.key, title: title, publisher: publisher, symbol: symbol,
+                                      date: date, url: url, location: pair.keyLocation))
+            }
+        }
+        return sources
+    }
+
+    func validateUpdate(_ markdown: LoadedContent.MarkdownFile, site: Site, into diagnostics: inout [Diagnostic]) -> Update? {
+        guard var reader = MappingReader(markdown.frontMatter.yaml, what: "the update's front matter", diagnostics: &diagnostics) else { return nil }
+        let date = reader.requiredDate("date")
+        if let (value, node) = date, value.description != markdown.stem {
+            reader.diagnostics.append(.error(at: node.location, "date \(value) does not match the file name \(markdown.stem).md"))
+        }
+        var riskLevel = reader.requiredString("risk_level")
+        if let id = riskLevel, let node = reader.value("risk_level"), site.riskLevel(id: id) == nil {
+            let ids = site.riskLevels.map(\.id).joined(separator: ", ")
+            reader.diagnostics.append(.error(at: node.location, "unknown risk level '\(id)'; expected one of \(ids)"))
+            riskLevel = nil
+        }
+        let headline = reader.requiredString("headline")
+        let issue = reader.optionalInt("issue", range: 1...1_000_000)
+        var status = Update.Status.published
+        if let text = reader.optionalString("status"), let node = reader.value("status") {
+            if let value = Update.Status(rawValue: text) { status = value } else {
+                reader.diagnostics.append(.error(at: node.location, "unknown status '\(text)'; expected published or draft"))
+            }
+        }
+        var corrections: [Update.Correction] = []
+        for item in reader.list("corrections") ?? [] {
+            guard var correction = MappingReader(item, what: "a correction", diagnostics: &reader.diagnostics) else { continue }
+            let when = correction.requiredDate("date")
+            let note = correction.requiredString("note")
+            if let (day, node) = when, let (published, _) = date, day < published {
+                correction.diagnostics.append(.error(at: node.location, "a correction cannot be dated before the update it corrects (\(published))"))
+            }
+            reader.diagnostics += correction.finish()
+            if let (day, _) = when, let note { corrections.append(.init(date: day, note: note)) }
+        }
+        let problems = reader.finish()
+        diagnostics += problems
+        guard !problems.hasErrors, let (day, _) = date, let riskLevel, let headline else { return nil }
+        let body = MarkdownSource(text: markdown.frontMatter.body, file: markdown.file.path,
+                                  startLine: markdown.frontMatter.bodyStartLine, fullText: markdown.file.text)
+        return Update(date: day, riskLevel: riskLevel, headline: headline, issue: issue, status: status,
+                      corrections: corrections.sorted { $0.date < $1.date }, body: body, fileText: markdown.file.text)
+    }
+
+    func validatePage(_ markdown: LoadedContent.MarkdownFile, into diagnostics: inout [Diagnostic]) -> Page? {
+        guard var reader = MappingReader(markdown.frontMatter.yaml, what: "the page's front matter", diagnostics: &diagnostics) else { return nil }
+        let title = reader.requiredString("title")
+        let problems = reader.finish()
+        diagnostics += problems
+        guard let title, !problems.hasErrors else { return nil }
+        return Page(slug: markdown.stem, title: title,
+                    body: MarkdownSource(text: markdown.frontMatter.body, file: markdown.file.path,
+                                         startLine: markdown.frontMatter.bodyStartLine, fullText: markdown.file.text))
+    }
+}
+
+/// Keys that `[@key]` can cite.
+func isCitationKey(_ key: String) -> Bool {
+    !key.isEmpty && key.unicodeScalars.allSatisfy {
+        ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "-_.:".unicodeScalars.contains($0)
+    }
+}

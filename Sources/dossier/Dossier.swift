@@ -1,0 +1,96 @@
+import ArgumentParser
+import DossierCore
+import Foundation
+
+@main
+struct Dossier: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dossier",
+        abstract: "Builds versioned human-rights situation pages from Markdown briefings and YAML facts.",
+        subcommands: [Build.self, Check.self, MarkdownCommand.self]
+    )
+}
+
+/// The folder options every command shares.
+struct Folders: ParsableArguments {
+    @Option(help: "The content folder.")
+    var content = "Content"
+
+    @Option(help: "The templates folder.")
+    var templates = "Templates"
+
+    @Option(help: "The output folder.")
+    var output = "Public"
+}
+
+struct Build: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Build the site into the output folder.")
+
+    @OptionGroup var folders: Folders
+
+    @Flag(help: "Include draft updates (marked as drafts, never indexed).")
+    var drafts = false
+
+    @Flag(help: "Fail on warnings too.")
+    var strict = false
+
+    func run() async throws {
+        let clock = ContinuousClock.now
+        let options = Builder.Options(content: folders.content, templates: folders.templates, output: folders.output,
+                                      drafts: drafts, strict: strict, today: .today())
+        let result: Builder.Result
+        do {
+            result = try await Builder().build(options)
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitCode(1)
+        }
+        Console.report(result)
+        if result.failed(strict: strict) {
+            Console.error("build failed; \(folders.output)/ was left as it was")
+            throw ExitCode(1)
+        }
+        let elapsed = ContinuousClock.now - clock
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        Console.out("built \(folders.output)/: \(result.situationCount) situation(s), \(result.versionCount) update(s), "
+                    + "\(result.pageCount) page(s), \(result.files.count) files in \(String(format: "%.2f", seconds)) s")
+    }
+}
+
+struct Check: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Validate everything a build would, writing nothing.")
+
+    @OptionGroup var folders: Folders
+
+    @Flag(help: "Include draft updates.")
+    var drafts = false
+
+    @Flag(help: "Fail on warnings too.")
+    var strict = false
+
+    func run() async throws {
+        let options = Builder.Options(content: folders.content, templates: folders.templates, output: folders.output,
+                                      drafts: drafts, strict: strict, today: .today())
+        let result = await Builder().generate(options)
+        Console.report(result)
+        if result.failed(strict: strict) { throw ExitCode(1) }
+        Console.out("no problems found" + (result.diagnostics.isEmpty ? "" : " that fail the build (\(result.diagnostics.count) warning(s))"))
+    }
+}
+
+struct MarkdownCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "markdown",
+        abstract: "Render CommonMark from standard input to an HTML fragment (citations are left as text).")
+
+    @Flag(help: "Pass raw HTML through instead of dropping it.")
+    var unsafe = false
+
+    func run() async throws {
+        let input = FileHandle.standardInput.readDataToEndOfFile()
+        let text = String(decoding: input, as: UTF8.self)
+        let source = MarkdownSource(text: text, file: "<stdin>", startLine: 1, fullText: text)
+        let rendered = MarkdownRenderer(options: .init(unsafeHTML: unsafe)).render(source)
+        FileHandle.standardOutput.write(Data(rendered.html.utf8))
+    }
+}
