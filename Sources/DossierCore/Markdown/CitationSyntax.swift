@@ -45,8 +45,6 @@ enum CitationSyntax {
             i += 1
             var key = ""
             while i < chars.count, isKeyCharacter(chars[i]) { key.append(chars[i]); i += 1 }
-            // A key ends with a letter or digit: trailing punctuation belongs to the sentence.
-            while let last = key.last, ".:".contains(last) { key.removeLast(); i -= 1 }
             guard !key.isEmpty else { return nil }
             while i < chars.count, chars[i] == " " || chars[i] == "\n" { i += 1 }
             guard i < chars.count else { return nil }

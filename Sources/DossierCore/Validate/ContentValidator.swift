@@ -24,7 +24,8 @@ public struct ContentValidator: Sendable {
         for file in content.pages {
             if let page = validatePage(file, into: &diagnostics) { pages.append(page) }
         }
-        if diagnostics.hasErrors { return (nil, diagnostics) }
+        // Returned even with errors (leaving out what was invalid), so later stages can report
+        // their own problems too: an editor sees every error of a run at once.
         return (SiteContent(site: site, situations: situations, pages: pages), diagnostics)
     }
 

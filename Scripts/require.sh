@@ -1,0 +1,20 @@
+# Installs what Dossier needs on a Debian machine, only when it is missing.
+# Sourced by build.sh and test.sh; pass package groups: base (libcmark), pdf, browser.
+set -euo pipefail
+
+dossier_apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "installing: ${missing[*]}" >&2
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+dossier_require_base() {
+  dossier_apt_install libcmark-dev pkg-config
+}

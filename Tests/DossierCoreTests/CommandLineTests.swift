@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+
+/// Runs the real `dossier` executable, built beside the tests.
+@Suite("Command line")
+struct CommandLineTests {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var executable: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("dossier")
+    }
+
+    static func run(_ arguments: [String], stdin: String = "", in directory: URL? = nil,
+                    environment: [String: String] = [:]) throws -> Run {
+        var executable = Self.executable
+        if !FileManager.default.fileExists(atPath: executable.path) {
+            // `swift test` runs the bundle from the build folder; look there too.
+            executable = Fixture.projectRoot.appendingPathComponent(".build/debug/dossier")
+        }
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        env.merge(environment) { $1 }
+        process.environment = env
+        let input = Pipe(), output = Pipe(), error = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                   stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    @Test func markdownCommandRendersStdin() throws {
+        let run = try Self.run(["markdown"], stdin: "## Hello *world*\n\n<i>raw</i> [@a] \"q\"\n")
+        #expect(run.status == 0)
+        #expect(run.stdout == "<h2 id=\"hello-world\">\nHello <em>world</em>\n</h2>\n<p>raw [@a] “q”</p>\n")
+    }
+
+    @Test func markdownUnsafeKeepsRawHTML() throws {
+        let run = try Self.run(["markdown", "--unsafe"], stdin: "<i>raw</i>\n")
+        #expect(run.stdout == "<p><i>raw</i></p>\n")
+    }
+
+    @Test func buildSucceedsAndSummarises() throws {
+        let root = try validSite.write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let run = try Self.run(["build"], in: root)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("built Public/: 1 situation(s), 2 update(s), 1 page(s)"))
+        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("Public/situations/ruritania/index.html").path))
+    }
+
+    @Test func contentErrorExitsOneWithCompilerStyleDiagnostic() throws {
+        let root = try validSite
+            .replacing("Content/situations/ruritania/updates/2024-06-01.md", "risk_level: imminent-risk", with: "risk_level: critical")
+            .write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let run = try Self.run(["build"], in: root)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("""
+        Content/situations/ruritania/updates/2024-06-01.md:3:13: error: unknown risk level 'critical'; expected one of current-crisis, imminent-risk, serious-concern
+            risk_level: critical
+                        ^
+        """))
+        #expect(!run.stderr.contains("\u{1B}["))
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("Public").path))
+    }
+
+    @Test func checkWritesNothing() throws {
+        let root = try validSite.write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let run = try Self.run(["check"], in: root)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("Public").path))
+    }
+
+    @Test(arguments: [["build", "--no-such-flag"], ["frobnicate"], ["markdown", "extra"]])
+    func usageErrorsExit64(arguments: [String]) throws {
+        let run = try Self.run(arguments)
+        #expect(run.status == 64)
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import Testing
+@testable import DossierCore
+
+@Suite("End to end: a fixture site")
+struct EndToEndTests {
+    @Test func producesEveryPage() async {
+        let result = await validSite.generate()
+        #expect(result.errors.isEmpty, "\(result.diagnostics)")
+        #expect(result.files.map(\.path).filter { !$0.hasPrefix("assets/") } == [
+            "404.html", "feed.xml", "index.html", "pages/about/index.html", "robots.txt",
+            "sitemap.xml", "situations/ruritania/2024-01-10/index.html", "situations/ruritania/2024-06-01/index.html",
+            "situations/ruritania/index.html", "situations/ruritania/versions/index.html", "manifest.json",
+        ])
+        #expect(result.files.contains { $0.path.hasPrefix("assets/dossier.") && $0.path.hasSuffix(".css") })
+    }
+
+    @Test func latestPageShowsTheNewestPublishedUpdate() async throws {
+        let result = await validSite.generate()
+        let page = try #require(result.file("situations/ruritania/index.html"))
+        #expect(page.contains("<html lang=\"en\">"))
+        #expect(page.contains("<h1 id=\"situation-title\">Republic of Ruritania</h1>"))
+        #expect(page.contains("Attacks on civilians have begun in the north."))
+        #expect(page.contains("<span class=\"risk risk-high\""))
+        #expect(page.contains("Imminent Risk"))
+        #expect(page.contains("As of <time datetime=\"2024-06-01\">1 June 2024</time> · Issue 2"))
+        #expect(page.contains("Civilians in the northern provinces."))
+        #expect(page.contains("Corrected on <time datetime=\"2024-06-03\">3 June 2024</time>: Corrected the name of the province."))
+        #expect(page.contains("<h2 id=\"background\">"))
+        #expect(!page.contains("A draft not yet published."))
+        #expect(page.contains("<main id=\"main\""))
+        #expect(page.contains("href=\"#main\">Skip to content</a>"))
+        #expect(page.contains("1 Example Street"))
+        #expect(!page.contains("banner-archived"))
+        // Stylesheet and links are relative so the site works under any sub-path.
+        #expect(page.contains("<link rel=\"stylesheet\" href=\"../../assets/dossier."))
+        #expect(page.contains("href=\"../../index.html\""))
+        #expect(!page.contains("href=\"/"))
+    }
+
+    @Test func sourcesAreNumberedInOrderOfFirstUse() async throws {
+        let result = await validSite.generate()
+        let page = try #require(result.file("situations/ruritania/2024-06-01/index.html"))
+        // inquiry-2020 is cited first, press-2024 second.
+        let first = try #require(page.range(of: "<li id=\"source-1\""))
+        let second = try #require(page.range(of: "<li id=\"source-2\""))
+        #expect(page[first.upperBound..<second.lowerBound].contains("Report of the inquiry on Ruritania"))
+        #expect(page[second.upperBound...].contains("Statement on the northern provinces"))
+        #expect(page.contains("<a href=\"https://docs.example.org/A/HRC/00/1\">Report of the inquiry on Ruritania</a>"))
+        #expect(page.contains("<span class=\"symbol\">A/HRC/00/1</span>"))
+        // inquiry-2020 is used three times: twice in the body, once by the fact box; each is linked back.
+        #expect(page.contains("href=\"#cite-1\" aria-label=\"Back to reference a\""))
+        #expect(page.contains("href=\"#cite-3\" aria-label=\"Back to reference b\""))
+        #expect(page.contains("href=\"#fact-1\" aria-label=\"Back to reference c\""))
+        #expect(page.contains("id=\"cite-1\""))
+        #expect(page.contains("1</a>, p. 12]"))
+    }
+
+    @Test func olderSnapshotCarriesArchivedBanner() async throws {
+        let result = await validSite.generate()
+        let page = try #require(result.file("situations/ruritania/2024-01-10/index.html"))
+        #expect(page.contains("Archived version of <time datetime=\"2024-01-10\">10 January 2024</time>."))
+        #expect(page.contains("<a href=\"../../../situations/ruritania/index.html\">See the latest update (1 June 2024)</a>"))
+        #expect(page.contains("Serious Concern"))
+        #expect(page.contains("<link rel=\"canonical\" href=\"https://watch.example.org/reports/situations/ruritania/2024-01-10/\">"))
+    }
+
+    @Test func indexGroupsByRiskLevel() async throws {
+        let result = await validSite.generate()
+        let page = try #require(result.file("index.html"))
+        #expect(page.contains("<h2 id=\"group-imminent-risk\">"))
+        #expect(!page.contains("group-current-crisis"))
+        #expect(page.contains("<a href=\"situations/ruritania/index.html\">Republic of Ruritania</a>"))
+        #expect(page.contains("Updated <time datetime=\"2024-06-01\">1 June 2024</time>"))
+    }
+
+    @Test func versionsPageListsTrends() async throws {
+        let result = await validSite.generate()
+        let page = try #require(result.file("situations/ruritania/versions/index.html"))
+        let newest = try #require(page.range(of: "1 June 2024"))
+        let oldest = try #require(page.range(of: "10 January 2024"))
+        #expect(newest.lowerBound < oldest.lowerBound)
+        #expect(page.contains("Escalated"))
+        #expect(page.contains("First update"))
+    }
+
+    @Test func draftsOnlyWithTheFlagAndMarked() async throws {
+        let result = await validSite.generate(drafts: true)
+        let page = try #require(result.file("situations/ruritania/2024-09-01/index.html"))
+        #expect(page.contains("Draft — not published."))
+        #expect(page.contains("<meta name=\"robots\" content=\"noindex\">"))
+        // The latest page stays the latest published update.
+        #expect(result.file("situations/ruritania/index.html")?.contains("Attacks on civilians") == true)
+        #expect(result.file("feed.xml")?.contains("2024-09-01") == false)
+        #expect(result.file("sitemap.xml")?.contains("2024-09-01") == false)
+    }
+
+    @Test func feedSitemapAndRobotsUseTheBaseURL() async throws {
+        let result = await validSite.generate()
+        let feed = try #require(result.file("feed.xml"))
+        #expect(feed.contains("<id>https://watch.example.org/reports/situations/ruritania/2024-06-01/</id>"))
+        #expect(feed.contains("<updated>2024-06-03T00:00:00Z</updated>"))
+        #expect(feed.components(separatedBy: "<entry>").count == 3)
+        let sitemap = try #require(result.file("sitemap.xml"))
+        #expect(sitemap.contains("<loc>https://watch.example.org/reports/situations/ruritania/</loc><lastmod>2024-06-01</lastmod>"))
+        #expect(sitemap.contains("<loc>https://watch.example.org/reports/pages/about/</loc>"))
+        #expect(result.file("robots.txt")?.contains("Sitemap: https://watch.example.org/reports/sitemap.xml") == true)
+        let notFound = try #require(result.file("404.html"))
+        #expect(notFound.contains("href=\"/reports/assets/dossier."))
+    }
+
+    @Test func manifestListsEveryOtherFileWithItsHash() async throws {
+        let result = await validSite.generate()
+        let manifest = try #require(result.file("manifest.json"))
+        let json = try JSONSerialization.jsonObject(with: Data(manifest.utf8)) as? [String: [[String: Any]]]
+        let entries = try #require(json?["files"])
+        #expect(entries.count == result.files.count - 1)
+        let index = try #require(entries.first { $0["path"] as? String == "index.html" })
+        let data = Data(try #require(result.file("index.html")).utf8)
+        #expect(index["bytes"] as? Int == data.count)
+        #expect((index["sha256"] as? String)?.count == 64)
+    }
+
+    @Test func contentErrorsAreCollectedAndLocated() async {
+        let broken = validSite
+            .replacing("Content/situations/ruritania/updates/2024-06-01.md", "risk_level: imminent-risk", with: "risk_level: critical")
+            .replacing("Content/situations/ruritania/updates/2024-01-10.md", "[@inquiry-2020]", with: "[@inquiry-2021]")
+        let result = await broken.generate()
+        #expect(result.files.isEmpty)
+        // Every error of the run, from different stages, each at its file, line and column.
+        #expect(result.errors.sortedForReport() == [
+            .error("Content/situations/ruritania/updates/2024-01-10.md", line: 9, column: 27,
+                   "unknown source 'inquiry-2021' in citation; did you mean 'inquiry-2020'?; add it to Content/situations/ruritania/sources.yaml"),
+            .error("Content/situations/ruritania/updates/2024-06-01.md", line: 3, column: 13,
+                   "unknown risk level 'critical'; expected one of current-crisis, imminent-risk, serious-concern"),
+        ])
+    }
+
+    @Test func unknownFieldWarnsWithKnownNames() async {
+        let result = await validSite
+            .replacing("Content/situations/ruritania/updates/2024-01-10.md", "risk_level:", with: "risk_levle:")
+            .generate()
+        #expect(result.warnings.contains {
+            $0.line == 3 && $0.message.hasPrefix("unknown field 'risk_levle' in the update's front matter; did you mean 'risk_level'?")
+        })
+        #expect(result.errors.contains { $0.message == "the update's front matter is missing the required field 'risk_level'" })
+    }
+
+    @Test func unusedSourceAndMissingSectionWarn() async {
+        let result = await validSite
+            .replacing("Content/situations/ruritania/updates/2024-06-01.md", "## Analysis", with: "## Assessment")
+            .replacing("Content/situations/ruritania/updates/2024-06-01.md", "[@press-2024; @inquiry-2020]", with: "")
+            .generate()
+        #expect(result.errors.isEmpty)
+        #expect(result.warnings.contains { $0.message.hasPrefix("missing section '## Analysis'") })
+        #expect(result.warnings.contains { $0.message == "source 'press-2024' is never cited" && $0.line == 7 })
+    }
+
+    @Test func staleSituationWarns() async {
+        let result = await validSite.replacing("Content/site.yaml", "language: en", with: "language: en\nstale_after_days: 30")
+            .generate(today: "2024-08-01")
+        #expect(result.warnings.contains { $0.message.hasPrefix("situation 'ruritania' is stale: its latest update is 61 days old") })
+    }
+
+    @Test func templateSyntaxErrorIsLocated() async {
+        let result = await validSite.replacing("Templates/page.mustache", "{{title}}</h1>", with: "{{#title}}</h1>").generate()
+        #expect(result.errors.contains { $0.file == "Templates/page.mustache" && $0.message.hasPrefix("template syntax error") && $0.line > 0 })
+    }
+
+    @Test func missingPartialIsAnError() async {
+        let result = await validSite.replacing("Templates/situation.mustache", "{{>fact-box}}", with: "{{>fact-boxx}}").generate()
+        #expect(result.errors.contains { $0.file == "Templates/situation.mustache" && $0.message.hasPrefix("template 'fact-boxx' does not exist") })
+    }
+
+    @Test func templateValuesAreEscaped() async throws {
+        let result = await validSite
+            .replacing("Content/situations/ruritania/updates/2024-06-01.md", "headline: Attacks", with: "headline: <script>alert(1)</script> Attacks")
+            .generate()
+        let page = try #require(result.file("situations/ruritania/index.html"))
+        #expect(!page.contains("<script>"))
+        #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; Attacks"))
+    }
+
+    @Test func sameInputSameBytes() async {
+        let first = await validSite.generate(drafts: true)
+        let second = await validSite.generate(drafts: true)
+        #expect(first.files == second.files)
+        #expect(!first.files.isEmpty)
+    }
+}

@@ -1,0 +1,172 @@
+import Testing
+@testable import DossierCore
+
+private func render(_ text: String, keys: Set<String>? = ["a", "b", "coi-2014"], unsafe: Bool = false, startLine: Int = 1) -> RenderedMarkdown {
+    let prefix = String(repeating: "\n", count: startLine - 1)
+    let source = MarkdownSource(text: text, file: "update.md", startLine: startLine, fullText: prefix + text)
+    let context = keys.map { MarkdownRenderer.CitationContext(knownKeys: $0, sourcesFile: "sources.yaml") }
+    return MarkdownRenderer(options: .init(unsafeHTML: unsafe)).render(source, citations: context)
+}
+
+@Suite("Citations")
+struct CitationTests {
+    @Test func singleCitationBecomesNumberedReference() {
+        let out = render("Text.[@a]\n")
+        #expect(out.html == "<p>Text.<span class=\"citation\">[<a href=\"#source-1\" id=\"cite-1\" role=\"doc-noteref\" aria-label=\"Source 1\">1</a>]</span></p>\n")
+        #expect(out.citedKeys == ["a"])
+        #expect(out.diagnostics.isEmpty)
+    }
+
+    @Test func numbersFollowFirstUse() {
+        let out = render("One [@b]. Two [@a]. Three [@b].\n")
+        #expect(out.citedKeys == ["b", "a"])
+        #expect(out.citations.map(\.number) == [1, 2, 1])
+        #expect(out.citations.map(\.anchor) == ["cite-1", "cite-2", "cite-3"])
+    }
+
+    @Test func groupWithLocators() {
+        let out = render("See [@a; @b, p. 12].\n")
+        #expect(out.citations.map(\.key) == ["a", "b"])
+        #expect(out.citations.map(\.locator) == [nil, "p. 12"])
+        #expect(out.html.contains(">1</a>; <a href=\"#source-2\" id=\"cite-2\" role=\"doc-noteref\" aria-label=\"Source 2\">2</a>, p. 12]</span>"))
+    }
+
+    @Test func locatorIsEscaped() {
+        let out = render("See [@a, 1 < 2 & \\<b>].\n")
+        #expect(out.html.contains(", 1 &lt; 2 &amp; &lt;b&gt;]"))
+    }
+
+    @Test func citationInsideCodeSpanStaysText() {
+        let out = render("Write `[@a]` to cite.\n")
+        #expect(out.html == "<p>Write <code>[@a]</code> to cite.</p>\n")
+        #expect(out.citations.isEmpty)
+    }
+
+    @Test func ordinaryLinksAreNotCitations() {
+        let out = render("A [link](https://example.org/) and [@a](https://example.org/x).\n")
+        #expect(out.citations.isEmpty)
+        #expect(out.html.contains("<a href=\"https://example.org/\">link</a>"))
+        #expect(out.html.contains("<a href=\"https://example.org/x\">@a</a>"))
+    }
+
+    @Test func bracketsWithoutAtAreLeftAlone() {
+        let out = render("A [note] and an email me@example.org and [x @a].\n")
+        #expect(out.citations.isEmpty)
+        #expect(out.html == "<p>A [note] and an email me@example.org and [x @a].</p>\n")
+    }
+
+    @Test func citationAcrossLineBreak() {
+        let out = render("Text [@a;\n@b].\n")
+        #expect(out.citedKeys == ["a", "b"])
+    }
+
+    @Test func unknownKeyIsLocatedError() {
+        let out = render("Intro line.\n\nSome text [@a; @cio-2014] here.\n", startLine: 5)
+        #expect(out.diagnostics == [
+            .error("update.md", line: 7, column: 16,
+                   "unknown source 'cio-2014' in citation; did you mean 'coi-2014'?; add it to sources.yaml")
+        ])
+        // The whole group stays as text when one key is unknown.
+        #expect(out.html.contains("[@a; @cio-2014]"))
+        #expect(out.citations.isEmpty)
+    }
+
+    @Test func withoutContextCitationsStayText() {
+        let out = render("Text [@a].\n", keys: nil)
+        #expect(out.html == "<p>Text [@a].</p>\n")
+    }
+
+    @Test(arguments: [
+        ("[@a]", ["a"]),
+        ("[@a, p. 3]", ["a"]),
+        ("[@a;@b]", ["a", "b"]),
+        ("[ @a ; @b , ch. 2 ]", ["a", "b"]),
+        ("[@un-doc:2014.v2]", ["un-doc:2014.v2"]),
+    ])
+    func syntaxVariants(text: String, keys: [String]) {
+        let groups = CitationSyntax.groups(in: text)
+        #expect(groups.count == 1)
+        #expect(groups.first?.items.map(\.key) == keys)
+    }
+
+    @Test(arguments: ["[@]", "[@a", "[@a, ]", "[@a; b]", "[a @b]", "[@a, [x]]"])
+    func malformedGroupsAreNotCitations(text: String) {
+        #expect(CitationSyntax.groups(in: text).isEmpty)
+    }
+}
+
+@Suite("Headings")
+struct HeadingTests {
+    @Test func levelTwoHeadingsGetStableIDs() {
+        let out = render("## Background\n\nText.\n\n## Necessary Action\n\nMore.\n")
+        #expect(out.html.contains("<h2 id=\"background\">"))
+        #expect(out.html.contains("<h2 id=\"necessary-action\">"))
+        #expect(out.sections.map(\.title) == ["Background", "Necessary Action"])
+        #expect(out.sections.map(\.id) == ["background", "necessary-action"])
+        #expect(out.sections[0].paragraphs == ["Text."])
+    }
+
+    @Test func duplicateHeadingsGetDistinctIDs() {
+        let out = render("## Notes\n\n## Notes\n")
+        #expect(out.sections.map(\.id) == ["notes", "notes-2"])
+    }
+
+    @Test func headingWithInlineMarkupKeepsIt() {
+        let out = render("## The *first* step\n")
+        #expect(out.html.contains("<h2 id=\"the-first-step\">"))
+        #expect(out.html.contains("<em>first</em>"))
+    }
+
+    @Test func sectionLocationIsTheFileLine() {
+        let out = render("Intro.\n\n## Analysis\n", startLine: 8)
+        #expect(out.sections.first?.location == SourceLocation(file: "update.md", line: 10, column: 1))
+    }
+
+    @Test func skippedLevelWarns() {
+        let out = render("## A\n\n#### B\n")
+        #expect(out.diagnostics == [.warning("update.md", line: 3, column: 1, "heading level skipped: level 4 after level 2; use ###")])
+    }
+}
+
+@Suite("Safety")
+struct MarkdownSafetyTests {
+    @Test func rawHTMLIsDropped() {
+        let out = render("<script>alert(1)</script>\n\nText <b onclick=\"x\">bold</b>.\n")
+        #expect(!out.html.contains("<script"))
+        #expect(!out.html.contains("<b"))
+        #expect(!out.html.contains("raw HTML omitted"))
+        #expect(out.html.contains("Text bold."))
+    }
+
+    @Test func rawHTMLPassesWhenAllowed() {
+        let out = render("Text <b>bold</b>.\n", unsafe: true)
+        #expect(out.html.contains("<b>bold</b>"))
+    }
+
+    @Test(arguments: ["javascript:alert(1)", "JavaScript:alert(1)", "vbscript:x", "data:text/html;base64,xx", "&#106;avascript:alert(1)", "<javascript:alert(1)>"])
+    func unsafeLinkTargetsAreRemoved(target: String) {
+        let out = render("A [click](\(target)) here.\n")
+        #expect(out.html == "<p>A click here.</p>\n")
+        #expect(out.diagnostics.first?.severity == .warning)
+    }
+
+    @Test func unsafeLinksRemovedEvenWithUnsafeHTML() {
+        let out = render("[x](javascript:alert(1))\n", unsafe: true)
+        #expect(out.html == "<p>x</p>\n")
+    }
+
+    @Test func unsafeImageBecomesItsAltText() {
+        let out = render("![a chart](javascript:x)\n")
+        #expect(out.html == "<p>a chart</p>\n")
+    }
+
+    @Test func imageWithoutAltWarns() {
+        let out = render("![](chart.png)\n")
+        #expect(out.diagnostics.map(\.message).first?.hasPrefix("image without alt text") == true)
+    }
+
+    @Test func smartPunctuation() {
+        let out = render("\"Quoted\" -- it's\n")
+        #expect(out.html == "<p>“Quoted” – it’s</p>\n")
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+@testable import DossierCore
+
+/// Builds on the real file system, in a temporary folder.
+@Suite("Publishing to disk")
+struct PublishTests {
+    private func options(_ root: URL, drafts: Bool = false) -> Builder.Options {
+        .init(content: root.appendingPathComponent("Content").path,
+              templates: root.appendingPathComponent("Templates").path,
+              output: root.appendingPathComponent("Public").path,
+              drafts: drafts, today: IsoDate("2025-01-01")!)
+    }
+
+    /// Every file under a folder with its bytes.
+    private func snapshot(_ folder: URL) throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)!
+        for case let url as URL in enumerator where !url.hasDirectoryPath {
+            out[String(url.path.dropFirst(folder.path.count))] = try Data(contentsOf: url)
+        }
+        return out
+    }
+
+    @Test func twoBuildsAreByteIdentical() async throws {
+        let root = try validSite.write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let first = try await Builder().build(options(root))
+        #expect(!first.failed(strict: false), "\(first.diagnostics)")
+        let before = try snapshot(root.appendingPathComponent("Public"))
+        #expect(before.count == first.files.count)
+        let second = try await Builder().build(options(root))
+        #expect(!second.failed(strict: false))
+        #expect(try snapshot(root.appendingPathComponent("Public")) == before)
+    }
+
+    @Test func failedBuildLeavesOutputUntouched() async throws {
+        let root = try validSite.write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try await Builder().build(options(root))
+        let before = try snapshot(root.appendingPathComponent("Public"))
+        let update = root.appendingPathComponent("Content/situations/ruritania/updates/2024-06-01.md")
+        try Data("---\ndate: 2024-06-01\n".utf8).write(to: update)
+        let failed = try await Builder().build(options(root))
+        #expect(failed.failed(strict: false))
+        #expect(try snapshot(root.appendingPathComponent("Public")) == before)
+        // No staging folder is left behind.
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.contains("staging") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func strictFailsOnWarnings() async throws {
+        let root = try validSite.replacing("Content/site.yaml", "language: en", with: "language: en\ncolour: red").write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var strict = options(root)
+        strict.strict = true
+        let result = try await Builder().build(strict)
+        #expect(result.failed(strict: true))
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("Public").path))
+    }
+
+    @Test func staleStagingFoldersAreCleanedUp() async throws {
+        let root = try validSite.write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let stale = root.appendingPathComponent(".Public.staging-999999")
+        try FileManager.default.createDirectory(at: stale, withIntermediateDirectories: true)
+        _ = try await Builder().build(options(root))
+        #expect(!FileManager.default.fileExists(atPath: stale.path))
+    }
+
+    @Test(arguments: ["Content", "Templates", "."])
+    func outputMayNotBeAnInputOrItsParent(output: String) async throws {
+        let root = try validSite.write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var bad = options(root)
+        bad.output = root.appendingPathComponent(output).path
+        let result = try await Builder().build(bad)
+        #expect(result.errors.first?.message.hasPrefix("the output folder must not be") == true)
+        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("Content/site.yaml").path))
+    }
+}
