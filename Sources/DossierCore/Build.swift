@@ -31,6 +31,8 @@ public struct Builder: Sendable {
         public var situationCount: Int
         public var versionCount: Int
         public var pageCount: Int
+        /// The public record to write to `versions.lock` after a successful build, when it changed.
+        public var lockToWrite: VersionLock?
 
         /// Errors, or warnings under `--strict`, stop the build.
         public func failed(strict: Bool) -> Bool {
@@ -44,21 +46,26 @@ public struct Builder: Sendable {
         self.fileSystem = fileSystem
     }
 
+    static func emptyResult(_ diagnostics: [Diagnostic]) -> Result {
+        Result(files: [], diagnostics: diagnostics, texts: [:], situationCount: 0, versionCount: 0, pageCount: 0)
+    }
+
     /// Everything but writing: the files the site would hold and every diagnostic.
     public func generate(_ options: Options) async -> Result {
         let content = ContentLoader(fileSystem: fileSystem).load(from: options.content)
         let templates = TemplateLoader(fileSystem: fileSystem).load(from: options.templates)
         var texts = content.texts
         for file in templates.templates.values { texts[file.path] = file.text }
-        var result = Result(files: [], diagnostics: [], texts: texts, situationCount: 0, versionCount: 0, pageCount: 0)
+        var result = Self.emptyResult([])
+        result.texts = texts
 
-        let (validated, validation) = ContentValidator(includeDrafts: options.drafts).validate(content)
+        let (validated, validation) = ContentValidator().validate(content)
         result.diagnostics = validation
         guard let validated else {
             result.diagnostics += templates.diagnostics
             return result
         }
-        let (resolved, resolution) = await Resolver(today: options.today).resolve(validated)
+        let (resolved, resolution) = await Resolver(today: options.today, includeDrafts: options.drafts).resolve(validated)
         result.diagnostics += resolution
         if result.diagnostics.hasErrors {
             result.diagnostics += templates.diagnostics
@@ -70,6 +77,7 @@ public struct Builder: Sendable {
         result.situationCount = resolved.situations.filter { $0.latest != nil }.count
         result.versionCount = resolved.situations.reduce(0) { $0 + $1.versions.count }
         result.pageCount = resolved.pages.count
+        result.lockToWrite = resolved.lockChanged ? resolved.lock : nil
         return result
     }
 
@@ -77,13 +85,16 @@ public struct Builder: Sendable {
     /// Returns the result; on failure the output folder is left exactly as it was.
     public func build(_ options: Options) async throws -> Result {
         if let problem = Publisher.checkOutput(options.output, against: [options.content, options.templates]) {
-            return Result(files: [], diagnostics: [problem], texts: [:], situationCount: 0, versionCount: 0, pageCount: 0)
+            return Self.emptyResult([problem])
         }
         let publisher = Publisher(output: options.output)
         return try await publisher.withLock {
             let result = await generate(options)
             if result.failed(strict: options.strict) { return result }
             try publisher.publish(result.files)
+            if let lock = result.lockToWrite {
+                try Publisher.writeAtomically(Data(lock.text.utf8), to: options.content + "/versions.lock")
+            }
             return result
         }
     }

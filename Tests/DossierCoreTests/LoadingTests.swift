@@ -95,25 +95,20 @@ struct LoadingTests {
 
     @Test func validatorBuildsTypedModels() throws {
         let content = ContentLoader(fileSystem: validSite.fileSystem).load(from: "Content")
-        let (site, diagnostics) = ContentValidator(includeDrafts: false).validate(content)
+        let (site, diagnostics) = ContentValidator().validate(content)
         #expect(diagnostics.isEmpty)
         let model = try #require(site)
         #expect(model.site.baseURL == "https://watch.example.org/reports/")
         #expect(model.site.paper == .letter)
         #expect(model.site.riskLevels.map(\.rank) == [0, 1, 2])
         let situation = try #require(model.situations.first)
-        #expect(situation.updates.map(\.date.description) == ["2024-01-10", "2024-06-01"])
+        #expect(situation.updates.map(\.date.description) == ["2024-01-10", "2024-06-01", "2024-09-01"])
+        #expect(situation.updates.map(\.status) == [.published, .published, .draft])
         #expect(situation.updates[1].corrections == [.init(date: IsoDate("2024-06-03")!, note: "Corrected the name of the province.")])
         #expect(situation.updates[1].body.startLine == 10)
         #expect(situation.sources.map(\.key) == ["inquiry-2020", "press-2024"])
         #expect(situation.sources[0].date?.long == "March 2020")
         #expect(situation.facts[0].sourceKey == "inquiry-2020")
-    }
-
-    @Test func draftsIncludedOnRequest() throws {
-        let content = ContentLoader(fileSystem: validSite.fileSystem).load(from: "Content")
-        let (site, _) = ContentValidator(includeDrafts: true).validate(content)
-        #expect(site?.situations.first?.updates.map(\.status) == [.published, .published, .draft])
     }
 
     @Test(arguments: [

@@ -8,7 +8,7 @@ public struct Situation: Sendable, Hashable {
     public var facts: [Fact]
     /// In the order of `sources.yaml`.
     public var sources: [Source]
-    /// Oldest first; drafts included only when the build asks for them.
+    /// Oldest first, drafts included.
     public var updates: [Update]
     public var file: String
 

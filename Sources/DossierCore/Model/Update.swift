@@ -54,4 +54,8 @@ public struct SiteContent: Sendable, Hashable {
     public var site: Site
     public var situations: [Situation]
     public var pages: [Page]
+    /// `versions.lock` as found, if any.
+    public var lock: SourceFile?
+    /// `<slug>/<date>` of every update file present, valid or not, drafts included.
+    public var updateFiles: Set<String>
 }

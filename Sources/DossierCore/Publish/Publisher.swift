@@ -86,6 +86,19 @@ public struct Publisher: Sendable {
         try fm.removeItem(at: old)
     }
 
+    /// Replaces one file in a single rename, so a reader never sees it half written.
+    public static func writeAtomically(_ data: Data, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        // Hidden, so a content folder never shows a half-written lock to the loader.
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())").path
+        try data.write(to: URL(fileURLWithPath: temporary))
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw PublishError("cannot write \(path): \(reason)")
+        }
+    }
+
     /// Staging or old folders left by a build that was killed. Only called under the lock.
     private func removeLeftovers() {
         let fm = FileManager.default

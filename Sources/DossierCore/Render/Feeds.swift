@@ -39,11 +39,16 @@ struct Feeds {
             let update = version.update
             let url = OutputPaths.absolute(OutputPaths.snapshot(situation.situation.slug, update.date), base: base)
             let changed = update.corrections.last.map { max($0.date, update.date) } ?? update.date
+            var related = ""
+            if version.redline != nil {
+                let changes = OutputPaths.absolute(OutputPaths.changes(situation.situation.slug, update.date), base: base)
+                related = "\n    <link rel=\"related\" type=\"text/html\" title=\"What changed\" href=\"\(x(changes))\"/>"
+            }
             xml += """
               <entry>
                 <title>\(x(situation.situation.name)): \(x(version.riskLevel.label)), \(x(update.date.long))</title>
                 <id>\(x(url))</id>
-                <link rel="alternate" type="text/html" href="\(x(url))"/>
+                <link rel="alternate" type="text/html" href="\(x(url))"/>\(related)
                 <published>\(timestamp(update.date))</published>
                 <updated>\(timestamp(changed))</updated>
                 <summary>\(x(update.headline))</summary>
@@ -64,6 +69,9 @@ struct Feeds {
             for version in versions {
                 urls.append((OutputPaths.snapshot(situation.situation.slug, version.update.date),
                              version.update.corrections.last?.date ?? version.update.date))
+                if version.redline != nil {
+                    urls.append((OutputPaths.changes(situation.situation.slug, version.update.date), version.update.date))
+                }
             }
         }
         for page in site.pages { urls.append((OutputPaths.page(page.page.slug), nil)) }

@@ -6,6 +6,7 @@ enum OutputPaths {
 
     static func latest(_ slug: String) -> String { "situations/\(slug)/index.html" }
     static func snapshot(_ slug: String, _ date: IsoDate) -> String { "situations/\(slug)/\(date)/index.html" }
+    static func changes(_ slug: String, _ date: IsoDate) -> String { "situations/\(slug)/\(date)/changes/index.html" }
     static func versions(_ slug: String) -> String { "situations/\(slug)/versions/index.html" }
     static func page(_ slug: String) -> String { "pages/\(slug)/index.html" }
 

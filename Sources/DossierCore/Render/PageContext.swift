@@ -13,6 +13,11 @@ struct PageContext: Sendable {
             for version in situation.versions {
                 let path = OutputPaths.snapshot(situation.situation.slug, version.update.date)
                 jobs.append(.init(path: path, template: "situation", view: situationView(situation, version, at: path)))
+                if let redline = version.redline {
+                    let changes = OutputPaths.changes(situation.situation.slug, version.update.date)
+                    jobs.append(.init(path: changes, template: "changes",
+                                      view: changesView(situation, version, redline, at: changes)))
+                }
             }
             jobs.append(.init(path: OutputPaths.versions(situation.situation.slug), template: "versions",
                               view: versionsView(situation)))
@@ -77,8 +82,8 @@ struct PageContext: Sendable {
 
         // Notes: the body's citations in order of first use, then sources only the fact box cites.
         var keys = version.body.citedKeys
-        for key in situation.facts.compactMap(\.sourceKey) where !keys.contains(key) { keys.append(key) }
-        let facts = situation.facts.enumerated().map { index, fact in
+        for key in version.facts.compactMap(\.sourceKey) where !keys.contains(key) { keys.append(key) }
+        let facts = version.facts.enumerated().map { index, fact in
             FactView(label: fact.label, value: fact.value, anchor: "fact-\(index + 1)",
                      source: fact.sourceKey.flatMap { keys.firstIndex(of: $0) }.map { .init(number: $0 + 1) })
         }
@@ -124,7 +129,47 @@ struct PageContext: Sendable {
             hasCorrections: !update.corrections.isEmpty,
             corrections: update.corrections.map { CorrectionView(date: DateView($0.date), note: $0.note) },
             versions: versions,
-            versionsHref: OutputPaths.href(from: path, to: OutputPaths.versions(situation.slug)))
+            versionsHref: OutputPaths.href(from: path, to: OutputPaths.versions(situation.slug)),
+            changesHref: version.redline.map { _ in OutputPaths.href(from: path, to: OutputPaths.changes(situation.slug, update.date)) },
+            previousDate: version.redline.map { DateView($0.previousDate) })
+    }
+
+    func changesView(_ resolved: ResolvedSituation, _ version: Version, _ redline: Redline, at path: String) -> ChangesPageView {
+        let slug = resolved.situation.slug
+        let sections = redline.sections.map { section in
+            ChangesPageView.SectionView(
+                title: section.title, anchor: section.id,
+                statusLabel: ["added": "New section", "removed": "Section removed", "changed": "Changed",
+                              "unchanged": "Unchanged"][section.status.rawValue] ?? section.status.rawValue,
+                isChanged: section.status != .unchanged,
+                wordsInserted: section.wordsInserted, wordsDeleted: section.wordsDeleted,
+                paragraphs: section.paragraphs.map { .init(runs: $0.map(ChangesPageView.RunView.init)) })
+        }
+        return ChangesPageView(
+            layout: layout(at: path, title: "\(resolved.situation.name): changes on \(version.update.date.long)",
+                           description: "What changed in the update of \(version.update.date.long) since \(redline.previousDate.long).",
+                           noindex: version.update.isDraft),
+            name: resolved.situation.name,
+            date: DateView(version.update.date),
+            previousDate: DateView(redline.previousDate),
+            snapshotHref: OutputPaths.href(from: path, to: OutputPaths.snapshot(slug, version.update.date)),
+            previousHref: OutputPaths.href(from: path, to: OutputPaths.snapshot(slug, redline.previousDate)),
+            versionsHref: OutputPaths.href(from: path, to: OutputPaths.versions(slug)),
+            riskChanged: redline.riskBefore != redline.riskAfter,
+            riskBefore: RiskView(redline.riskBefore),
+            risk: RiskView(redline.riskAfter),
+            trend: TrendView(version.trend),
+            headlineChanged: redline.headlineChanged,
+            headlineRuns: redline.headline.map(ChangesPageView.RunView.init),
+            hasSectionChanges: sections.contains { $0.isChanged },
+            sections: sections,
+            hasSourcesAdded: !redline.sourcesAdded.isEmpty,
+            sourcesAdded: redline.sourcesAdded.map { .init(title: $0.title) },
+            hasSourcesRemoved: !redline.sourcesRemoved.isEmpty,
+            sourcesRemoved: redline.sourcesRemoved.map { .init(title: $0.title) },
+            hasFactChanges: !redline.factChanges.isEmpty,
+            factChanges: redline.factChanges.map { .init(label: $0.label, before: $0.before, after: $0.after) },
+            isDraft: version.update.isDraft)
     }
 
     func versionsView(_ resolved: ResolvedSituation) -> VersionsPageView {
@@ -134,7 +179,10 @@ struct PageContext: Sendable {
                            href: OutputPaths.href(from: path, to: OutputPaths.snapshot(resolved.situation.slug, version.update.date)),
                            issue: version.update.issue, headline: version.update.headline,
                            risk: RiskView(version.riskLevel), trend: TrendView(version.trend),
-                           isDraft: version.update.isDraft)
+                           isDraft: version.update.isDraft,
+                           changesHref: version.redline.map { _ in
+                               OutputPaths.href(from: path, to: OutputPaths.changes(resolved.situation.slug, version.update.date))
+                           })
         }
         return VersionsPageView(layout: layout(at: path, title: "\(resolved.situation.name): all versions"),
                                 name: resolved.situation.name, versions: rows)

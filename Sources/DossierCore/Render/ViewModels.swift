@@ -103,6 +103,8 @@ struct SituationPageView: Sendable {
     var corrections: [CorrectionView]
     var versions: [VersionLinkView]
     var versionsHref: String
+    var changesHref: String?
+    var previousDate: DateView?
 }
 
 struct TrendView: Sendable {
@@ -129,12 +131,72 @@ struct VersionRowView: Sendable {
     var risk: RiskView
     var trend: TrendView
     var isDraft: Bool
+    var changesHref: String?
 }
 
 struct VersionsPageView: Sendable {
     var layout: LayoutView
     var name: String
     var versions: [VersionRowView]
+}
+
+struct ChangesPageView: Sendable {
+    struct RunView: Sendable {
+        var text: String
+        var isInserted: Bool
+        var isDeleted: Bool
+        var isUnchanged: Bool
+
+        init(_ run: Redline.Run) {
+            text = run.text
+            isInserted = run.change == .inserted
+            isDeleted = run.change == .deleted
+            isUnchanged = run.change == .unchanged
+        }
+    }
+
+    struct ParagraphView: Sendable { var runs: [RunView] }
+
+    struct SectionView: Sendable {
+        var title: String
+        var anchor: String
+        var statusLabel: String
+        var isChanged: Bool
+        var wordsInserted: Int
+        var wordsDeleted: Int
+        var paragraphs: [ParagraphView]
+    }
+
+    struct FactChangeView: Sendable {
+        var label: String
+        var before: String?
+        var after: String?
+    }
+
+    struct SourceTitle: Sendable { var title: String }
+
+    var layout: LayoutView
+    var name: String
+    var date: DateView
+    var previousDate: DateView
+    var snapshotHref: String
+    var previousHref: String
+    var versionsHref: String
+    var riskChanged: Bool
+    var riskBefore: RiskView
+    var risk: RiskView
+    var trend: TrendView
+    var headlineChanged: Bool
+    var headlineRuns: [RunView]
+    var hasSectionChanges: Bool
+    var sections: [SectionView]
+    var hasSourcesAdded: Bool
+    var sourcesAdded: [SourceTitle]
+    var hasSourcesRemoved: Bool
+    var sourcesRemoved: [SourceTitle]
+    var hasFactChanges: Bool
+    var factChanges: [FactChangeView]
+    var isDraft: Bool
 }
 
 struct IndexView: Sendable {

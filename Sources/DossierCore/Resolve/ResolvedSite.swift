@@ -3,6 +3,10 @@ public struct ResolvedSite: Sendable {
     public var site: Site
     public var situations: [ResolvedSituation]
     public var pages: [ResolvedPage]
+    /// The record after this build: the lock as read plus newly published or corrected updates.
+    public var lock: VersionLock
+    /// True when `lock` differs from the file on disk and a successful build should write it.
+    public var lockChanged: Bool
 }
 
 public struct ResolvedSituation: Sendable {
@@ -27,6 +31,10 @@ public struct Version: Sendable {
     public var citedSources: [Source]
     public var previous: Update?
     public var trend: Trend
+    /// The fact box as published with this update (from the lock), or the current one if new.
+    public var facts: [Fact]
+    /// Changes against the previous published update; nil for the first.
+    public var redline: Redline?
 }
 
 public struct ResolvedPage: Sendable {

@@ -1,21 +1,28 @@
-/// The `resolve` stage: renders each body, numbers its citations, links versions and
-/// collects the warnings only a whole situation can show (unused sources, missing sections, staleness).
+/// The `resolve` stage: renders each body, numbers its citations, links versions, checks the
+/// locked public record, computes redlines, and collects the warnings only a whole situation can
+/// show (unused sources, missing sections, staleness).
 public struct Resolver: Sendable {
     /// The day the staleness warning is measured against; never written into the output.
     public var today: IsoDate
+    public var includeDrafts: Bool
 
-    public init(today: IsoDate) {
+    public init(today: IsoDate, includeDrafts: Bool = false) {
         self.today = today
+        self.includeDrafts = includeDrafts
     }
 
     public func resolve(_ content: SiteContent) async -> (ResolvedSite, [Diagnostic]) {
         let renderer = MarkdownRenderer(options: .init(unsafeHTML: content.site.unsafeHTML))
         var diagnostics: [Diagnostic] = []
-        var situations: [ResolvedSituation] = []
+        let situationsIn = content.situations.map { situation in
+            var copy = situation
+            copy.updates = situation.updates.filter { includeDrafts || !$0.isDraft }
+            return copy
+        }
 
         // Bodies are independent: render them across the cores.
         let bodies = await withTaskGroup(of: (Int, Int, RenderedMarkdown).self) { group in
-            for (s, situation) in content.situations.enumerated() {
+            for (s, situation) in situationsIn.enumerated() {
                 let context = MarkdownRenderer.CitationContext(
                     knownKeys: Set(situation.sources.map(\.key)),
                     sourcesFile: situation.file.replacingSuffix("situation.yaml", with: "sources.yaml"))
@@ -28,25 +35,46 @@ public struct Resolver: Sendable {
             return out
         }
 
-        for (s, situation) in content.situations.enumerated() {
+        var lock: VersionLock
+        switch VersionLock.parse(content.lock) {
+        case .success(let parsed): lock = parsed
+        case .failure(let problem):
+            diagnostics.append(problem)
+            lock = VersionLock()
+        }
+        let lockBefore = lock
+        let lockPath = content.lock?.path ?? "versions.lock"
+
+        var situations: [ResolvedSituation] = []
+        for (s, situation) in situationsIn.enumerated() {
             var versions: [Version] = []
             var cited = Set<String>()
-            var previousPublished: (Update, RiskLevel)?
+            var previous: Version?
             for (u, update) in situation.updates.enumerated() {
                 guard let body = bodies[s]?[u], let level = content.site.riskLevel(id: update.riskLevel) else { continue }
                 diagnostics += body.diagnostics
                 diagnostics += sectionWarnings(body, required: content.site.sections, file: update.body.file)
                 cited.formUnion(body.citedKeys)
+                var facts = situation.facts
+                if !update.isDraft {
+                    let (locked, problems) = checkLock(update, situation: situation, lock: &lock)
+                    diagnostics += problems
+                    facts = locked
+                }
                 let trend: Version.Trend
-                if let (_, before) = previousPublished {
+                if let before = previous?.riskLevel {
                     trend = level.rank < before.rank ? .escalated : level.rank > before.rank ? .deescalated : .unchanged
                 } else {
                     trend = .first
                 }
-                versions.append(Version(update: update, riskLevel: level, body: body,
-                                        citedSources: body.citedKeys.compactMap(situation.source(key:)),
-                                        previous: previousPublished?.0, trend: trend))
-                if !update.isDraft { previousPublished = (update, level) }
+                var version = Version(update: update, riskLevel: level, body: body,
+                                      citedSources: body.citedKeys.compactMap(situation.source(key:)),
+                                      previous: previous?.update, trend: trend, facts: facts, redline: nil)
+                if let previous {
+                    version.redline = Redline.between(previous: previous, current: version, situation: situation)
+                }
+                versions.append(version)
+                if !update.isDraft { previous = version }
             }
             // Drafts sort after every published update so "latest" and the archive stay about the record.
             versions.sort { ($0.update.isDraft ? 1 : 0, $0.update.date) < ($1.update.isDraft ? 1 : 0, $1.update.date) }
@@ -54,15 +82,32 @@ public struct Resolver: Sendable {
             for source in situation.sources where !cited.contains(source.key) && !factKeys.contains(source.key) {
                 diagnostics.append(.warning(at: source.location, "source '\(source.key)' is never cited"))
             }
-            if let stale = content.site.staleAfterDays,
-               let latest = versions.last(where: { !$0.update.isDraft }) {
-                let age = today.daysSinceEpoch - latest.update.date.daysSinceEpoch
-                if age > stale {
-                    diagnostics.append(.warning(latest.update.body.file,
-                        "situation '\(situation.slug)' is stale: its latest update is \(age) days old (stale_after_days: \(stale))"))
+            if let latest = versions.last(where: { !$0.update.isDraft }) {
+                if let stale = content.site.staleAfterDays {
+                    let age = today.daysSinceEpoch - latest.update.date.daysSinceEpoch
+                    if age > stale {
+                        diagnostics.append(.warning(latest.update.body.file,
+                            "situation '\(situation.slug)' is stale: its latest update is \(age) days old (stale_after_days: \(stale))"))
+                    }
+                }
+                if latest.facts != situation.facts {
+                    diagnostics.append(.warning(situation.file,
+                        "the facts differ from those published with the latest update (\(latest.update.date)); they will appear with the next update"))
                 }
             }
             situations.append(ResolvedSituation(situation: situation, versions: versions))
+        }
+
+        // A published update stays published: its permanent page must not disappear.
+        for situation in content.situations {
+            for update in situation.updates where update.isDraft && lockBefore.updates[VersionLock.key(situation.slug, update.date)] != nil {
+                diagnostics.append(.error(update.body.file, line: 1, column: 1,
+                    "this update was published and cannot become a draft again; set 'status: published' (or remove the line)"))
+            }
+        }
+        for key in lock.updates.keys.sorted() where !content.updateFiles.contains(key) {
+            diagnostics.append(.error(lockPath, "published update '\(key)' is missing: its file was removed or renamed, "
+                + "but a published update keeps its permanent page; restore \(key.replacingOccurrences(of: "/", with: "/updates/")).md"))
         }
 
         var pages: [ResolvedPage] = []
@@ -71,7 +116,30 @@ public struct Resolver: Sendable {
             diagnostics += body.diagnostics
             pages.append(ResolvedPage(page: page, body: body))
         }
-        return (ResolvedSite(site: content.site, situations: situations, pages: pages), diagnostics)
+        return (ResolvedSite(site: content.site, situations: situations, pages: pages,
+                             lock: lock, lockChanged: lock != lockBefore || (content.lock == nil && !lock.updates.isEmpty)),
+                diagnostics)
+    }
+
+    /// Checks a published update against its locked fingerprint, locking it if it is new.
+    /// Returns the fact box published with it.
+    func checkLock(_ update: Update, situation: Situation, lock: inout VersionLock) -> ([Fact], [Diagnostic]) {
+        let key = VersionLock.key(situation.slug, update.date)
+        let fingerprint = VersionLock.fingerprint(update.fileText)
+        guard let entry = lock.updates[key] else {
+            lock.updates[key] = .init(sha256: fingerprint, corrections: update.corrections.count,
+                                      facts: situation.facts.map(VersionLock.LockedFact.init))
+            return (situation.facts, [])
+        }
+        let facts = entry.facts.map(\.fact)
+        if entry.sha256 == fingerprint { return (facts, []) }
+        if update.corrections.count > entry.corrections {
+            lock.updates[key] = .init(sha256: fingerprint, corrections: update.corrections.count, facts: entry.facts)
+            return (facts, [])
+        }
+        return (facts, [.error(update.body.file, line: 1, column: 1,
+            "this update was published on \(update.date) and its text has changed since; a published update is a public "
+            + "record: add a 'corrections' entry (date and note) saying what changed, or undo the edit")])
     }
 
     /// Warns when a required section is missing or out of the order site.yaml gives.

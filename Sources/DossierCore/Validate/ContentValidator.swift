@@ -3,11 +3,7 @@ import Foundation
 /// The `validate` stage: turns loaded YAML and front matter into typed models,
 /// collecting every problem as a located diagnostic.
 public struct ContentValidator: Sendable {
-    public var includeDrafts: Bool
-
-    public init(includeDrafts: Bool) {
-        self.includeDrafts = includeDrafts
-    }
+    public init() {}
 
     public func validate(_ content: LoadedContent) -> (SiteContent?, [Diagnostic]) {
         var diagnostics = content.diagnostics
@@ -26,7 +22,9 @@ public struct ContentValidator: Sendable {
         }
         // Returned even with errors (leaving out what was invalid), so later stages can report
         // their own problems too: an editor sees every error of a run at once.
-        return (SiteContent(site: site, situations: situations, pages: pages), diagnostics)
+        let updateFiles = Set(content.situations.flatMap { folder in folder.updates.map { "\(folder.slug)/\($0.stem)" } })
+        return (SiteContent(site: site, situations: situations, pages: pages, lock: content.lock, updateFiles: updateFiles),
+                diagnostics)
     }
 
     // MARK: site.yaml
@@ -130,9 +128,7 @@ public struct ContentValidator: Sendable {
 
         var updates: [Update] = []
         for markdown in folder.updates {
-            guard let update = validateUpdate(markdown, site: site, into: &diagnostics) else { continue }
-            if update.isDraft && !includeDrafts { continue }
-            updates.append(update)
+            if let update = validateUpdate(markdown, site: site, into: &diagnostics) { updates.append(update) }
         }
         updates.sort { $0.date < $1.date }
         guard let name else { return nil }

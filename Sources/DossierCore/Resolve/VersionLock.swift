@@ -1,0 +1,64 @@
+import Crypto
+import Foundation
+
+/// `versions.lock`: the public record of what was published. One entry per published update:
+/// a fingerprint of its file, how many corrections it carried, and the fact box published with it.
+public struct VersionLock: Sendable, Hashable, Codable {
+    public struct Entry: Sendable, Hashable, Codable {
+        public var sha256: String
+        public var corrections: Int
+        public var facts: [LockedFact]
+    }
+
+    public struct LockedFact: Sendable, Hashable, Codable {
+        public var label: String
+        public var value: String
+        public var source: String?
+    }
+
+    public var format: Int
+    /// Keyed `<slug>/<date>`.
+    public var updates: [String: Entry]
+
+    public init(format: Int = 1, updates: [String: Entry] = [:]) {
+        self.format = format
+        self.updates = updates
+    }
+
+    static func key(_ slug: String, _ date: IsoDate) -> String { "\(slug)/\(date)" }
+
+    static func fingerprint(_ text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Parses the lock file; a damaged lock is an error, never silently replaced.
+    static func parse(_ file: SourceFile?) -> Result<VersionLock, Diagnostic> {
+        guard let file else { return .success(VersionLock()) }
+        do {
+            let lock = try JSONDecoder().decode(VersionLock.self, from: Data(file.text.utf8))
+            guard lock.format == 1 else {
+                return .failure(.error(file.path, line: 1, column: 1, "versions.lock has format \(lock.format); this Dossier reads format 1"))
+            }
+            return .success(lock)
+        } catch {
+            return .failure(.error(file.path, line: 1, column: 1,
+                "versions.lock is damaged and cannot be read (\(error.localizedDescription)); restore it from version control"))
+        }
+    }
+
+    /// The lock file's bytes: stable key order, so the same record always reads the same.
+    public var text: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
+
+extension VersionLock.LockedFact {
+    init(_ fact: Fact) {
+        self.init(label: fact.label, value: fact.value, source: fact.sourceKey)
+    }
+
+    var fact: Fact { Fact(label: label, value: value, sourceKey: source) }
+}

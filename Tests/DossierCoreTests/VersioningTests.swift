@@ -1,0 +1,235 @@
+import Foundation
+import Testing
+@testable import DossierCore
+
+/// Three published updates of an invented country whose risk level escalates then de-escalates,
+/// plus a draft.
+private let versionedSite: Fixture = {
+    var site = validSite
+    site.files["Content/situations/ruritania/updates/2024-08-01.md"] = """
+    ---
+    date: 2024-08-01
+    risk_level: serious-concern
+    headline: Attacks on civilians have stopped in the north.
+    issue: 3
+    ---
+    ## Background
+
+    The inquiry found abuses.[@inquiry-2020, p. 12]
+
+    ## Analysis
+
+    Attacks stopped in July after a ceasefire.
+
+    ## Necessary Action
+
+    Talks must resume now.
+
+    """
+    return site
+}()
+
+@Suite("Versioned pages")
+struct VersioningTests {
+    @Test func snapshotsBannersAndLatest() async throws {
+        let result = await versionedSite.generate()
+        #expect(result.errors.isEmpty, "\(result.diagnostics)")
+        for date in ["2024-01-10", "2024-06-01"] {
+            let page = try #require(result.file("situations/ruritania/\(date)/index.html"))
+            #expect(page.contains("class=\"banner banner-archived\""))
+            #expect(page.contains("See the latest update (1 August 2024)"))
+        }
+        let newest = try #require(result.file("situations/ruritania/2024-08-01/index.html"))
+        #expect(!newest.contains("banner-archived"))
+        let latest = try #require(result.file("situations/ruritania/index.html"))
+        #expect(latest.contains("As of <time datetime=\"2024-08-01\">1 August 2024</time> · Issue 3"))
+        #expect(latest.contains("<a href=\"../../situations/ruritania/2024-01-10/index.html\">10 January 2024</a>"))
+        #expect(latest.contains("What changed since 1 June 2024"))
+    }
+
+    @Test func versionsPageShowsTrendsNewestFirst() async throws {
+        let result = await versionedSite.generate()
+        let page = try #require(result.file("situations/ruritania/versions/index.html"))
+        let rows = page.components(separatedBy: "<tr>").dropFirst(2)
+        #expect(rows.count == 3)
+        let expected = [("1 August 2024", "De-escalated", "Serious Concern", "3"),
+                        ("1 June 2024", "Escalated", "Imminent Risk", "2"),
+                        ("10 January 2024", "First update", "Serious Concern", "1")]
+        for (row, (date, trend, risk, issue)) in zip(rows, expected) {
+            #expect(row.contains(date))
+            #expect(row.contains("<span aria-hidden=\"true\">") && row.contains("</span> \(trend)</span>"))
+            #expect(row.contains(risk))
+            #expect(row.contains("<td>\(issue)</td>"))
+        }
+        #expect(rows.last?.contains("<td>—</td>") == true)
+    }
+
+    @Test func redlineMarksInsertedAndDeletedWords() async throws {
+        let result = await versionedSite.generate()
+        let page = try #require(result.file("situations/ruritania/2024-08-01/changes/index.html"))
+        #expect(page.contains("<p class=\"redline\">Attacks <del>began</del> <ins>stopped</ins> in <del>May.</del> <ins>July after a ceasefire.</ins> </p>"))
+        #expect(page.contains("<p class=\"redline\">The inquiry found abuses. <del>A statement followed.</del> </p>"))
+        // Unchanged words are in neither <ins> nor <del>.
+        #expect(page.contains("<p class=\"redline\">Talks must resume now. </p>"))
+        #expect(page.contains("<li>Necessary Action: Unchanged</li>"))
+        #expect(page.contains("<a href=\"#analysis\">Analysis</a>: Changed (5 words added, 2 removed)"))
+        // Summary: the risk change, the headline change, sources removed.
+        #expect(page.contains("</span> De-escalated</span>: from Imminent Risk to"))
+        #expect(page.contains("Attacks on civilians have <del>begun</del> <ins>stopped</ins> in the north."))
+        #expect(page.contains("<p class=\"list-label\">Removed:</p><ul><li><cite>Statement on the northern provinces</cite></li></ul>"))
+    }
+
+    @Test func redlineSummaryOfEscalation() async throws {
+        let result = await versionedSite.generate()
+        let page = try #require(result.file("situations/ruritania/2024-06-01/changes/index.html"))
+        #expect(page.contains("</span> Escalated</span>: from Serious Concern to"))
+        #expect(page.contains("<p class=\"list-label\">Added:</p><ul><li><cite>Statement on the northern provinces</cite></li></ul>"))
+        #expect(page.contains("<dt>Key facts</dt>\n<dd>Unchanged</dd>"))
+    }
+
+    @Test func firstUpdateHasNoChangesPageAndNothingLinksToOne() async throws {
+        let result = await versionedSite.generate()
+        #expect(result.file("situations/ruritania/2024-01-10/changes/index.html") == nil)
+        for file in result.files where file.path.hasSuffix(".html") || file.path.hasSuffix(".xml") {
+            #expect(!file.text.contains("2024-01-10/changes"), "\(file.path)")
+        }
+    }
+
+    @Test func feedEntriesLinkToSnapshotAndChanges() async throws {
+        let result = await versionedSite.generate()
+        let feed = try #require(result.file("feed.xml"))
+        #expect(feed.contains("<link rel=\"alternate\" type=\"text/html\" href=\"https://watch.example.org/reports/situations/ruritania/2024-08-01/\"/>"))
+        #expect(feed.contains("<link rel=\"related\" type=\"text/html\" title=\"What changed\" href=\"https://watch.example.org/reports/situations/ruritania/2024-08-01/changes/\"/>"))
+        let sitemap = try #require(result.file("sitemap.xml"))
+        #expect(sitemap.contains("situations/ruritania/2024-06-01/changes/"))
+        #expect(sitemap.contains("situations/ruritania/2024-01-10/</loc>"))
+    }
+
+    @Test func draftChangesPreviewedWithBannerNeverIndexed() async throws {
+        let result = await versionedSite.generate(drafts: true)
+        let changes = try #require(result.file("situations/ruritania/2024-09-01/changes/index.html"))
+        #expect(changes.contains("Draft — not published."))
+        #expect(changes.contains("<meta name=\"robots\" content=\"noindex\">"))
+        #expect(result.file("feed.xml")?.contains("2024-09-01") == false)
+        #expect(result.file("sitemap.xml")?.contains("2024-09-01") == false)
+        // Drafts are never locked.
+        #expect(result.lockToWrite?.updates.keys.sorted() == ["ruritania/2024-01-10", "ruritania/2024-06-01", "ruritania/2024-08-01"])
+    }
+
+    @Test func wordDiffUsesRuns() {
+        let runs = Redline.diff(Redline.words("a b c d"), Redline.words("a x c d e"))
+        #expect(runs == [.init(change: .unchanged, text: "a"), .init(change: .deleted, text: "b"),
+                         .init(change: .inserted, text: "x"), .init(change: .unchanged, text: "c d"),
+                         .init(change: .inserted, text: "e")])
+    }
+}
+
+@Suite("The locked public record")
+struct LockTests {
+    private func options(_ root: URL, drafts: Bool = false) -> Builder.Options {
+        .init(content: root.appendingPathComponent("Content").path,
+              templates: root.appendingPathComponent("Templates").path,
+              output: root.appendingPathComponent("Public").path, drafts: drafts, today: IsoDate("2025-01-01")!)
+    }
+
+    private func tree(_ folder: URL) throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)!
+        for case let url as URL in enumerator where !url.hasDirectoryPath {
+            out[url.path] = try Data(contentsOf: url)
+        }
+        return out
+    }
+
+    @Test func buildLocksPublishedUpdatesOnly() async throws {
+        let root = try versionedSite.write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try await Builder().build(options(root, drafts: true))
+        let text = try String(contentsOf: root.appendingPathComponent("Content/versions.lock"), encoding: .utf8)
+        let lock = try JSONDecoder().decode(VersionLock.self, from: Data(text.utf8))
+        #expect(lock.updates.keys.sorted() == ["ruritania/2024-01-10", "ruritania/2024-06-01", "ruritania/2024-08-01"])
+        #expect(lock.updates["ruritania/2024-06-01"]?.corrections == 1)
+        #expect(lock.updates["ruritania/2024-01-10"]?.facts.first?.label == "Inquiry")
+    }
+
+    @Test func silentEditIsRefusedAndPublicUntouched() async throws {
+        let root = try versionedSite.write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try await Builder().build(options(root))
+        let publicBefore = try tree(root.appendingPathComponent("Public"))
+        let lockURL = root.appendingPathComponent("Content/versions.lock")
+        let lockBefore = try Data(contentsOf: lockURL)
+
+        let file = root.appendingPathComponent("Content/situations/ruritania/updates/2024-01-10.md")
+        let original = try String(contentsOf: file, encoding: .utf8)
+        try Data(original.replacingOccurrences(of: "Tension is rising.", with: "Tension is rising fast.").utf8).write(to: file)
+        let refused = try await Builder().build(options(root))
+        #expect(refused.errors.map(\.file) == [file.path])
+        #expect(refused.errors.first?.message.hasPrefix("this update was published on 2024-01-10 and its text has changed since") == true)
+        #expect(try tree(root.appendingPathComponent("Public")) == publicBefore)
+        #expect(try Data(contentsOf: lockURL) == lockBefore)
+    }
+
+    @Test func editWithCorrectionIsAcceptedAndRelocked() async throws {
+        let root = try versionedSite.write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try await Builder().build(options(root))
+        let file = root.appendingPathComponent("Content/situations/ruritania/updates/2024-01-10.md")
+        let original = try String(contentsOf: file, encoding: .utf8)
+        let corrected = original
+            .replacingOccurrences(of: "Tension is rising.", with: "Tension is rising fast.")
+            .replacingOccurrences(of: "issue: 1\n", with: "issue: 1\ncorrections:\n  - date: 2024-01-12\n    note: Clarified the pace of events.\n")
+        try Data(corrected.utf8).write(to: file)
+        let accepted = try await Builder().build(options(root))
+        #expect(accepted.errors.isEmpty, "\(accepted.diagnostics)")
+        let page = try String(contentsOf: root.appendingPathComponent("Public/situations/ruritania/2024-01-10/index.html"), encoding: .utf8)
+        #expect(page.contains("Tension is rising fast."))
+        #expect(page.contains("Corrected on <time datetime=\"2024-01-12\">12 January 2024</time>: Clarified the pace of events."))
+        let lock = try JSONDecoder().decode(VersionLock.self, from: Data(contentsOf: root.appendingPathComponent("Content/versions.lock")))
+        #expect(lock.updates["ruritania/2024-01-10"]?.corrections == 1)
+        #expect(lock.updates["ruritania/2024-01-10"]?.sha256 == VersionLock.fingerprint(corrected))
+        // And a build after that is quiet again.
+        let again = try await Builder().build(options(root))
+        #expect(again.errors.isEmpty)
+    }
+
+    @Test func removedPublishedUpdateIsAnError() async throws {
+        let root = try versionedSite.write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try await Builder().build(options(root))
+        try FileManager.default.removeItem(at: root.appendingPathComponent("Content/situations/ruritania/updates/2024-06-01.md"))
+        let result = try await Builder().build(options(root))
+        #expect(result.errors.contains { $0.message.hasPrefix("published update 'ruritania/2024-06-01' is missing") })
+    }
+
+    @Test func publishedUpdateCannotBecomeDraft() async throws {
+        let root = try versionedSite.write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try await Builder().build(options(root))
+        let file = root.appendingPathComponent("Content/situations/ruritania/updates/2024-08-01.md")
+        let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "issue: 3\n", with: "issue: 3\nstatus: draft\n")
+        try Data(text.utf8).write(to: file)
+        let result = try await Builder().build(options(root))
+        #expect(result.errors.contains { $0.file == file.path && $0.message.hasPrefix("this update was published and cannot become a draft") })
+    }
+
+    @Test func damagedLockIsAnError() async throws {
+        var site = versionedSite
+        site.files["Content/versions.lock"] = "{ not json"
+        let result = await site.generate()
+        #expect(result.errors.contains { $0.file == "Content/versions.lock" && $0.message.hasPrefix("versions.lock is damaged") })
+    }
+
+    @Test func snapshotKeepsTheFactsPublishedWithIt() async throws {
+        let root = try versionedSite.write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try await Builder().build(options(root))
+        let situation = root.appendingPathComponent("Content/situations/ruritania/situation.yaml")
+        let text = try String(contentsOf: situation, encoding: .utf8).replacingOccurrences(of: "Many thousands", with: "Over 20,000")
+        try Data(text.utf8).write(to: situation)
+        let result = try await Builder().build(options(root))
+        #expect(result.warnings.contains { $0.message.hasPrefix("the facts differ from those published with the latest update (2024-08-01)") })
+        let old = try String(contentsOf: root.appendingPathComponent("Public/situations/ruritania/2024-01-10/index.html"), encoding: .utf8)
+        #expect(old.contains("Many thousands"))
+    }
+}
