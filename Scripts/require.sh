@@ -18,3 +18,8 @@ dossier_apt_install() {
 dossier_require_base() {
   dossier_apt_install libcmark-dev pkg-config
 }
+
+# WeasyPrint renders PDFs; poppler-utils (pdfinfo, pdftotext, pdftoppm) lets the tests read them.
+dossier_require_pdf() {
+  dossier_apt_install weasyprint poppler-utils fonts-dejavu-core
+}

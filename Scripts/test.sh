@@ -4,5 +4,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source Scripts/require.sh
 dossier_require_base
+dossier_require_pdf
 swift build --build-tests
 swift test --skip-build

@@ -9,11 +9,14 @@ public struct Builder: Sendable {
         public var output: String
         public var drafts: Bool
         public var strict: Bool
+        /// Render each update's print view to PDF with WeasyPrint.
+        public var pdf: Bool
         /// The day staleness is measured against (warnings only; never in the output).
         public var today: IsoDate
 
         public init(content: String = "Content", templates: String = "Templates", output: String = "Public",
-                    drafts: Bool = false, strict: Bool = false, today: IsoDate) {
+                    drafts: Bool = false, strict: Bool = false, pdf: Bool = false, today: IsoDate) {
+            self.pdf = pdf
             self.content = content
             self.templates = templates
             self.output = output
@@ -31,6 +34,7 @@ public struct Builder: Sendable {
         public var situationCount: Int
         public var versionCount: Int
         public var pageCount: Int
+        public var pdfCount = 0
         /// The public record to write to `versions.lock` after a successful build, when it changed.
         public var lockToWrite: VersionLock?
 
@@ -41,9 +45,12 @@ public struct Builder: Sendable {
     }
 
     public var fileSystem: FileSystem
+    /// Told how many of the slow steps (PDFs) are done, for a progress line.
+    public var progress: @Sendable (Int, Int) -> Void
 
-    public init(fileSystem: FileSystem = .real) {
+    public init(fileSystem: FileSystem = .real, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) {
         self.fileSystem = fileSystem
+        self.progress = progress
     }
 
     static func emptyResult(_ diagnostics: [Diagnostic]) -> Result {
@@ -71,9 +78,27 @@ public struct Builder: Sendable {
             result.diagnostics += templates.diagnostics
             return result
         }
-        let (files, rendering) = await SiteRenderer().render(resolved, templates: templates)
+        let (files, rendering) = await SiteRenderer(pdf: options.pdf).render(resolved, templates: templates)
         result.diagnostics += rendering
         result.files = result.diagnostics.hasErrors ? [] : files
+        if options.pdf, !result.diagnostics.hasErrors {
+            switch PDFRenderer.locate() {
+            case .failure(let missing):
+                result.diagnostics.append(missing)
+                result.files = []
+            case .success(let program):
+                let output = URL(fileURLWithPath: options.output).standardizedFileURL
+                let cache = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).pdf-cache")
+                let renderer = PDFRenderer(weasyprint: program, cacheFolder: cache)
+                let (pdfs, problems) = await renderer.render(PDFRenderer.jobs(for: resolved), files: files, progress: progress)
+                result.diagnostics += problems
+                result.pdfCount = pdfs.count
+                var all = files.filter { $0.path != "manifest.json" } + pdfs
+                all.sort { $0.path < $1.path }
+                all.append(SiteRenderer.manifest(of: all))
+                result.files = problems.isEmpty ? all : []
+            }
+        }
         result.situationCount = resolved.situations.filter { $0.latest != nil }.count
         result.versionCount = resolved.situations.reduce(0) { $0 + $1.versions.count }
         result.pageCount = resolved.pages.count

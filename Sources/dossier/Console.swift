@@ -16,6 +16,13 @@ enum Console {
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
 
+    /// A progress line that rewrites itself on a terminal; nothing at all in a CI log.
+    @Sendable static func progress(_ done: Int, _ total: Int) {
+        guard isatty(STDERR_FILENO) == 1 else { return }
+        let end = done == total ? "\r\u{1B}[K" : ""
+        FileHandle.standardError.write(Data("\r\u{1B}[Krendering PDFs: \(done)/\(total)\(end)".utf8))
+    }
+
     static func report(_ result: Builder.Result) {
         let texts = result.texts
         let formatter = DiagnosticFormatter(useColour: useColour) { texts[$0] }

@@ -34,13 +34,16 @@ struct Build: AsyncParsableCommand {
     @Flag(help: "Fail on warnings too.")
     var strict = false
 
+    @Flag(help: "Also render each update's print view to PDF with WeasyPrint.")
+    var pdf = false
+
     func run() async throws {
         let clock = ContinuousClock.now
         let options = Builder.Options(content: folders.content, templates: folders.templates, output: folders.output,
-                                      drafts: drafts, strict: strict, today: .today())
+                                      drafts: drafts, strict: strict, pdf: pdf, today: .today())
         let result: Builder.Result
         do {
-            result = try await Builder().build(options)
+            result = try await Builder(progress: Console.progress).build(options)
         } catch {
             Console.error("error: \(error)")
             throw ExitCode(1)
@@ -53,7 +56,8 @@ struct Build: AsyncParsableCommand {
         let elapsed = ContinuousClock.now - clock
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         Console.out("built \(folders.output)/: \(result.situationCount) situation(s), \(result.versionCount) update(s), "
-                    + "\(result.pageCount) page(s), \(result.files.count) files in \(String(format: "%.2f", seconds)) s")
+                    + "\(result.pageCount) page(s), " + (pdf ? "\(result.pdfCount) PDF(s), " : "")
+                    + "\(result.files.count) files in \(String(format: "%.2f", seconds)) s")
     }
 }
 

@@ -7,6 +7,9 @@ enum OutputPaths {
     static func latest(_ slug: String) -> String { "situations/\(slug)/index.html" }
     static func snapshot(_ slug: String, _ date: IsoDate) -> String { "situations/\(slug)/\(date)/index.html" }
     static func changes(_ slug: String, _ date: IsoDate) -> String { "situations/\(slug)/\(date)/changes/index.html" }
+    static func print(_ slug: String, _ date: IsoDate) -> String { "situations/\(slug)/\(date)/print/index.html" }
+    static func latestPrint(_ slug: String) -> String { "situations/\(slug)/print/index.html" }
+    static func pdf(_ slug: String, _ date: IsoDate) -> String { "situations/\(slug)/\(date)/\(slug)-\(date).pdf" }
     static func versions(_ slug: String) -> String { "situations/\(slug)/versions/index.html" }
     static func page(_ slug: String) -> String { "pages/\(slug)/index.html" }
 

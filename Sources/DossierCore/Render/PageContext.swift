@@ -2,17 +2,25 @@
 struct PageContext: Sendable {
     let site: ResolvedSite
     let stylesheet: String
+    let printStylesheet: String
+    /// Whether PDFs are built, so pages can link to them.
+    let pdf: Bool
 
     func jobs() -> [SiteRenderer.Job] {
         var jobs: [SiteRenderer.Job] = []
         jobs.append(.init(path: OutputPaths.index, template: "index", view: indexView()))
         for situation in site.situations {
             guard let latest = situation.latest else { continue }
-            jobs.append(.init(path: OutputPaths.latest(situation.situation.slug), template: "situation",
-                              view: situationView(situation, latest, at: OutputPaths.latest(situation.situation.slug))))
+            let slug = situation.situation.slug
+            jobs.append(.init(path: OutputPaths.latest(slug), template: "situation",
+                              view: situationView(situation, latest, at: OutputPaths.latest(slug))))
+            jobs.append(.init(path: OutputPaths.latestPrint(slug), template: "print",
+                              view: printView(situation, latest, at: OutputPaths.latestPrint(slug))))
             for version in situation.versions {
                 let path = OutputPaths.snapshot(situation.situation.slug, version.update.date)
                 jobs.append(.init(path: path, template: "situation", view: situationView(situation, version, at: path)))
+                let print = OutputPaths.print(situation.situation.slug, version.update.date)
+                jobs.append(.init(path: print, template: "print", view: printView(situation, version, at: print)))
                 if let redline = version.redline {
                     let changes = OutputPaths.changes(situation.situation.slug, version.update.date)
                     jobs.append(.init(path: changes, template: "changes",
@@ -131,7 +139,42 @@ struct PageContext: Sendable {
             versions: versions,
             versionsHref: OutputPaths.href(from: path, to: OutputPaths.versions(situation.slug)),
             changesHref: version.redline.map { _ in OutputPaths.href(from: path, to: OutputPaths.changes(situation.slug, update.date)) },
-            previousDate: version.redline.map { DateView($0.previousDate) })
+            previousDate: version.redline.map { DateView($0.previousDate) },
+            printHref: OutputPaths.href(from: path, to: isLatestPage ? OutputPaths.latestPrint(situation.slug)
+                                                                      : OutputPaths.print(situation.slug, update.date)),
+            pdfHref: pdf ? OutputPaths.href(from: path, to: OutputPaths.pdf(situation.slug, update.date)) : nil)
+    }
+
+    func printView(_ resolved: ResolvedSituation, _ version: Version, at path: String) -> PrintPageView {
+        let slug = resolved.situation.slug
+        let update = version.update
+        let snapshot = OutputPaths.snapshot(slug, update.date)
+        var page = situationView(resolved, version, at: path)
+        page.isArchived = false
+        let modified = update.corrections.last.map { max($0.date, update.date) } ?? update.date
+        return PrintPageView(
+            page: page,
+            paper: site.site.paper == .a4 ? "A4" : "letter",
+            printStylesheet: OutputPaths.href(from: path, to: printStylesheet),
+            cssOrganisation: Self.cssString(site.site.organisation.name),
+            cssRunningTitle: Self.cssString("\(resolved.situation.shortName ?? resolved.situation.name) · As of \(update.date.long)"),
+            permanentURL: OutputPaths.absolute(snapshot, base: site.site.baseURL),
+            canonicalHref: OutputPaths.href(from: path, to: snapshot),
+            modified: DateView(modified))
+    }
+
+    /// A quoted CSS string; `<` is escaped so the text can never close the `<style>` element.
+    static func cssString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"", "\\": out += "\\" + String(scalar)
+            case "<": out += "\\3c "
+            case "\n", "\r": out += " "
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     func changesView(_ resolved: ResolvedSituation, _ version: Version, _ redline: Redline, at path: String) -> ChangesPageView {

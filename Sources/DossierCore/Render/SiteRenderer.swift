@@ -4,7 +4,12 @@ import Foundation
 /// The `render` stage: view models into templates, plus the feed, sitemap and manifest.
 /// Pure: resolved content in, output files out.
 public struct SiteRenderer: Sendable {
-    public init() {}
+    /// Whether the build makes PDFs, so pages link to them.
+    public var pdf: Bool
+
+    public init(pdf: Bool = false) {
+        self.pdf = pdf
+    }
 
     /// One page to render: a view into a template at a path.
     struct Job: Sendable {
@@ -25,12 +30,14 @@ public struct SiteRenderer: Sendable {
             files.append(OutputFile(path: "assets/" + hashed, data: asset.data))
         }
         var problems = diagnostics
-        guard let stylesheet = assetNames["dossier.css"] else {
-            problems.append(.error(loaded.root + "/assets", "missing stylesheet assets/dossier.css"))
+        guard let stylesheet = assetNames["dossier.css"], let printStylesheet = assetNames["print.css"] else {
+            for name in ["dossier.css", "print.css"] where assetNames[name] == nil {
+                problems.append(.error(loaded.root + "/assets", "missing stylesheet assets/\(name)"))
+            }
             return ([], problems)
         }
 
-        let context = PageContext(site: site, stylesheet: stylesheet)
+        let context = PageContext(site: site, stylesheet: stylesheet, printStylesheet: printStylesheet, pdf: pdf)
         let jobs = context.jobs()
         let rendered = await withTaskGroup(of: (String, String?, String).self) { group in
             for job in jobs {

@@ -4,7 +4,7 @@ import Mustache
 /// The parsed templates, checked once: syntax errors located in their file, partials and parents
 /// that exist. Parsed once, rendered many times in parallel.
 struct TemplateLibrary: Sendable {
-    static let required = ["layout", "index", "situation", "versions", "changes", "page", "404"]
+    static let required = ["layout", "index", "situation", "versions", "changes", "print", "page", "404"]
 
     let library: MustacheLibrary
     let files: [String: SourceFile]

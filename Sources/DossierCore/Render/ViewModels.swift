@@ -105,6 +105,22 @@ struct SituationPageView: Sendable {
     var versionsHref: String
     var changesHref: String?
     var previousDate: DateView?
+    var printHref: String
+    var pdfHref: String?
+}
+
+/// The print view wraps the page's own view model, so both share fields and partials.
+struct PrintPageView: Sendable {
+    var page: SituationPageView
+    /// `A4` or `letter`, as CSS `@page size` wants it.
+    var paper: String
+    var printStylesheet: String
+    /// CSS string literals (quoted and escaped) for the running header.
+    var cssOrganisation: String
+    var cssRunningTitle: String
+    var permanentURL: String
+    var canonicalHref: String
+    var modified: DateView
 }
 
 struct TrendView: Sendable {
