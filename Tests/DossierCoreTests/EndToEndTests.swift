@@ -9,9 +9,10 @@ struct EndToEndTests {
         #expect(result.errors.isEmpty, "\(result.diagnostics)")
         #expect(result.files.map(\.path).filter { !$0.hasPrefix("assets/") } == [
             "404.html", "feed.xml", "index.html", "pages/about/index.html", "robots.txt",
-            "sitemap.xml", "situations/ruritania/2024-01-10/index.html", "situations/ruritania/2024-06-01/changes/index.html",
-            "situations/ruritania/2024-06-01/index.html",
-            "situations/ruritania/index.html", "situations/ruritania/versions/index.html", "manifest.json",
+            "sitemap.xml", "situations/ruritania/2024-01-10/index.html", "situations/ruritania/2024-01-10/print/index.html",
+            "situations/ruritania/2024-06-01/changes/index.html", "situations/ruritania/2024-06-01/index.html",
+            "situations/ruritania/2024-06-01/print/index.html", "situations/ruritania/index.html",
+            "situations/ruritania/print/index.html", "situations/ruritania/versions/index.html", "manifest.json",
         ])
         #expect(result.files.contains { $0.path.hasPrefix("assets/dossier.") && $0.path.hasSuffix(".css") })
     }
