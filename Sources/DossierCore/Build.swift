@@ -99,6 +99,12 @@ public struct Builder: Sendable {
                 result.files = problems.isEmpty ? all : []
             }
         }
+        if !result.files.isEmpty {
+            let outputName = URL(fileURLWithPath: options.output).lastPathComponent
+            let broken = LinkChecker(sitePath: PageContext.sitePath(resolved.site.baseURL), outputName: outputName).check(result.files)
+            result.diagnostics += broken
+            if !broken.isEmpty { result.files = [] }
+        }
         result.situationCount = resolved.situations.filter { $0.latest != nil }.count
         result.versionCount = resolved.situations.reduce(0) { $0 + $1.versions.count }
         result.pageCount = resolved.pages.count

@@ -22,8 +22,22 @@ struct TemplateLibrary: Sendable {
                 diagnostics.append(.error(file.path, "template syntax error: \(error)"))
             }
             diagnostics += TemplateTags.scan(file).compactMap { tag in
-                guard tag.kind == .partial || tag.kind == .parent, loaded.templates[tag.name] == nil else { return nil }
-                return .error(at: tag.location, "template '\(tag.name)' does not exist (no \(tag.name).mustache in \(loaded.root) or \(loaded.root)/partials)")
+                switch tag.kind {
+                case .partial, .parent:
+                    guard loaded.templates[tag.name] == nil else { return nil }
+                    return .error(at: tag.location, "template '\(tag.name)' does not exist (no \(tag.name).mustache in \(loaded.root) or \(loaded.root)/partials)")
+                case .variable, .section, .inverted:
+                    guard !ViewModelNames.isKnown(tag.name) else { return nil }
+                    var message = "unknown name '\(tag.name)': no view model has this field, so it would render as nothing"
+                    let last = String(tag.name.split(separator: ".").last ?? "")
+                    if let guess = ViewModelNames.all.min(by: { editDistance(last, $0) < editDistance(last, $1) }),
+                       editDistance(last, guess) <= 2 {
+                        message += "; did you mean '\(guess)'?"
+                    }
+                    return .error(at: tag.location, message)
+                default:
+                    return nil
+                }
             }
         }
         for name in required where loaded.templates[name] == nil {
