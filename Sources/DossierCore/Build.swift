@@ -101,7 +101,9 @@ public struct Builder: Sendable {
         }
         if !result.files.isEmpty {
             let outputName = URL(fileURLWithPath: options.output).lastPathComponent
-            let broken = LinkChecker(sitePath: PageContext.sitePath(resolved.site.baseURL), outputName: outputName).check(result.files)
+            let origins = PageContext(site: resolved, stylesheet: "", printStylesheet: "", pdf: false).origins()
+            let broken = LinkChecker(sitePath: PageContext.sitePath(resolved.site.baseURL), outputName: outputName)
+                .check(result.files, origins: origins, texts: result.texts)
             result.diagnostics += broken
             if !broken.isEmpty { result.files = [] }
         }

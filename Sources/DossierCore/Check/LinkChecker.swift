@@ -13,7 +13,11 @@ public struct LinkChecker: Sendable {
         self.outputName = outputName
     }
 
-    public func check(_ files: [OutputFile]) -> [Diagnostic] {
+    /// - Parameters:
+    ///   - origins: the content file each page was written from, so a broken link an editor wrote
+    ///     is reported at its place in the Markdown.
+    ///   - texts: content files' texts, to find that place.
+    public func check(_ files: [OutputFile], origins: [String: String] = [:], texts: [String: String] = [:]) -> [Diagnostic] {
         let paths = Set(files.map(\.path))
         var ids: [String: Set<String>] = [:]
         let pages = files.filter { $0.path.hasSuffix(".html") }
@@ -26,12 +30,20 @@ public struct LinkChecker: Sendable {
                 for raw in Self.attributeValues(name, in: text) where seen.insert(raw).inserted {
                     let link = Self.unescape(raw)
                     guard let (target, fragment) = resolve(link, from: page.path) else { continue }
-                    let where_ = "\(outputName)/\(page.path)"
+                    var reason: String?
                     if !paths.contains(target) {
-                        problems.append(.error(where_, "broken link '\(link)': \(outputName)/\(target) does not exist"))
+                        reason = "\(outputName)/\(target) does not exist"
                     } else if let fragment, !fragment.isEmpty, target.hasSuffix(".html"),
                               !(ids[target]?.contains(fragment) ?? false) {
-                        problems.append(.error(where_, "broken link '\(link)': no element with id '\(fragment)' in \(outputName)/\(target)"))
+                        reason = "no element with id '\(fragment)' in \(outputName)/\(target)"
+                    }
+                    guard let reason else { continue }
+                    let output = "\(outputName)/\(page.path)"
+                    if let origin = origins[page.path], let text = texts[origin], let place = Self.locate(link, in: text) {
+                        problems.append(.error(origin, line: place.line, column: place.column,
+                                               "broken link '\(link)' (on \(output)): \(reason)"))
+                    } else {
+                        problems.append(.error(output, "broken link '\(link)': \(reason)"))
                     }
                 }
             }
@@ -69,6 +81,18 @@ public struct LinkChecker: Sendable {
         var target = stack.joined(separator: "/")
         if rest.hasSuffix("/") || target.isEmpty { target += target.isEmpty ? "index.html" : "/index.html" }
         return (Self.percentDecoded(target), fragment)
+    }
+
+    /// Where a link target is written in a Markdown file, as `](target` or `<target>`.
+    static func locate(_ link: String, in text: String) -> (line: Int, column: Int)? {
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            for needle in ["](\(link)", "]: \(link)", "<\(link)>"] {
+                if let found = line.range(of: needle) {
+                    return (index + 1, line[line.startIndex..<found.lowerBound].count + 3)
+                }
+            }
+        }
+        return nil
     }
 
     static func attributeValues(_ name: String, in html: String) -> [String] {

@@ -66,6 +66,7 @@ public struct ContentLoader: Sendable {
         var folder = LoadedContent.SituationFolder(slug: slug, path: path, situation: nil, sources: nil, updates: [])
         folder.situation = yamlFile(path + "/situation.yaml", required: true, into: &content)
         folder.sources = yamlFile(path + "/sources.yaml", required: false, into: &content)
+        folder.sourcesUnreadable = folder.sources == nil && fileSystem.kind(path + "/sources.yaml") != nil
         for entry in entries(of: path, into: &content) {
             switch (entry.name, entry.kind) {
             case ("situation.yaml", .file), ("sources.yaml", .file), ("updates", .directory):

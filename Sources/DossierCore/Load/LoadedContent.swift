@@ -18,6 +18,8 @@ public struct LoadedContent: Sendable {
         public var path: String
         public var situation: YAMLFile?
         public var sources: YAMLFile?
+        /// sources.yaml exists but could not be read; its problem is reported already.
+        public var sourcesUnreadable = false
         public var updates: [MarkdownFile]
     }
 

@@ -11,6 +11,8 @@ public struct Situation: Sendable, Hashable {
     /// Oldest first, drafts included.
     public var updates: [Update]
     public var file: String
+    /// sources.yaml could not be read: citations are not checked, to avoid a cascade of errors.
+    public var sourcesUnreadable = false
 
     public func source(key: String) -> Source? {
         sources.first { $0.key == key }

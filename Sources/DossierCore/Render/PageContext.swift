@@ -46,6 +46,24 @@ struct PageContext: Sendable {
         return jobs
     }
 
+    /// The content file each page is written from, for locating problems found in the output.
+    func origins() -> [String: String] {
+        var out: [String: String] = [:]
+        for situation in site.situations {
+            let slug = situation.situation.slug
+            if let latest = situation.latest {
+                out[OutputPaths.latest(slug)] = latest.update.body.file
+                out[OutputPaths.latestPrint(slug)] = latest.update.body.file
+            }
+            for version in situation.versions {
+                out[OutputPaths.snapshot(slug, version.update.date)] = version.update.body.file
+                out[OutputPaths.print(slug, version.update.date)] = version.update.body.file
+            }
+        }
+        for page in site.pages { out[OutputPaths.page(page.page.slug)] = page.page.body.file }
+        return out
+    }
+
     /// `https://example.org/rtop/` → `/rtop/`.
     static func sitePath(_ baseURL: String) -> String {
         guard let schemeEnd = baseURL.range(of: "://") else { return "/" }

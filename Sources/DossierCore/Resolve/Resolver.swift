@@ -27,7 +27,7 @@ public struct Resolver: Sendable {
                     knownKeys: Set(situation.sources.map(\.key)),
                     sourcesFile: situation.file.replacingSuffix("situation.yaml", with: "sources.yaml"))
                 for (u, update) in situation.updates.enumerated() {
-                    group.addTask { (s, u, renderer.render(update.body, citations: context)) }
+                    group.addTask { (s, u, renderer.render(update.body, citations: situation.sourcesUnreadable ? nil : context)) }
                 }
             }
             var out: [Int: [Int: RenderedMarkdown]] = [:]

@@ -118,7 +118,7 @@ public struct ContentValidator: Sendable {
             let label = fact.requiredString("label")
             let value = fact.requiredString("value")
             let source = fact.optionalString("source")
-            if let source, let node = fact.value("source"), !sourceKeys.contains(source) {
+            if let source, let node = fact.value("source"), !sourceKeys.contains(source), !folder.sourcesUnreadable {
                 fact.diagnostics.append(.error(at: node.location, unknownSource(source, known: sourceKeys, file: folder.sources?.file.path)))
             }
             reader.diagnostics += fact.finish()
@@ -134,7 +134,7 @@ public struct ContentValidator: Sendable {
         guard let name else { return nil }
         return Situation(slug: folder.slug, name: name, shortName: shortName, region: region,
                          populationsAtRisk: populations, facts: facts, sources: sources,
-                         updates: updates, file: file.file.path)
+                         updates: updates, file: file.file.path, sourcesUnreadable: folder.sourcesUnreadable)
     }
 
     func unknownSource(_ key: String, known: Set<String>, file: String?) -> String {

@@ -1,0 +1,82 @@
+import Foundation
+import PropertyBased
+import Testing
+@testable import DossierCore
+
+/// Random text and random mutations of valid files: never a crash, always either a result or a
+/// diagnostic that points into the file.
+@Suite("Properties")
+struct PropertyTests {
+    /// Characters that matter to front matter, YAML, Markdown and citations, plus ordinary ones.
+    static let alphabet = Array("ab c1@[];,:-_.#*`<>\"'!()\\/&\n\n   ---{}|>é😀\t")
+    static let text = Gen<Character?>.element(of: alphabet).map { $0! }.string(of: 0...300)
+
+    static func isLocated(_ diagnostic: Diagnostic, in file: String, text: String) -> Bool {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
+        return diagnostic.file == file && diagnostic.line >= 0 && diagnostic.line <= max(lines, 1) + 1 && diagnostic.column >= 0
+    }
+
+    @Test func markdownNeverCrashesAndLocatesItsProblems() async {
+        await propertyCheck(count: 300, input: Self.text) { body in
+            let source = MarkdownSource(text: body, file: "u.md", startLine: 1, fullText: body)
+            let context = MarkdownRenderer.CitationContext(knownKeys: ["a", "b-1"], sourcesFile: "s.yaml")
+            let rendered = MarkdownRenderer().render(source, citations: context)
+            for diagnostic in rendered.diagnostics {
+                #expect(Self.isLocated(diagnostic, in: "u.md", text: body), "\(diagnostic)")
+                #expect(diagnostic.line >= 1)
+            }
+            #expect(!rendered.html.contains("<script"))
+            #expect(rendered.citations.allSatisfy { ["a", "b-1"].contains($0.key) })
+        }
+    }
+
+    @Test func citationSyntaxGroupsAreWellFormed() async {
+        await propertyCheck(count: 500, input: Self.text) { text in
+            let count = text.count
+            for group in CitationSyntax.groups(in: text) {
+                #expect(group.range.lowerBound >= 0 && group.range.upperBound <= count)
+                #expect(!group.items.isEmpty)
+                #expect(group.items.allSatisfy { !$0.key.isEmpty && isCitationKey($0.key) })
+            }
+        }
+    }
+
+    @Test func frontMatterIsParsedOrLocated() async {
+        await propertyCheck(count: 300, input: Self.text) { text in
+            let file = SourceFile(path: "u.md", text: "---\n" + text)
+            switch FrontMatter.split(file) {
+            case .success(let front):
+                #expect(front.bodyStartLine >= 3)
+            case .failure(let diagnostic):
+                #expect(Self.isLocated(diagnostic, in: "u.md", text: file.text), "\(diagnostic)")
+                #expect(diagnostic.line >= 1)
+            }
+        }
+    }
+
+    @Test func mutatedUpdatesBuildOrFailWithALocatedDiagnostic() async {
+        let path = "Content/situations/ruritania/updates/2024-06-01.md"
+        let original = validSite.files[path]!
+        // A mutation of a valid update: delete a stretch, insert random text, or both.
+        await propertyCheck(count: 60, input: Gen.int(in: 0...400), Gen.int(in: 0...20), Self.text) { at, deleting, inserted in
+            var chars = Array(original)
+            let start = min(at, chars.count)
+            chars.replaceSubrange(start..<min(start + deleting, chars.count), with: Array(inserted))
+            var site = validSite
+            site.files[path] = String(chars)
+            let result = await site.generate()
+            if result.errors.isEmpty {
+                #expect(!result.files.isEmpty)
+            } else {
+                #expect(result.files.isEmpty)
+                for error in result.errors {
+                    #expect(error.file.hasPrefix("Content/") || error.file.hasPrefix("Public/"), "\(error)")
+                }
+                // A problem in the mutated file points at a line of it.
+                for error in result.errors where error.file == path {
+                    #expect(Self.isLocated(error, in: path, text: String(chars)), "\(error)")
+                }
+            }
+        }
+    }
+}
