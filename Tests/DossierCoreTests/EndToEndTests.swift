@@ -190,3 +190,36 @@ struct EndToEndTests {
         #expect(!first.files.isEmpty)
     }
 }
+
+@Suite("Template names")
+struct TemplateNameTests {
+    /// The samples that list every name a template may use must set every optional, or names
+    /// inside a nil value would be missed and a correct template refused.
+    @Test func viewModelSamplesSetEveryField() {
+        func check(_ value: Any, path: String) {
+            let mirror = Mirror(reflecting: value)
+            if mirror.displayStyle == .optional {
+                #expect(mirror.children.first != nil, "\(path) is nil in the samples")
+                if let child = mirror.children.first { check(child.value, path: path) }
+                return
+            }
+            if mirror.displayStyle == .collection {
+                #expect(!mirror.children.isEmpty, "\(path) is empty in the samples")
+                for child in mirror.children { check(child.value, path: path + "[]") }
+                return
+            }
+            for child in mirror.children { check(child.value, path: path + "." + (child.label ?? "?")) }
+        }
+        for sample in ViewModelNames.samples { check(sample, path: "\(type(of: sample))") }
+    }
+
+    @Test(arguments: ["title", "layout.root", "layout.organisation.address", ".", "risk.label", "facts.0"])
+    func knownNames(name: String) {
+        #expect(ViewModelNames.isKnown(name))
+    }
+
+    @Test(arguments: ["tittle", "layout.rooot", "secret"])
+    func unknownNames(name: String) {
+        #expect(!ViewModelNames.isKnown(name))
+    }
+}
