@@ -11,6 +11,8 @@ public struct Builder: Sendable {
         public var strict: Bool
         /// Render each update's print view to PDF with WeasyPrint.
         public var pdf: Bool
+        /// Record newly published or corrected updates in versions.lock (not for previews).
+        public var writeLock = true
         /// The day staleness is measured against (warnings only; never in the output).
         public var today: IsoDate
 
@@ -35,6 +37,8 @@ public struct Builder: Sendable {
         public var versionCount: Int
         public var pageCount: Int
         public var pdfCount = 0
+        /// How long each stage took, for `--verbose`.
+        public var timings: [(stage: String, duration: Duration)] = []
         /// The public record to write to `versions.lock` after a successful build, when it changed.
         public var lockToWrite: VersionLock?
 
@@ -59,27 +63,33 @@ public struct Builder: Sendable {
 
     /// Everything but writing: the files the site would hold and every diagnostic.
     public func generate(_ options: Options) async -> Result {
+        let clock = ContinuousClock()
+        var start = clock.now
+        var result = Self.emptyResult([])
+        func lap(_ stage: String) {
+            result.timings.append((stage, clock.now - start))
+            start = clock.now
+        }
         let content = ContentLoader(fileSystem: fileSystem).load(from: options.content)
         let templates = TemplateLoader(fileSystem: fileSystem).load(from: options.templates)
         var texts = content.texts
         for file in templates.templates.values { texts[file.path] = file.text }
-        var result = Self.emptyResult([])
         result.texts = texts
+        lap("load")
 
+        // Templates are checked up front, so their errors are reported with the content's.
+        let (library, templateProblems) = TemplateLibrary.make(templates)
         let (validated, validation) = ContentValidator().validate(content)
-        result.diagnostics = validation
-        guard let validated else {
-            result.diagnostics += templates.diagnostics
-            return result
-        }
+        result.diagnostics = validation + templateProblems
+        lap("validate")
+        guard let validated else { return result }
         let (resolved, resolution) = await Resolver(today: options.today, includeDrafts: options.drafts).resolve(validated)
         result.diagnostics += resolution
-        if result.diagnostics.hasErrors {
-            result.diagnostics += templates.diagnostics
-            return result
-        }
-        let (files, rendering) = await SiteRenderer(pdf: options.pdf).render(resolved, templates: templates)
+        lap("resolve")
+        guard let library, !result.diagnostics.hasErrors else { return result }
+        let (files, rendering) = await SiteRenderer(pdf: options.pdf).render(resolved, library: library, assets: templates)
         result.diagnostics += rendering
+        lap("render")
         result.files = result.diagnostics.hasErrors ? [] : files
         if options.pdf, !result.diagnostics.hasErrors {
             switch PDFRenderer.locate() {
@@ -98,6 +108,7 @@ public struct Builder: Sendable {
                 all.append(SiteRenderer.manifest(of: all))
                 result.files = problems.isEmpty ? all : []
             }
+            lap("pdf")
         }
         if !result.files.isEmpty {
             let outputName = URL(fileURLWithPath: options.output).lastPathComponent
@@ -124,11 +135,15 @@ public struct Builder: Sendable {
         return try await publisher.withLock {
             let result = await generate(options)
             if result.failed(strict: options.strict) { return result }
+            let clock = ContinuousClock()
+            let start = clock.now
             try publisher.publish(result.files)
-            if let lock = result.lockToWrite {
+            if options.writeLock, let lock = result.lockToWrite {
                 try Publisher.writeAtomically(Data(lock.text.utf8), to: options.content + "/versions.lock")
             }
-            return result
+            var published = result
+            published.timings.append(("publish", clock.now - start))
+            return published
         }
     }
 }

@@ -23,12 +23,18 @@ enum Console {
         FileHandle.standardError.write(Data("\r\u{1B}[Krendering PDFs: \(done)/\(total)\(end)".utf8))
     }
 
-    static func report(_ result: Builder.Result) {
+    static func seconds(_ duration: Duration) -> String {
+        let value = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return String(format: "%.2f s", value)
+    }
+
+    static func report(_ result: Builder.Result, errorsOnly: Bool = false) {
         let texts = result.texts
         let formatter = DiagnosticFormatter(useColour: useColour) { texts[$0] }
-        for diagnostic in result.diagnostics.sortedForReport() {
+        for diagnostic in result.diagnostics.sortedForReport() where !errorsOnly || diagnostic.severity == .error {
             error(formatter.format(diagnostic))
         }
+        if errorsOnly, !result.diagnostics.hasErrors { return }
         let errors = result.diagnostics.filter { $0.severity == .error }.count
         let warnings = result.diagnostics.count - errors
         if errors + warnings > 0 {

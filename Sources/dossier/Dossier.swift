@@ -7,7 +7,7 @@ struct Dossier: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dossier",
         abstract: "Builds versioned human-rights situation pages from Markdown briefings and YAML facts.",
-        subcommands: [Build.self, Check.self, MarkdownCommand.self]
+        subcommands: [Build.self, Check.self, Serve.self, New.self, MarkdownCommand.self]
     )
 }
 
@@ -37,6 +37,12 @@ struct Build: AsyncParsableCommand {
     @Flag(help: "Also render each update's print view to PDF with WeasyPrint.")
     var pdf = false
 
+    @Flag(name: .shortAndLong, help: "Print errors only: no warnings, no summary.")
+    var quiet = false
+
+    @Flag(name: .shortAndLong, help: "Also print how long each stage took.")
+    var verbose = false
+
     func run() async throws {
         let clock = ContinuousClock.now
         let options = Builder.Options(content: folders.content, templates: folders.templates, output: folders.output,
@@ -48,16 +54,20 @@ struct Build: AsyncParsableCommand {
             Console.error("error: \(error)")
             throw ExitCode(1)
         }
-        Console.report(result)
+        Console.report(result, errorsOnly: quiet && !strict)
         if result.failed(strict: strict) {
             Console.error("build failed; \(folders.output)/ was left as it was")
             throw ExitCode(1)
         }
-        let elapsed = ContinuousClock.now - clock
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        if quiet { return }
+        if verbose {
+            for (stage, duration) in result.timings {
+                Console.out("  \(stage.padding(toLength: 9, withPad: " ", startingAt: 0)) \(Console.seconds(duration))")
+            }
+        }
         Console.out("built \(folders.output)/: \(result.situationCount) situation(s), \(result.versionCount) update(s), "
                     + "\(result.pageCount) page(s), " + (pdf ? "\(result.pdfCount) PDF(s), " : "")
-                    + "\(result.files.count) files in \(String(format: "%.2f", seconds)) s")
+                    + "\(result.files.count) files in \(Console.seconds(ContinuousClock.now - clock))")
     }
 }
 

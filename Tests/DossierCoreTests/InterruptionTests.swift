@@ -59,12 +59,14 @@ struct InterruptionTests {
         return true
     }
 
+    static var executable: URL {
+        FileManager.default.fileExists(atPath: CommandLineTests.executable.path)
+            ? CommandLineTests.executable : Fixture.projectRoot.appendingPathComponent(".build/debug/dossier")
+    }
+
     static func launch(_ arguments: [String], in directory: URL) throws -> Process {
         let process = Process()
-        process.executableURL = CommandLineTests.executable
-        if !FileManager.default.fileExists(atPath: process.executableURL!.path) {
-            process.executableURL = Fixture.projectRoot.appendingPathComponent(".build/debug/dossier")
-        }
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = directory
         process.standardOutput = FileHandle.nullDevice

@@ -92,6 +92,7 @@ public struct ContentLoader: Sendable {
                 content.diagnostics.append(.error(file, "an update's file name must be its date, YYYY-MM-DD.md (a real date); found '\(entry.name)'"))
                 continue
             }
+            folder.updateDates.append(stem)
             if let update = markdownFile(file, stem: stem, into: &content) { folder.updates.append(update) }
         }
         if folder.updates.isEmpty, !content.diagnostics.contains(where: { $0.file.hasPrefix(updates) }) {

@@ -21,6 +21,8 @@ public struct LoadedContent: Sendable {
         /// sources.yaml exists but could not be read; its problem is reported already.
         public var sourcesUnreadable = false
         public var updates: [MarkdownFile]
+        /// The dates of every update file present, including those that could not be read.
+        public var updateDates: [String] = []
     }
 
     public var root: String

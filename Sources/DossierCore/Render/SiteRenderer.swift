@@ -18,9 +18,9 @@ public struct SiteRenderer: Sendable {
         var view: any Sendable
     }
 
-    public func render(_ site: ResolvedSite, templates loaded: LoadedTemplates) async -> ([OutputFile], [Diagnostic]) {
-        let (library, diagnostics) = TemplateLibrary.make(loaded)
-        guard let library else { return ([], diagnostics) }
+    /// Renders with templates checked by `TemplateLibrary.make`; `assets` supplies the static files.
+    func render(_ site: ResolvedSite, library: TemplateLibrary, assets loaded: LoadedTemplates) async -> ([OutputFile], [Diagnostic]) {
+        let diagnostics: [Diagnostic] = []
 
         var files: [OutputFile] = []
         var assetNames: [String: String] = [:]

@@ -40,7 +40,8 @@ struct TemplateLibrary: Sendable {
                 }
             }
         }
-        for name in required where loaded.templates[name] == nil {
+        // When the folder itself is missing, that one error says it all.
+        for name in required where loaded.templates[name] == nil && !(loaded.templates.isEmpty && !loaded.diagnostics.isEmpty) {
             diagnostics.append(.error(loaded.root, "missing template \(name).mustache"))
         }
         if diagnostics.hasErrors { return (nil, diagnostics) }

@@ -22,7 +22,7 @@ public struct ContentValidator: Sendable {
         }
         // Returned even with errors (leaving out what was invalid), so later stages can report
         // their own problems too: an editor sees every error of a run at once.
-        let updateFiles = Set(content.situations.flatMap { folder in folder.updates.map { "\(folder.slug)/\($0.stem)" } })
+        let updateFiles = Set(content.situations.flatMap { folder in folder.updateDates.map { "\(folder.slug)/\($0)" } })
         return (SiteContent(site: site, situations: situations, pages: pages, lock: content.lock, updateFiles: updateFiles),
                 diagnostics)
     }
