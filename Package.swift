@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .library(name: "DossierCore", targets: ["DossierCore"]),
         .executable(name: "dossier", targets: ["dossier"]),
+        .executable(name: "dossier-bench", targets: ["dossier-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -51,10 +52,16 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The benchmark: `swift run -c release dossier-bench`. Not part of the tests.
+        .executableTarget(
+            name: "dossier-bench",
+            dependencies: ["DossierCore"]
+        ),
         .testTarget(
             name: "DossierCoreTests",
             dependencies: [
                 "DossierCore",
+                .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),

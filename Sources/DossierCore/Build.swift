@@ -37,6 +37,8 @@ public struct Builder: Sendable {
         public var versionCount: Int
         public var pageCount: Int
         public var pdfCount = 0
+        /// Files the publish wrote; the others were unchanged and kept as they were.
+        public var writtenCount = 0
         /// How long each stage took, for `--verbose`.
         public var timings: [(stage: String, duration: Duration)] = []
         /// The public record to write to `versions.lock` after a successful build, when it changed.
@@ -117,6 +119,7 @@ public struct Builder: Sendable {
                 .check(result.files, origins: origins, texts: result.texts)
             result.diagnostics += broken
             if !broken.isEmpty { result.files = [] }
+            lap("links")
         }
         result.situationCount = resolved.situations.filter { $0.latest != nil }.count
         result.versionCount = resolved.situations.reduce(0) { $0 + $1.versions.count }
@@ -137,11 +140,12 @@ public struct Builder: Sendable {
             if result.failed(strict: options.strict) { return result }
             let clock = ContinuousClock()
             let start = clock.now
-            try publisher.publish(result.files)
+            let written = try publisher.publish(result.files)
             if options.writeLock, let lock = result.lockToWrite {
                 try Publisher.writeAtomically(Data(lock.text.utf8), to: options.content + "/versions.lock")
             }
             var published = result
+            published.writtenCount = written
             published.timings.append(("publish", clock.now - start))
             return published
         }

@@ -8,19 +8,20 @@ enum Console {
             && ProcessInfo.processInfo.environment["TERM"] != "dumb"
     }
 
+    // Output that cannot be written (a closed pipe) is dropped rather than allowed to stop the program.
     static func out(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        try? FileHandle.standardOutput.write(contentsOf: Data((line + "\n").utf8))
     }
 
     static func error(_ line: String) {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        try? FileHandle.standardError.write(contentsOf: Data((line + "\n").utf8))
     }
 
     /// A progress line that rewrites itself on a terminal; nothing at all in a CI log.
     @Sendable static func progress(_ done: Int, _ total: Int) {
         guard isatty(STDERR_FILENO) == 1 else { return }
         let end = done == total ? "\r\u{1B}[K" : ""
-        FileHandle.standardError.write(Data("\r\u{1B}[Krendering PDFs: \(done)/\(total)\(end)".utf8))
+        try? FileHandle.standardError.write(contentsOf: Data("\r\u{1B}[Krendering PDFs: \(done)/\(total)\(end)".utf8))
     }
 
     static func seconds(_ duration: Duration) -> String {

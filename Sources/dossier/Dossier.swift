@@ -67,7 +67,7 @@ struct Build: AsyncParsableCommand {
         }
         Console.out("built \(folders.output)/: \(result.situationCount) situation(s), \(result.versionCount) update(s), "
                     + "\(result.pageCount) page(s), " + (pdf ? "\(result.pdfCount) PDF(s), " : "")
-                    + "\(result.files.count) files in \(Console.seconds(ContinuousClock.now - clock))")
+                    + "\(result.files.count) files (\(result.writtenCount) changed) in \(Console.seconds(ContinuousClock.now - clock))")
     }
 }
 
@@ -105,6 +105,6 @@ struct MarkdownCommand: AsyncParsableCommand {
         let text = String(decoding: input, as: UTF8.self)
         let source = MarkdownSource(text: text, file: "<stdin>", startLine: 1, fullText: text)
         let rendered = MarkdownRenderer(options: .init(unsafeHTML: unsafe)).render(source)
-        FileHandle.standardOutput.write(Data(rendered.html.utf8))
+        try FileHandle.standardOutput.write(contentsOf: Data(rendered.html.utf8))
     }
 }

@@ -1,3 +1,4 @@
+import Mustache
 import Foundation
 import Testing
 @testable import DossierCore
@@ -221,5 +222,35 @@ struct TemplateNameTests {
     @Test(arguments: ["tittle", "layout.rooot", "secret"])
     func unknownNames(name: String) {
         #expect(!ViewModelNames.isKnown(name))
+    }
+}
+
+@Suite("View models for the template engine")
+struct MustacheLookupTests {
+    /// Every stored property of every view model answers a template lookup by its name, so a new
+    /// field cannot be forgotten in the lookup switch and render as nothing.
+    @Test func everyFieldIsLookedUp() {
+        func check(_ value: Any, path: String) {
+            let mirror = Mirror(reflecting: value)
+            switch mirror.displayStyle {
+            case .optional:
+                if let child = mirror.children.first { check(child.value, path: path) }
+            case .collection:
+                for child in mirror.children { check(child.value, path: path + "[]") }
+            case .struct:
+                guard let parent = value as? MustacheParent else {
+                    Issue.record("\(type(of: value)) at \(path) does not answer template lookups")
+                    return
+                }
+                for child in mirror.children {
+                    guard let label = child.label else { continue }
+                    #expect(parent.child(named: label) != nil, "\(path).\(label) is missing from the lookup switch")
+                    check(child.value, path: path + "." + label)
+                }
+            default:
+                break
+            }
+        }
+        for sample in ViewModelNames.samples { check(sample, path: "\(type(of: sample))") }
     }
 }

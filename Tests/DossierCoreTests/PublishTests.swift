@@ -34,6 +34,31 @@ struct PublishTests {
         #expect(try snapshot(root.appendingPathComponent("Public")) == before)
     }
 
+    @Test func rebuildWritesOnlyChangedFiles() async throws {
+        let root = try validSite.write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let first = try await Builder().build(options(root))
+        #expect(first.writtenCount == first.files.count)
+        let public_ = root.appendingPathComponent("Public")
+        func identity(_ path: String) throws -> [FileAttributeKey: Any] {
+            try FileManager.default.attributesOfItem(atPath: public_.appendingPathComponent(path).path)
+        }
+        let snapshotBefore = try identity("situations/ruritania/2024-01-10/index.html")
+        let aboutBefore = try identity("pages/about/index.html")
+        let about = root.appendingPathComponent("Content/pages/about.md")
+        try Data(try String(contentsOf: about, encoding: .utf8).replacingOccurrences(of: "We watch.", with: "We watch closely.").utf8).write(to: about)
+
+        let second = try await Builder().build(options(root))
+        #expect(!second.failed(strict: false))
+        // Only the about page and the manifest changed.
+        #expect(second.writtenCount == 2)
+        let snapshotAfter = try identity("situations/ruritania/2024-01-10/index.html")
+        #expect(snapshotAfter[.systemFileNumber] as? Int == snapshotBefore[.systemFileNumber] as? Int)
+        #expect(snapshotAfter[.modificationDate] as? Date == snapshotBefore[.modificationDate] as? Date)
+        #expect(try identity("pages/about/index.html")[.systemFileNumber] as? Int != aboutBefore[.systemFileNumber] as? Int)
+        #expect(try String(contentsOf: public_.appendingPathComponent("pages/about/index.html"), encoding: .utf8).contains("We watch closely."))
+    }
+
     @Test func failedBuildLeavesOutputUntouched() async throws {
         let root = try validSite.write()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -66,14 +66,18 @@ final class EventListener: @unchecked Sendable {
 
     var text: String { lock.withLock { received } }
 
-    func wait(for needle: String, after offset: Int = 0, seconds: Double = 10) async -> Bool {
+    func wait(for needle: String, after offset: Int = 0, seconds: Double = 30) async -> Bool {
+        func arrived() -> Bool {
+            let text = self.text
+            return text.count > offset && text.dropFirst(offset).contains(needle)
+        }
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            let text = self.text
-            if text.count > offset, text.dropFirst(offset).contains(needle) { return true }
-            try? await Task.sleep(for: .milliseconds(50))
+            if arrived() { return true }
+            // A blocking sleep keeps the wait honest when other tests keep the concurrency pool busy.
+            usleep(50_000)
         }
-        return false
+        return arrived()
     }
 
     deinit { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
@@ -92,7 +96,8 @@ struct ServeTests {
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        FileManager.default.createFile(atPath: root.appendingPathComponent("serve.log").path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: root.appendingPathComponent("serve.log"))
         try process.run()
         var seen = ""
         let deadline = Date().addingTimeInterval(30)
@@ -112,8 +117,10 @@ struct ServeTests {
     @Test func servesRebuildsReloadsAndShowsErrors() async throws {
         let root = try validSite.write()
         defer { try? FileManager.default.removeItem(at: root) }
-        let (process, port, _) = try await Self.start(in: root)
+        let (process, port, output) = try await Self.start(in: root)
         defer { if process.isRunning { process.terminate() } }
+        // Keep reading what the server prints, as a terminal would.
+        output.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
         let http = RawHTTP(port: port)
 
         // The draft is part of the preview, with the reload script the published site never has.
@@ -133,7 +140,7 @@ struct ServeTests {
         let file = root.appendingPathComponent("Content/situations/ruritania/updates/2024-09-01.md")
         let original = try String(contentsOf: file, encoding: .utf8)
         try Data(original.replacingOccurrences(of: "Draft text.", with: "Edited draft text.").utf8).write(to: file)
-        #expect(await events.wait(for: "event: reload"))
+        #expect(await events.wait(for: "event: reload"), "\((try? String(contentsOf: root.appendingPathComponent("serve.log"), encoding: .utf8)) ?? "")")
         #expect(try http.get("/situations/ruritania/2024-09-01/index.html").body.contains("Edited draft text."))
 
         // Break it: the last good page still answers, with the error shown over it.
@@ -174,8 +181,9 @@ struct ServeTests {
     func pathTraversalIsRefused(path: String) async throws {
         let root = try validSite.write()
         defer { try? FileManager.default.removeItem(at: root) }
-        let (process, port, _) = try await Self.start(in: root)
+        let (process, port, output) = try await Self.start(in: root)
         defer { process.terminate() }
+        output.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
         let response = try RawHTTP(port: port).get(path)
         #expect([400, 403, 404].contains(response.status), "\(response.status)")
         #expect(!response.body.contains("base_url"))

@@ -21,13 +21,17 @@ public struct LinkChecker: Sendable {
         let paths = Set(files.map(\.path))
         var ids: [String: Set<String>] = [:]
         let pages = files.filter { $0.path.hasSuffix(".html") }
-        for page in pages { ids[page.path] = Set(Self.attributeValues("id", in: page.text)) }
+        var links: [String: [String]] = [:]
+        for page in pages {
+            let found = Self.attributes(["id", "href", "src"], in: page.text)
+            ids[page.path] = Set(found["id"] ?? [])
+            links[page.path] = (found["href"] ?? []) + (found["src"] ?? [])
+        }
         var problems: [Diagnostic] = []
         for page in pages {
-            let text = page.text
             var seen = Set<String>()
-            for name in ["href", "src"] {
-                for raw in Self.attributeValues(name, in: text) where seen.insert(raw).inserted {
+            do {
+                for raw in links[page.path] ?? [] where seen.insert(raw).inserted {
                     let link = Self.unescape(raw)
                     guard let (target, fragment) = resolve(link, from: page.path) else { continue }
                     var reason: String?
@@ -96,14 +100,35 @@ public struct LinkChecker: Sendable {
     }
 
     static func attributeValues(_ name: String, in html: String) -> [String] {
-        var values: [String] = []
-        let needle = " \(name)=\""
-        var search = html[...]
-        while let found = search.range(of: needle) {
-            let start = found.upperBound
-            guard let end = search[start...].firstIndex(of: "\"") else { break }
-            values.append(String(search[start..<end]))
-            search = search[end...]
+        attributes([name], in: html)[name] ?? []
+    }
+
+    /// The values of ` name="…"` attributes for each name, found in one pass over the UTF-8 bytes.
+    static func attributes(_ names: [String], in html: String) -> [String: [String]] {
+        let needles = names.map { Array(" \($0)=\"".utf8) }
+        var values: [String: [String]] = [:]
+        var html = html
+        html.withUTF8 { bytes in
+            var i = 0
+            let count = bytes.count
+            scanning: while i < count {
+                guard bytes[i] == 0x20 else { i += 1; continue }
+                for (n, needle) in needles.enumerated() where i + needle.count <= count {
+                    var matched = true
+                    for k in 1..<needle.count where bytes[i + k] != needle[k] {
+                        matched = false
+                        break
+                    }
+                    guard matched else { continue }
+                    let start = i + needle.count
+                    var end = start
+                    while end < count, bytes[end] != 0x22 { end += 1 }
+                    values[names[n], default: []].append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+                    i = end
+                    continue scanning
+                }
+                i += 1
+            }
         }
         return values
     }

@@ -34,19 +34,42 @@ public struct Publisher: Sendable {
         guard fd >= 0 else { throw PublishError("cannot open lock file \(lockPath): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            FileHandle.standardError.write(Data("waiting for another build of \(output) to finish…\n".utf8))
+            try? FileHandle.standardError.write(contentsOf: Data("waiting for another build of \(output) to finish…\n".utf8))
             guard flock(fd, LOCK_EX) == 0 else { throw PublishError("cannot lock \(lockPath): \(String(cString: strerror(errno)))") }
         }
         defer { flock(fd, LOCK_UN) }
         return try await body()
     }
 
+    /// What the last publish wrote, by path: the digests in its `manifest.json`.
+    func previousDigests() -> [String: String] {
+        guard let data = FileManager.default.contents(atPath: url.appendingPathComponent("manifest.json").path) else { return [:] }
+        return Self.digests(inManifest: data)
+    }
+
+    static func digests(inManifest data: Data) -> [String: String] {
+        guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let entries = json["files"] as? [[String: Any]] else { return [:] }
+        var out: [String: String] = [:]
+        for entry in entries {
+            if let path = entry["path"] as? String, let digest = entry["sha256"] as? String { out[path] = digest }
+        }
+        return out
+    }
+
     /// Writes `files` as the new complete site. Call inside `withLock`.
-    public func publish(_ files: [OutputFile]) throws {
+    /// A file whose bytes did not change is hard-linked from the current site instead of written,
+    /// so it keeps its modification time and a sync to a host skips it; the swap stays atomic.
+    /// Returns how many files were written (the rest were unchanged).
+    @discardableResult
+    public func publish(_ files: [OutputFile]) throws -> Int {
         let fm = FileManager.default
         removeLeftovers()
         let staging = parent.appendingPathComponent(".\(name).staging-\(getpid())")
         try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+        let before = previousDigests()
+        let after = files.first { $0.path == "manifest.json" }.map { Self.digests(inManifest: $0.data) } ?? [:]
+        var written = 0
         do {
             var made = Set<String>()
             for file in files {
@@ -56,13 +79,28 @@ public struct Publisher: Sendable {
                     try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
                     made.insert(folder)
                 }
+                let unchanged = file.path == "manifest.json"
+                    ? fm.contents(atPath: url.appendingPathComponent(file.path).path) == file.data
+                    : before[file.path] != nil && before[file.path] == after[file.path]
+                let current = url.appendingPathComponent(file.path)
+                if unchanged, Self.size(of: current.path) == file.data.count, link(current.path, target.path) == 0 {
+                    continue
+                }
                 try file.data.write(to: target)
+                written += 1
             }
             try swapIn(staging)
         } catch {
             try? fm.removeItem(at: staging)
             throw error
         }
+        return written
+    }
+
+    static func size(of path: String) -> Int? {
+        var info = stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(info.st_size)
     }
 
     /// Replaces the output with the staging folder in one step where the kernel allows it.

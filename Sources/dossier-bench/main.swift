@@ -1,0 +1,164 @@
+import DossierCore
+import Foundation
+
+// dossier-bench: builds a synthetic site (N situations × M updates) with Dossier and, on the same
+// Markdown bodies, with Hugo and the cmark command line; prints medians and ratios.
+// Run it with: swift run -c release dossier-bench [--situations 200] [--updates 10] [--runs 5]
+
+struct Measurement {
+    var seconds: Double
+    var peakKB: Int
+}
+
+/// Runs a program to completion and returns its wall time and peak resident memory.
+func measure(_ program: String, _ arguments: [String]) -> Measurement {
+    var pid: pid_t = 0
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let argv = ([program] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    let start = DispatchTime.now()
+    guard posix_spawn(&pid, program, &actions, nil, argv, environ) == 0 else {
+        fatalError("cannot start \(program)")
+    }
+    var status: Int32 = 0
+    var usage = rusage()
+    wait4(pid, &status, 0, &usage)
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    if status != 0 { FileHandle.standardError.write(Data("warning: \(program) exited with \(status)\n".utf8)) }
+    return Measurement(seconds: seconds, peakKB: Int(usage.ru_maxrss))
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+}
+
+func which(_ name: String) -> String? {
+    for folder in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+        let path = "\(folder)/\(name)"
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    return nil
+}
+
+var situations = 200, updates = 10, runs = 5
+var generateOnly: String?
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let argument = arguments.next() {
+    switch argument {
+    case "--situations": situations = Int(arguments.next() ?? "") ?? situations
+    case "--updates": updates = Int(arguments.next() ?? "") ?? updates
+    case "--runs": runs = Int(arguments.next() ?? "") ?? runs
+    case "--generate-only": generateOnly = arguments.next()
+    default:
+        print("usage: dossier-bench [--situations N] [--updates M] [--runs R] [--generate-only FOLDER]")
+        exit(64)
+    }
+}
+
+let executables = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+let dossier = executables.appendingPathComponent("dossier").path
+let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Templates").path
+let work = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-bench-\(getpid())")
+defer { try? FileManager.default.removeItem(at: work) }
+
+let site = SyntheticSite(situations: situations, updates: updates)
+if let generateOnly {
+    // Only write the content, for profiling a build by hand.
+    _ = try site.writeDossier(to: URL(fileURLWithPath: generateOnly))
+    print("wrote \(generateOnly)/Content")
+    exit(0)
+}
+let dossierRoot = work.appendingPathComponent("dossier")
+let bodies = try site.writeDossier(to: dossierRoot)
+try site.writeHugo(to: work.appendingPathComponent("hugo"), bodies: bodies)
+let plain = try site.writePlain(to: work.appendingPathComponent("plain"), bodies: bodies)
+let megabytes = Double(bodies.reduce(0) { $0 + $1.utf8.count }) / 1_000_000
+print("Synthetic site: \(situations) situations × \(updates) updates, \(bodies.count) bodies, "
+      + String(format: "%.1f MB of Markdown, %.1f KB each; %d runs, medians\n", megabytes, megabytes * 1000 / Double(bodies.count), runs))
+
+let content = dossierRoot.appendingPathComponent("Content").path
+let output = dossierRoot.appendingPathComponent("Public").path
+let build = ["build", "--content", content, "--templates", templates, "--output", output, "--quiet"]
+
+// Dossier: cold builds (no output yet), then no-change rebuilds, then rebuilds after editing one update.
+var cold: [Measurement] = []
+for _ in 0..<runs {
+    try? FileManager.default.removeItem(atPath: output)
+    try? FileManager.default.removeItem(atPath: content + "/versions.lock")
+    cold.append(measure(dossier, build))
+}
+var unchanged: [Measurement] = []
+for _ in 0..<runs { unchanged.append(measure(dossier, build)) }
+var edited: [Measurement] = []
+let editedFile = content + "/situations/country-0/updates/\(SyntheticSite.date(updates - 1)).md"
+for run in 0..<runs {
+    // A published update may change only with a correction: edit it the way an editor must.
+    var text = try String(contentsOfFile: editedFile, encoding: .utf8)
+    let correction = "corrections:\n  - date: \(SyntheticSite.date(updates - 1))\n    note: Benchmark edit \(run).\n"
+    text = text.replacingOccurrences(of: "---\n## Background", with: (text.contains("corrections:") ? "  - date: \(SyntheticSite.date(updates - 1))\n    note: Benchmark edit \(run).\n" : correction) + "---\n## Background")
+    text += "\nAn added sentence, edit \(run).\n"
+    try Data(text.utf8).write(to: URL(fileURLWithPath: editedFile))
+    edited.append(measure(dossier, build))
+}
+
+// The Markdown stage alone, in this process, one core, on the same bytes as cmark.
+var markdown: [Double] = []
+let renderer = MarkdownRenderer(options: .init())
+let context = MarkdownRenderer.CitationContext(knownKeys: Set((0..<5).map { "source-\($0)" }), sourcesFile: "sources.yaml")
+let sources = bodies.map { MarkdownSource(text: $0, file: "b.md", startLine: 1, fullText: $0) }
+for _ in 0..<runs {
+    let start = DispatchTime.now()
+    for source in sources { _ = renderer.render(source, citations: context) }
+    markdown.append(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)
+}
+
+var hugo: [Measurement] = []
+if let program = which("hugo") {
+    for _ in 0..<runs {
+        try? FileManager.default.removeItem(at: work.appendingPathComponent("hugo/public"))
+        hugo.append(measure(program, ["--quiet", "--source", work.appendingPathComponent("hugo").path,
+                                      "--destination", work.appendingPathComponent("hugo/public").path]))
+    }
+}
+var cmark: [Measurement] = []
+if let program = which("cmark") {
+    for _ in 0..<runs { cmark.append(measure(program, ["--smart"] + plain)) }
+}
+
+func row(_ name: String, _ values: [Measurement]) -> (Double, Int) {
+    let seconds = median(values.map(\.seconds))
+    let peak = values.map(\.peakKB).max() ?? 0
+    print(name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%8.3f s %9.1f MB", seconds, Double(peak) / 1024))
+    return (seconds, peak)
+}
+
+print("what".padding(toLength: 44, withPad: " ", startingAt: 0) + "  median      peak")
+let (coldSeconds, coldPeak) = row("dossier build, cold", cold)
+let (unchangedSeconds, _) = row("dossier build, nothing changed", unchanged)
+let (editedSeconds, _) = row("dossier build, one update edited", edited)
+let markdownSeconds = median(markdown)
+print("Dossier's Markdown stage alone (one core)".padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%8.3f s", markdownSeconds))
+let hugoResult = hugo.isEmpty ? nil : row("hugo, same bodies as plain pages", hugo)
+let cmarkResult = cmark.isEmpty ? nil : row("cmark command line, same bodies", cmark)
+
+print("\nratio                                           value   target")
+func ratio(_ name: String, _ value: Double, _ target: String) {
+    print(name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%8.2f", value) + "   " + target)
+}
+if let (hugoSeconds, hugoPeak) = hugoResult {
+    ratio("cold build / hugo", coldSeconds / hugoSeconds, "<= 1.0 (aim 0.5)")
+    ratio("peak memory / hugo", Double(coldPeak) / Double(hugoPeak), "< 1.0")
+} else {
+    print("hugo not found: install the Debian package 'hugo' for the comparison")
+}
+if let (cmarkSeconds, _) = cmarkResult {
+    ratio("Markdown stage / cmark", markdownSeconds / cmarkSeconds, "<= 1.5")
+}
+ratio("no-change rebuild / cold", unchangedSeconds / coldSeconds, "<= 0.25")
+ratio("one-update edit / cold", editedSeconds / coldSeconds, "<= 0.30")
