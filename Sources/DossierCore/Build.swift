@@ -39,6 +39,8 @@ public struct Builder: Sendable {
         public var pdfCount = 0
         /// Files the publish wrote; the others were unchanged and kept as they were.
         public var writtenCount = 0
+        /// When nothing changed since the last build: how many files the untouched site holds.
+        public var unchangedFileCount: Int?
         /// How long each stage took, for `--verbose`.
         public var timings: [(stage: String, duration: Duration)] = []
         /// The public record to write to `versions.lock` after a successful build, when it changed.
@@ -66,18 +68,32 @@ public struct Builder: Sendable {
     /// Everything but writing: the files the site would hold and every diagnostic.
     public func generate(_ options: Options) async -> Result {
         let clock = ContinuousClock()
+        let start = clock.now
+        let inputs = load(options)
+        var result = await generate(options, inputs: inputs)
+        result.timings.insert(("load", clock.now - start), at: 0)
+        return result
+    }
+
+    /// Reads the content and templates: the `load` stage.
+    func load(_ options: Options) -> BuildInputs {
+        BuildInputs(content: ContentLoader(fileSystem: fileSystem).load(from: options.content),
+                    templates: TemplateLoader(fileSystem: fileSystem).load(from: options.templates))
+    }
+
+    func generate(_ options: Options, inputs: BuildInputs) async -> Result {
+        let clock = ContinuousClock()
         var start = clock.now
         var result = Self.emptyResult([])
         func lap(_ stage: String) {
             result.timings.append((stage, clock.now - start))
             start = clock.now
         }
-        let content = ContentLoader(fileSystem: fileSystem).load(from: options.content)
-        let templates = TemplateLoader(fileSystem: fileSystem).load(from: options.templates)
+        let content = inputs.content
+        let templates = inputs.templates
         var texts = content.texts
         for file in templates.templates.values { texts[file.path] = file.text }
         result.texts = texts
-        lap("load")
 
         // Templates are checked up front, so their errors are reported with the content's.
         let (library, templateProblems) = TemplateLibrary.make(templates)
@@ -136,18 +152,34 @@ public struct Builder: Sendable {
         }
         let publisher = Publisher(output: options.output)
         return try await publisher.withLock {
-            let result = await generate(options)
-            if result.failed(strict: options.strict) { return result }
             let clock = ContinuousClock()
-            let start = clock.now
+            var start = clock.now
+            let inputs = load(options)
+            let loadTime = clock.now - start
+            // Nothing changed since the last build, and the output is as it left it: done.
+            let key = inputs.fingerprint(options)
+            if let state = BuildState.read(beside: options.output), state.key == key,
+               state.manifest == publisher.currentManifestDigest() {
+                var result = state.result(texts: inputs.texts)
+                result.timings = [("load", loadTime), ("unchanged", clock.now - start - loadTime)]
+                return result
+            }
+            var result = await generate(options, inputs: inputs)
+            result.timings.insert(("load", loadTime), at: 0)
+            if result.failed(strict: options.strict) { return result }
+            start = clock.now
             let written = try publisher.publish(result.files)
             if options.writeLock, let lock = result.lockToWrite {
                 try Publisher.writeAtomically(Data(lock.text.utf8), to: options.content + "/versions.lock")
             }
-            var published = result
-            published.writtenCount = written
-            published.timings.append(("publish", clock.now - start))
-            return published
+            result.writtenCount = written
+            // Remember what this build saw and made; written after the site, so a state file
+            // never describes a site that was not published. A lock write changes the inputs.
+            let after = result.lockToWrite != nil && options.writeLock ? load(options).fingerprint(options) : key
+            try BuildState(key: after, manifest: publisher.currentManifestDigest(), result: result)
+                .write(beside: options.output)
+            result.timings.append(("publish", clock.now - start))
+            return result
         }
     }
 }

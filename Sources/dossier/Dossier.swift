@@ -65,9 +65,11 @@ struct Build: AsyncParsableCommand {
                 Console.out("  \(stage.padding(toLength: 9, withPad: " ", startingAt: 0)) \(Console.seconds(duration))")
             }
         }
+        let files = result.unchangedFileCount.map { "\($0) files (nothing changed)" }
+            ?? "\(result.files.count) files (\(result.writtenCount) changed)"
         Console.out("built \(folders.output)/: \(result.situationCount) situation(s), \(result.versionCount) update(s), "
                     + "\(result.pageCount) page(s), " + (pdf ? "\(result.pdfCount) PDF(s), " : "")
-                    + "\(result.files.count) files (\(result.writtenCount) changed) in \(Console.seconds(ContinuousClock.now - clock))")
+                    + "\(files) in \(Console.seconds(ContinuousClock.now - clock))")
     }
 }
 

@@ -59,6 +59,30 @@ struct PublishTests {
         #expect(try String(contentsOf: public_.appendingPathComponent("pages/about/index.html"), encoding: .utf8).contains("We watch closely."))
     }
 
+    @Test func unchangedInputsSkipTheBuild() async throws {
+        let root = try validSite.replacing("Content/site.yaml", "language: en", with: "language: en\ncolour: red").write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let first = try await Builder().build(options(root))
+        #expect(first.unchangedFileCount == nil)
+        let second = try await Builder().build(options(root))
+        #expect(second.unchangedFileCount == first.files.count)
+        // The warnings of the skipped build are reported again.
+        #expect(second.diagnostics == first.diagnostics)
+        #expect(second.diagnostics.contains { $0.message.hasPrefix("unknown field 'colour'") })
+        // A touched output is rebuilt, whatever the inputs.
+        let manifest = root.appendingPathComponent("Public/manifest.json")
+        try Data("{}".utf8).write(to: manifest)
+        let third = try await Builder().build(options(root))
+        #expect(third.unchangedFileCount == nil)
+        #expect(try String(contentsOf: manifest, encoding: .utf8).contains("\"files\""))
+        // So is a changed input.
+        let about = root.appendingPathComponent("Content/pages/about.md")
+        try Data("---\ntitle: About us\n---\nWe watch closely.\n".utf8).write(to: about)
+        let fourth = try await Builder().build(options(root))
+        #expect(fourth.unchangedFileCount == nil)
+        #expect(fourth.writtenCount == 2)
+    }
+
     @Test func failedBuildLeavesOutputUntouched() async throws {
         let root = try validSite.write()
         defer { try? FileManager.default.removeItem(at: root) }

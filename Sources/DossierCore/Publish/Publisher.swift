@@ -1,4 +1,5 @@
 import CDossierSystem
+import Crypto
 import Foundation
 
 /// The `publish` stage: writes the site into a staging folder beside the output and swaps it in
@@ -39,6 +40,12 @@ public struct Publisher: Sendable {
         }
         defer { flock(fd, LOCK_UN) }
         return try await body()
+    }
+
+    /// SHA-256 of the output's `manifest.json`, which stands for the whole published site.
+    func currentManifestDigest() -> String? {
+        guard let data = FileManager.default.contents(atPath: url.appendingPathComponent("manifest.json").path) else { return nil }
+        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
     /// What the last publish wrote, by path: the digests in its `manifest.json`.
