@@ -184,6 +184,18 @@ struct EndToEndTests {
         #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; Attacks"))
     }
 
+    @Test func publishedSiteHasNoScriptsAndNoExternalResources() async {
+        let result = await validSite.generate(drafts: true)
+        for file in result.files where file.path.hasSuffix(".html") {
+            #expect(!file.text.contains("<script"), "\(file.path)")
+            #expect(!file.text.contains("<link rel=\"stylesheet\" href=\"http"), "\(file.path)")
+        }
+        for file in result.files where file.path.hasSuffix(".css") {
+            #expect(!file.text.contains("@import"), "\(file.path)")
+            #expect(!file.text.contains("url("), "\(file.path)")
+        }
+    }
+
     @Test func sameInputSameBytes() async {
         let first = await validSite.generate(drafts: true)
         let second = await validSite.generate(drafts: true)

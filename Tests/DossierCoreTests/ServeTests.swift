@@ -5,7 +5,8 @@ import Testing
 struct RawHTTP {
     let port: Int
 
-    func connect() throws -> Int32 {
+    /// - Parameter timeout: seconds a read may wait; 0 waits as long as it takes (an event stream).
+    func connect(timeout: Int = 30) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -15,8 +16,10 @@ struct RawHTTP {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard result == 0 else { close(fd); throw CocoaError(.fileReadUnknown) }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        if timeout > 0 {
+            var limit = timeval(tv_sec: timeout, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        }
         return fd
     }
 
@@ -49,7 +52,8 @@ final class EventListener: @unchecked Sendable {
     private let fd: Int32
 
     init(_ http: RawHTTP, path: String) throws {
-        let socket = try http.connect()
+        // No read timeout: on a busy machine the next event may be a while coming.
+        let socket = try http.connect(timeout: 0)
         fd = socket
         let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
         _ = request.withCString { send(socket, $0, strlen($0), 0) }

@@ -346,14 +346,13 @@ private struct TreePass {
         func close() {
             guard var section = current else { return }
             section.paragraphs = blocks.flatMap(paragraphs(of:))
-            section.html = blocks.map(MarkdownRenderer.html(of:)).joined()
             sections.append(section)
         }
         for block in children(of: document) {
             let key = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(block)))
             if let heading = sectionHeadings[key], heading.level == 2 {
                 close()
-                current = RenderedSection(title: heading.title, id: heading.id, location: heading.location, paragraphs: [], html: "")
+                current = RenderedSection(title: heading.title, id: heading.id, location: heading.location, paragraphs: [])
                 blocks = []
             } else {
                 blocks.append(block)

@@ -18,8 +18,6 @@ public struct RenderedSection: Sendable, Hashable {
     public var location: SourceLocation
     /// Plain text of the section's blocks, one paragraph per block.
     public var paragraphs: [String]
-    /// The section's HTML, heading excluded.
-    public var html: String
 }
 
 /// One `@key` inside a citation.
