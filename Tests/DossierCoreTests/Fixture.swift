@@ -68,6 +68,16 @@ struct Fixture {
         return root
     }
 
+    /// Every file under a folder with its bytes, by path inside the folder.
+    static func tree(_ folder: URL) throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)!
+        for case let url as URL in enumerator where !url.hasDirectoryPath {
+            out[String(url.path.dropFirst(folder.path.count))] = try Data(contentsOf: url)
+        }
+        return out
+    }
+
     static let projectRoot: URL = {
         var url = URL(fileURLWithPath: #filePath)
         while url.path != "/" {

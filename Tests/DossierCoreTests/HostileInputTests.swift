@@ -132,7 +132,7 @@ struct HostileInputTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let good = try CommandLineTests.run(["build"], in: root)
         try #require(good.status == 0, "\(good.stderr)")
-        let before = try Self.tree(root.appendingPathComponent("Public"))
+        let before = try Fixture.tree(root.appendingPathComponent("Public"))
 
         // Apply the mutation to the files on disk.
         var files = try Self.textFiles(under: root)
@@ -160,7 +160,7 @@ struct HostileInputTests {
         #expect(run.status == hostile.exit, "\(run.stderr)")
         let lines = run.stderr.split(separator: "\n").map(String.init)
         #expect(lines.contains { $0.hasPrefix(hostile.expected) }, "\(run.stderr)")
-        #expect(try Self.tree(root.appendingPathComponent("Public")) == before)
+        #expect(try Fixture.tree(root.appendingPathComponent("Public")) == before)
     }
 
     static func textFiles(under root: URL) throws -> [String: String] {
@@ -175,12 +175,4 @@ struct HostileInputTests {
         return out
     }
 
-    static func tree(_ folder: URL) throws -> [String: Data] {
-        var out: [String: Data] = [:]
-        let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)!
-        for case let url as URL in enumerator where !url.hasDirectoryPath {
-            out[String(url.path.dropFirst(folder.path.count))] = try Data(contentsOf: url)
-        }
-        return out
-    }
 }

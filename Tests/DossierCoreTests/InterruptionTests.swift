@@ -81,7 +81,7 @@ struct InterruptionTests {
         let first = try CommandLineTests.run(["build"], in: root)
         try #require(first.status == 0, "\(first.stderr)")
         let public_ = root.appendingPathComponent("Public")
-        let before = try HostileInputTests.tree(public_)
+        let before = try Fixture.tree(public_)
         #expect(try Self.isComplete(public_))
 
         // Change every page: new situations so the lock stays satisfied.
@@ -102,7 +102,7 @@ struct InterruptionTests {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             // Either the previous site, untouched, or (if the build had finished) the complete new one.
-            let after = try HostileInputTests.tree(public_)
+            let after = try Fixture.tree(public_)
             if after == before { sawOld += 1 } else { #expect(try Self.isComplete(public_), "after a kill at \(delay) s") }
         }
         #expect(sawOld > 0, "no kill landed during a build; the site is too small to test this")

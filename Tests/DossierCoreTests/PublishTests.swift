@@ -12,26 +12,16 @@ struct PublishTests {
               drafts: drafts, today: IsoDate("2025-01-01")!)
     }
 
-    /// Every file under a folder with its bytes.
-    private func snapshot(_ folder: URL) throws -> [String: Data] {
-        var out: [String: Data] = [:]
-        let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)!
-        for case let url as URL in enumerator where !url.hasDirectoryPath {
-            out[String(url.path.dropFirst(folder.path.count))] = try Data(contentsOf: url)
-        }
-        return out
-    }
-
     @Test func twoBuildsAreByteIdentical() async throws {
         let root = try validSite.write()
         defer { try? FileManager.default.removeItem(at: root) }
         let first = try await Builder().build(options(root))
         #expect(!first.failed(strict: false), "\(first.diagnostics)")
-        let before = try snapshot(root.appendingPathComponent("Public"))
+        let before = try Fixture.tree(root.appendingPathComponent("Public"))
         #expect(before.count == first.files.count)
         let second = try await Builder().build(options(root))
         #expect(!second.failed(strict: false))
-        #expect(try snapshot(root.appendingPathComponent("Public")) == before)
+        #expect(try Fixture.tree(root.appendingPathComponent("Public")) == before)
     }
 
     @Test func rebuildWritesOnlyChangedFiles() async throws {
@@ -87,12 +77,12 @@ struct PublishTests {
         let root = try validSite.write()
         defer { try? FileManager.default.removeItem(at: root) }
         _ = try await Builder().build(options(root))
-        let before = try snapshot(root.appendingPathComponent("Public"))
+        let before = try Fixture.tree(root.appendingPathComponent("Public"))
         let update = root.appendingPathComponent("Content/situations/ruritania/updates/2024-06-01.md")
         try Data("---\ndate: 2024-06-01\n".utf8).write(to: update)
         let failed = try await Builder().build(options(root))
         #expect(failed.failed(strict: false))
-        #expect(try snapshot(root.appendingPathComponent("Public")) == before)
+        #expect(try Fixture.tree(root.appendingPathComponent("Public")) == before)
         // No staging folder is left behind.
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.contains("staging") }
         #expect(leftovers.isEmpty)

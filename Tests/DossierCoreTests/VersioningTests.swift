@@ -132,15 +132,6 @@ struct LockTests {
               output: root.appendingPathComponent("Public").path, drafts: drafts, today: IsoDate("2025-01-01")!)
     }
 
-    private func tree(_ folder: URL) throws -> [String: Data] {
-        var out: [String: Data] = [:]
-        let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)!
-        for case let url as URL in enumerator where !url.hasDirectoryPath {
-            out[url.path] = try Data(contentsOf: url)
-        }
-        return out
-    }
-
     @Test func buildLocksPublishedUpdatesOnly() async throws {
         let root = try versionedSite.write()
         defer { try? FileManager.default.removeItem(at: root) }
@@ -156,7 +147,7 @@ struct LockTests {
         let root = try versionedSite.write()
         defer { try? FileManager.default.removeItem(at: root) }
         _ = try await Builder().build(options(root))
-        let publicBefore = try tree(root.appendingPathComponent("Public"))
+        let publicBefore = try Fixture.tree(root.appendingPathComponent("Public"))
         let lockURL = root.appendingPathComponent("Content/versions.lock")
         let lockBefore = try Data(contentsOf: lockURL)
 
@@ -166,7 +157,7 @@ struct LockTests {
         let refused = try await Builder().build(options(root))
         #expect(refused.errors.map(\.file) == [file.path])
         #expect(refused.errors.first?.message.hasPrefix("this update was published on 2024-01-10 and its text has changed since") == true)
-        #expect(try tree(root.appendingPathComponent("Public")) == publicBefore)
+        #expect(try Fixture.tree(root.appendingPathComponent("Public")) == publicBefore)
         #expect(try Data(contentsOf: lockURL) == lockBefore)
     }
 
