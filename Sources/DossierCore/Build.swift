@@ -41,6 +41,10 @@ public struct Builder: Sendable {
         public var writtenCount = 0
         /// When nothing changed since the last build: how many files the untouched site holds.
         public var unchangedFileCount: Int?
+        /// Files kept from the current output (situations that did not change).
+        public var carried: [ManifestEntry] = []
+        /// What the resolve stage reported, to be remembered per situation.
+        var resolveDiagnostics: [Diagnostic] = []
         /// How long each stage took, for `--verbose`.
         public var timings: [(stage: String, duration: Duration)] = []
         /// The public record to write to `versions.lock` after a successful build, when it changed.
@@ -81,7 +85,11 @@ public struct Builder: Sendable {
                     templates: TemplateLoader(fileSystem: fileSystem).load(from: options.templates))
     }
 
-    func generate(_ options: Options, inputs: BuildInputs) async -> Result {
+    /// - Parameters:
+    ///   - reuse: situations unchanged since the last build, with its diagnostics for them.
+    ///   - carried: the files of those situations, kept from the current output.
+    func generate(_ options: Options, inputs: BuildInputs, reuse: [String: [Diagnostic]] = [:],
+                  carried: [ManifestEntry] = []) async -> Result {
         let clock = ContinuousClock()
         var start = clock.now
         var result = Self.emptyResult([])
@@ -101,14 +109,21 @@ public struct Builder: Sendable {
         result.diagnostics = validation + templateProblems
         lap("validate")
         guard let validated else { return result }
-        let (resolved, resolution) = await Resolver(today: options.today, includeDrafts: options.drafts).resolve(validated)
+        let (resolved, resolution) = await Resolver(today: options.today, includeDrafts: options.drafts, reuse: reuse)
+            .resolve(validated)
         result.diagnostics += resolution
+        result.resolveDiagnostics = resolution
+        result.carried = carried
         lap("resolve")
         guard let library, !result.diagnostics.hasErrors else { return result }
         let (files, rendering) = await SiteRenderer(pdf: options.pdf).render(resolved, library: library, assets: templates)
         result.diagnostics += rendering
         lap("render")
         result.files = result.diagnostics.hasErrors ? [] : files
+        if !carried.isEmpty, !result.files.isEmpty {
+            result.files = result.files.filter { $0.path != "manifest.json" }
+            result.files.append(SiteRenderer.manifest(of: result.files, carried: carried))
+        }
         if options.pdf, !result.diagnostics.hasErrors {
             switch PDFRenderer.locate() {
             case .failure(let missing):
@@ -123,7 +138,7 @@ public struct Builder: Sendable {
                 result.pdfCount = pdfs.count
                 var all = files.filter { $0.path != "manifest.json" } + pdfs
                 all.sort { $0.path < $1.path }
-                all.append(SiteRenderer.manifest(of: all))
+                all.append(SiteRenderer.manifest(of: all, carried: carried))
                 result.files = problems.isEmpty ? all : []
             }
             lap("pdf")
@@ -132,7 +147,7 @@ public struct Builder: Sendable {
             let outputName = URL(fileURLWithPath: options.output).lastPathComponent
             let origins = PageContext(site: resolved, stylesheet: "", printStylesheet: "", pdf: false).origins()
             let broken = LinkChecker(sitePath: PageContext.sitePath(resolved.site.baseURL), outputName: outputName)
-                .check(result.files, origins: origins, texts: result.texts)
+                .check(result.files, origins: origins, texts: result.texts, kept: Set(carried.map(\.path)))
             result.diagnostics += broken
             if !broken.isEmpty { result.files = [] }
             lap("links")
@@ -164,19 +179,35 @@ public struct Builder: Sendable {
                 result.timings = [("load", loadTime), ("unchanged", clock.now - start - loadTime)]
                 return result
             }
-            var result = await generate(options, inputs: inputs)
+            // Situations whose every input is as the last build saw them keep their pages.
+            var reuse: [String: [Diagnostic]] = [:]
+            var carried: [ManifestEntry] = []
+            let current = publisher.currentManifest()
+            if let state = BuildState.read(beside: options.output), state.manifest != nil,
+               state.manifest == publisher.currentManifestDigest() {
+                for folder in inputs.content.situations {
+                    guard let record = state.situations[folder.slug],
+                          record.key == inputs.situationKey(folder, options) else { continue }
+                    let files = current.filter { $0.path.hasPrefix("situations/\(folder.slug)/") }
+                    guard !files.isEmpty, files.allSatisfy({ publisher.holds($0) }) else { continue }
+                    reuse[folder.slug] = record.diagnostics.map(\.diagnostic)
+                    carried += files
+                }
+            }
+            var result = await generate(options, inputs: inputs, reuse: reuse, carried: carried)
             result.timings.insert(("load", loadTime), at: 0)
             if result.failed(strict: options.strict) { return result }
             start = clock.now
-            let written = try publisher.publish(result.files)
+            let written = try publisher.publish(result.files, carried: result.carried)
             if options.writeLock, let lock = result.lockToWrite {
                 try Publisher.writeAtomically(Data(lock.text.utf8), to: options.content + "/versions.lock")
             }
             result.writtenCount = written
             // Remember what this build saw and made; written after the site, so a state file
             // never describes a site that was not published. A lock write changes the inputs.
-            let after = result.lockToWrite != nil && options.writeLock ? load(options).fingerprint(options) : key
-            try BuildState(key: after, manifest: publisher.currentManifestDigest(), result: result)
+            let final = result.lockToWrite != nil && options.writeLock ? load(options) : inputs
+            try BuildState(key: final.fingerprint(options), manifest: publisher.currentManifestDigest(), result: result,
+                           situations: final.situationKeys(options))
                 .write(beside: options.output)
             result.timings.append(("publish", clock.now - start))
             return result

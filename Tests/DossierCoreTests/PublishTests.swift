@@ -73,6 +73,48 @@ struct PublishTests {
         #expect(fourth.writtenCount == 2)
     }
 
+    @Test func editingOneSituationKeepsTheOthersPages() async throws {
+        var site = validSite.replacing("Content/situations/ruritania/sources.yaml", "press-2024:",
+                                       with: "unused:\n  title: Never cited\npress-2024:")
+        for (path, text) in site.files where path.hasPrefix("Content/situations/ruritania/") {
+            site.files[path.replacingOccurrences(of: "/ruritania/", with: "/freedonia/")] =
+                text.replacingOccurrences(of: "Ruritania", with: "Freedonia")
+        }
+        let root = try site.write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let first = try await Builder().build(options(root))
+        #expect(first.carried.isEmpty)
+        let public_ = root.appendingPathComponent("Public")
+        let kept = "situations/ruritania/2024-01-10/index.html"
+        let keptInode = try FileManager.default.attributesOfItem(atPath: public_.appendingPathComponent(kept).path)[.systemFileNumber] as? Int
+
+        // A correction to one update of Freedonia.
+        let update = root.appendingPathComponent("Content/situations/freedonia/updates/2024-01-10.md")
+        let text = try String(contentsOf: update, encoding: .utf8)
+            .replacingOccurrences(of: "Tension is rising.", with: "Tension is rising fast.")
+            .replacingOccurrences(of: "issue: 1\n", with: "issue: 1\ncorrections:\n  - date: 2024-01-11\n    note: Pace.\n")
+        try Data(text.utf8).write(to: update)
+        let second = try await Builder().build(options(root))
+        #expect(!second.failed(strict: false), "\(second.diagnostics)")
+        // Ruritania's pages were kept, not rendered again; Freedonia's were rebuilt.
+        #expect(!second.carried.isEmpty)
+        #expect(second.carried.allSatisfy { $0.path.hasPrefix("situations/ruritania/") })
+        #expect(!second.files.contains { $0.path.hasPrefix("situations/ruritania/") })
+        #expect(try FileManager.default.attributesOfItem(atPath: public_.appendingPathComponent(kept).path)[.systemFileNumber] as? Int == keptInode)
+        #expect(try String(contentsOf: public_.appendingPathComponent("situations/freedonia/2024-01-10/index.html"), encoding: .utf8)
+            .contains("Tension is rising fast."))
+        // The kept situation's warnings are still reported, and the site is whole.
+        #expect(second.diagnostics.contains { $0.message == "source 'unused' is never cited" && $0.file.contains("/ruritania/") })
+        #expect(try InterruptionTests.isComplete(public_))
+        // And the result is the same as a build from scratch.
+        let scratch = try await Builder().generate(options(root))
+        let built = try Fixture.tree(public_)
+        for file in scratch.files {
+            #expect(built["/" + file.path] == file.data, "\(file.path)")
+        }
+        #expect(built.count == scratch.files.count)
+    }
+
     @Test func failedBuildLeavesOutputUntouched() async throws {
         let root = try validSite.write()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -17,8 +17,10 @@ public struct LinkChecker: Sendable {
     ///   - origins: the content file each page was written from, so a broken link an editor wrote
     ///     is reported at its place in the Markdown.
     ///   - texts: content files' texts, to find that place.
-    public func check(_ files: [OutputFile], origins: [String: String] = [:], texts: [String: String] = [:]) -> [Diagnostic] {
-        let paths = Set(files.map(\.path))
+    ///   - kept: files kept from the previous build; links to them count, their own links were checked then.
+    public func check(_ files: [OutputFile], origins: [String: String] = [:], texts: [String: String] = [:],
+                      kept: Set<String> = []) -> [Diagnostic] {
+        let paths = Set(files.map(\.path)).union(kept)
         var ids: [String: Set<String>] = [:]
         let pages = files.filter { $0.path.hasSuffix(".html") }
         var links: [String: [String]] = [:]
@@ -37,7 +39,7 @@ public struct LinkChecker: Sendable {
                     var reason: String?
                     if !paths.contains(target) {
                         reason = "\(outputName)/\(target) does not exist"
-                    } else if let fragment, !fragment.isEmpty, target.hasSuffix(".html"),
+                    } else if let fragment, !fragment.isEmpty, target.hasSuffix(".html"), !kept.contains(target),
                               !(ids[target]?.contains(fragment) ?? false) {
                         reason = "no element with id '\(fragment)' in \(outputName)/\(target)"
                     }

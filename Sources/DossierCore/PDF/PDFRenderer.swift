@@ -37,7 +37,7 @@ public struct PDFRenderer: Sendable {
 
     /// The PDF jobs for a built site: one per update snapshot.
     static func jobs(for site: ResolvedSite) -> [Job] {
-        site.situations.flatMap { situation in
+        site.situations.filter { !$0.reused }.flatMap { situation in
             situation.versions.map { version in
                 let update = version.update
                 let modified = update.corrections.last.map { max($0.date, update.date) } ?? update.date

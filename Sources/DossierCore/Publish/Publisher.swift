@@ -55,21 +55,26 @@ public struct Publisher: Sendable {
     }
 
     static func digests(inManifest data: Data) -> [String: String] {
-        guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let entries = json["files"] as? [[String: Any]] else { return [:] }
-        var out: [String: String] = [:]
-        for entry in entries {
-            if let path = entry["path"] as? String, let digest = entry["sha256"] as? String { out[path] = digest }
-        }
-        return out
+        Dictionary(ManifestEntry.parse(data).map { ($0.path, $0.sha256) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Whether the current output holds this file at its published size.
+    func holds(_ entry: ManifestEntry) -> Bool {
+        Self.size(of: url.appendingPathComponent(entry.path).path) == entry.bytes
+    }
+
+    /// The entries of the current output's manifest.
+    func currentManifest() -> [ManifestEntry] {
+        FileManager.default.contents(atPath: url.appendingPathComponent("manifest.json").path).map(ManifestEntry.parse) ?? []
     }
 
     /// Writes `files` as the new complete site. Call inside `withLock`.
     /// A file whose bytes did not change is hard-linked from the current site instead of written,
     /// so it keeps its modification time and a sync to a host skips it; the swap stays atomic.
     /// Returns how many files were written (the rest were unchanged).
+    /// - Parameter carried: files of the current site to keep as they are (a situation that did not change).
     @discardableResult
-    public func publish(_ files: [OutputFile]) throws -> Int {
+    public func publish(_ files: [OutputFile], carried: [ManifestEntry] = []) throws -> Int {
         let fm = FileManager.default
         removeLeftovers()
         let staging = parent.appendingPathComponent(".\(name).staging-\(getpid())")
@@ -95,6 +100,17 @@ public struct Publisher: Sendable {
                 }
                 try file.data.write(to: target)
                 written += 1
+            }
+            for entry in carried {
+                let target = staging.appendingPathComponent(entry.path)
+                let folder = target.deletingLastPathComponent().path
+                if !made.contains(folder) {
+                    try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                    made.insert(folder)
+                }
+                guard link(url.appendingPathComponent(entry.path).path, target.path) == 0 else {
+                    throw PublishError("cannot keep \(entry.path) from the previous build: \(String(cString: strerror(errno)))")
+                }
             }
             try swapIn(staging)
         } catch {

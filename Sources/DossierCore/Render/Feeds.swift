@@ -40,7 +40,7 @@ struct Feeds {
             let url = OutputPaths.absolute(OutputPaths.snapshot(situation.situation.slug, update.date), base: base)
             let changed = update.corrections.last.map { max($0.date, update.date) } ?? update.date
             var related = ""
-            if version.redline != nil {
+            if version.hasChanges {
                 let changes = OutputPaths.absolute(OutputPaths.changes(situation.situation.slug, update.date), base: base)
                 related = "\n    <link rel=\"related\" type=\"text/html\" title=\"What changed\" href=\"\(x(changes))\"/>"
             }
@@ -69,7 +69,7 @@ struct Feeds {
             for version in versions {
                 urls.append((OutputPaths.snapshot(situation.situation.slug, version.update.date),
                              version.update.corrections.last?.date ?? version.update.date))
-                if version.redline != nil {
+                if version.hasChanges {
                     urls.append((OutputPaths.changes(situation.situation.slug, version.update.date), version.update.date))
                 }
             }

@@ -9,7 +9,7 @@ struct PageContext: Sendable {
     func jobs() -> [SiteRenderer.Job] {
         var jobs: [SiteRenderer.Job] = []
         jobs.append(.init(path: OutputPaths.index, template: "index", view: indexView()))
-        for situation in site.situations {
+        for situation in site.situations where !situation.reused {
             guard let latest = situation.latest else { continue }
             let slug = situation.situation.slug
             jobs.append(.init(path: OutputPaths.latest(slug), template: "situation",

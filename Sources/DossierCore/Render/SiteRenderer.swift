@@ -69,11 +69,16 @@ public struct SiteRenderer: Sendable {
     }
 
     /// Every output file with its SHA-256: what was published, verifiable later.
-    static func manifest(of files: [OutputFile]) -> OutputFile {
+    /// - Parameter carried: files kept from the previous build, by their manifest entries.
+    static func manifest(of files: [OutputFile], carried: [ManifestEntry] = []) -> OutputFile {
+        var entries = files.map { file in
+            ManifestEntry(path: file.path, bytes: file.data.count,
+                          sha256: SHA256.hash(data: file.data).map { String(format: "%02x", $0) }.joined())
+        }
+        entries += carried
         var lines: [String] = []
-        for file in files.sorted(by: { $0.path < $1.path }) {
-            let digest = SHA256.hash(data: file.data).map { String(format: "%02x", $0) }.joined()
-            lines.append("    {\"path\": \(jsonString(file.path)), \"bytes\": \(file.data.count), \"sha256\": \"\(digest)\"}")
+        for entry in entries.sorted(by: { $0.path < $1.path }) {
+            lines.append("    {\"path\": \(jsonString(entry.path)), \"bytes\": \(entry.bytes), \"sha256\": \"\(entry.sha256)\"}")
         }
         let text = "{\n  \"files\": [\n" + lines.joined(separator: ",\n") + "\n  ]\n}\n"
         return OutputFile(path: "manifest.json", text: text)

@@ -11,6 +11,8 @@ public struct ResolvedSite: Sendable {
 
 public struct ResolvedSituation: Sendable {
     public var situation: Situation
+    /// Unchanged since the last build: its pages are kept from it, not rendered again.
+    public var reused = false
     /// Oldest first. Drafts come after the published ones only in a build with drafts.
     public var versions: [Version]
 
@@ -33,8 +35,11 @@ public struct Version: Sendable {
     public var trend: Trend
     /// The fact box as published with this update (from the lock), or the current one if new.
     public var facts: [Fact]
-    /// Changes against the previous published update; nil for the first.
+    /// Changes against the previous published update; nil for the first, and not computed
+    /// for a situation kept from the last build.
     public var redline: Redline?
+    /// Whether there is a previous published update, so a changes page.
+    public var hasChanges: Bool { previous != nil }
 }
 
 public struct ResolvedPage: Sendable {

@@ -5,10 +5,14 @@ public struct Resolver: Sendable {
     /// The day the staleness warning is measured against; never written into the output.
     public var today: IsoDate
     public var includeDrafts: Bool
+    /// Situations unchanged since the last build, with the diagnostics that build found for them:
+    /// their bodies are not rendered again and their pages are kept.
+    public var reuse: [String: [Diagnostic]]
 
-    public init(today: IsoDate, includeDrafts: Bool = false) {
+    public init(today: IsoDate, includeDrafts: Bool = false, reuse: [String: [Diagnostic]] = [:]) {
         self.today = today
         self.includeDrafts = includeDrafts
+        self.reuse = reuse
     }
 
     public func resolve(_ content: SiteContent) async -> (ResolvedSite, [Diagnostic]) {
@@ -26,7 +30,7 @@ public struct Resolver: Sendable {
                 let context = MarkdownRenderer.CitationContext(
                     knownKeys: Set(situation.sources.map(\.key)),
                     sourcesFile: situation.file.replacingSuffix("situation.yaml", with: "sources.yaml"))
-                for (u, update) in situation.updates.enumerated() {
+                for (u, update) in situation.updates.enumerated() where reuse[situation.slug] == nil {
                     group.addTask { (s, u, renderer.render(update.body, citations: situation.sourcesUnreadable ? nil : context)) }
                 }
             }
@@ -47,13 +51,17 @@ public struct Resolver: Sendable {
 
         var situations: [ResolvedSituation] = []
         for (s, situation) in situationsIn.enumerated() {
+            let reused = reuse[situation.slug]
             var versions: [Version] = []
             var cited = Set<String>()
             var previous: Version?
             for (u, update) in situation.updates.enumerated() {
-                guard let body = bodies[s]?[u], let level = content.site.riskLevel(id: update.riskLevel) else { continue }
-                diagnostics += body.diagnostics
-                diagnostics += sectionWarnings(body, required: content.site.sections, file: update.body.file)
+                guard let level = content.site.riskLevel(id: update.riskLevel),
+                      let body = reused == nil ? bodies[s]?[u] : RenderedMarkdown.empty else { continue }
+                if reused == nil {
+                    diagnostics += body.diagnostics
+                    diagnostics += sectionWarnings(body, required: content.site.sections, file: update.body.file)
+                }
                 cited.formUnion(body.citedKeys)
                 var facts = situation.facts
                 if !update.isDraft {
@@ -70,7 +78,7 @@ public struct Resolver: Sendable {
                 var version = Version(update: update, riskLevel: level, body: body,
                                       citedSources: body.citedKeys.compactMap(situation.source(key:)),
                                       previous: previous?.update, trend: trend, facts: facts, redline: nil)
-                if let previous {
+                if let previous, reused == nil {
                     version.redline = Redline.between(previous: previous, current: version, situation: situation)
                 }
                 versions.append(version)
@@ -78,6 +86,12 @@ public struct Resolver: Sendable {
             }
             // Drafts sort after every published update so "latest" and the archive stay about the record.
             versions.sort { ($0.update.isDraft ? 1 : 0, $0.update.date) < ($1.update.isDraft ? 1 : 0, $1.update.date) }
+            if let reused {
+                // Its warnings are those the last build found, from the same files.
+                diagnostics += reused
+                situations.append(ResolvedSituation(situation: situation, reused: true, versions: versions))
+                continue
+            }
             let factKeys = Set(situation.facts.compactMap(\.sourceKey))
             for source in situation.sources where !cited.contains(source.key) && !factKeys.contains(source.key) {
                 diagnostics.append(.warning(at: source.location, "source '\(source.key)' is never cited"))
