@@ -185,10 +185,13 @@ public struct Builder: Sendable {
             let current = publisher.currentManifest()
             if let state = BuildState.read(beside: options.output), state.manifest != nil,
                state.manifest == publisher.currentManifestDigest() {
+                let keys = inputs.situationKeys(options)
+                let bySlug = Dictionary(grouping: current.filter { $0.path.hasPrefix("situations/") }) {
+                    String($0.path.dropFirst("situations/".count).prefix { $0 != "/" })
+                }
                 for folder in inputs.content.situations {
-                    guard let record = state.situations[folder.slug],
-                          record.key == inputs.situationKey(folder, options) else { continue }
-                    let files = current.filter { $0.path.hasPrefix("situations/\(folder.slug)/") }
+                    guard let record = state.situations[folder.slug], record.key == keys[folder.slug] else { continue }
+                    let files = bySlug[folder.slug] ?? []
                     guard !files.isEmpty, files.allSatisfy({ publisher.holds($0) }) else { continue }
                     reuse[folder.slug] = record.diagnostics.map(\.diagnostic)
                     carried += files
@@ -205,7 +208,10 @@ public struct Builder: Sendable {
             result.writtenCount = written
             // Remember what this build saw and made; written after the site, so a state file
             // never describes a site that was not published. A lock write changes the inputs.
-            let final = result.lockToWrite != nil && options.writeLock ? load(options) : inputs
+            var final = inputs
+            if options.writeLock, let lock = result.lockToWrite {
+                final.replaceLock(with: lock.text, path: options.content + "/versions.lock")
+            }
             try BuildState(key: final.fingerprint(options), manifest: publisher.currentManifestDigest(), result: result,
                            situations: final.situationKeys(options))
                 .write(beside: options.output)

@@ -6,6 +6,13 @@ struct BuildInputs: Sendable {
     var content: LoadedContent
     var templates: LoadedTemplates
 
+    /// The inputs as they are once the build wrote a new versions.lock.
+    mutating func replaceLock(with text: String, path: String) {
+        let file = SourceFile(path: content.lock?.path ?? path, text: text)
+        content.lock = file
+        content.texts[file.path] = text
+    }
+
     var texts: [String: String] {
         var texts = content.texts
         for file in templates.templates.values { texts[file.path] = file.text }
@@ -15,53 +22,84 @@ struct BuildInputs: Sendable {
     /// A digest of everything a build's output and diagnostics depend on: every file read, the
     /// options, the day (staleness warnings) and this program's version.
     func fingerprint(_ options: Builder.Options) -> String {
-        digest(options) { _ in true }
-    }
-
-    /// A digest of what one situation's pages depend on: the site-wide inputs (site.yaml,
-    /// templates, assets, plain pages for the navigation, options) and the situation's own files
-    /// and locked record. Another situation's files do not count.
-    func situationKey(_ folder: LoadedContent.SituationFolder, _ options: Builder.Options) -> String {
-        let situations = content.root + "/situations/"
-        let lockText = content.lock?.text ?? ""
-        let lock: VersionLock
-        if case .success(let parsed) = VersionLock.parse(content.lock) { lock = parsed } else { lock = VersionLock() }
-        let own = VersionLock(updates: lock.updates.filter { $0.key.hasPrefix(folder.slug + "/") })
-        return digest(options, extra: lockText.isEmpty ? "" : own.text) { path in
-            !path.hasPrefix(situations) || path.hasPrefix(folder.path + "/")
+        var hasher = Hasher256()
+        hasher.add(siteWideDigest(options))
+        for (path, text) in texts.sorted(by: { $0.key < $1.key }) where path.hasPrefix(content.root + "/situations/") {
+            hasher.add(path)
+            hasher.add(text)
         }
+        hasher.add(content.lock?.text ?? "")
+        return hasher.finish()
     }
 
+    /// For each situation, a digest of what its pages depend on: the site-wide inputs (site.yaml,
+    /// templates, assets, plain pages for the navigation, options, the day) and its own files and
+    /// locked record. Another situation's files do not count.
     func situationKeys(_ options: Builder.Options) -> [String: String] {
-        Dictionary(content.situations.map { ($0.slug, situationKey($0, options)) }, uniquingKeysWith: { first, _ in first })
+        let siteWide = siteWideDigest(options)
+        var lockBySlug: [String: [String: VersionLock.Entry]] = [:]
+        if case .success(let lock) = VersionLock.parse(content.lock) {
+            for (key, entry) in lock.updates {
+                lockBySlug[String(key.prefix { $0 != "/" }), default: [:]][key] = entry
+            }
+        }
+        var bySlug: [String: [(String, String)]] = [:]
+        let prefix = content.root + "/situations/"
+        for (path, text) in texts where path.hasPrefix(prefix) {
+            let slug = String(path.dropFirst(prefix.count).prefix { $0 != "/" })
+            bySlug[slug, default: []].append((path, text))
+        }
+        var keys: [String: String] = [:]
+        for folder in content.situations {
+            var hasher = Hasher256()
+            hasher.add(siteWide)
+            for (path, text) in (bySlug[folder.slug] ?? []).sorted(by: { $0.0 < $1.0 }) {
+                hasher.add(path)
+                hasher.add(text)
+            }
+            hasher.add(VersionLock(updates: lockBySlug[folder.slug] ?? [:]).text)
+            keys[folder.slug] = hasher.finish()
+        }
+        return keys
     }
 
-    private func digest(_ options: Builder.Options, extra: String = "", including: (String) -> Bool) -> String {
-        var hasher = SHA256()
-        func add(_ text: String) {
-            hasher.update(data: Data("\(text.utf8.count):".utf8))
-            hasher.update(data: Data(text.utf8))
-        }
-        add(BuildState.toolVersion)
-        add("drafts=\(options.drafts) pdf=\(options.pdf) today=\(options.today)")
-        add(options.content)
-        add(options.templates)
-        add(extra)
-        let lockPath = content.lock?.path
-        for (path, text) in texts.sorted(by: { $0.key < $1.key }) where including(path) {
-            // The lock counts through `extra` for a situation's key.
-            if !extra.isEmpty, path == lockPath { continue }
-            add(path)
-            add(text)
+    /// Everything outside the situations' folders and the lock.
+    private func siteWideDigest(_ options: Builder.Options) -> String {
+        var hasher = Hasher256()
+        hasher.add(BuildState.toolVersion)
+        hasher.add("drafts=\(options.drafts) pdf=\(options.pdf) today=\(options.today)")
+        hasher.add(options.content)
+        hasher.add(options.templates)
+        let situations = content.root + "/situations/"
+        for (path, text) in texts.sorted(by: { $0.key < $1.key })
+        where !path.hasPrefix(situations) && path != content.lock?.path {
+            hasher.add(path)
+            hasher.add(text)
         }
         for asset in templates.assets.sorted(by: { $0.name < $1.name }) {
-            add(asset.name)
-            hasher.update(data: asset.data)
+            hasher.add(asset.name)
+            hasher.add(asset.data)
         }
         // Problems met while loading (a file that could not be read) must not be skipped over.
-        add(content.diagnostics.map(\.description).joined(separator: "\n"))
-        add(templates.diagnostics.map(\.description).joined(separator: "\n"))
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        hasher.add(content.diagnostics.map(\.description).joined(separator: "\n"))
+        hasher.add(templates.diagnostics.map(\.description).joined(separator: "\n"))
+        return hasher.finish()
+    }
+}
+
+/// SHA-256 over length-prefixed parts, so ("ab", "c") and ("a", "bc") differ.
+struct Hasher256 {
+    private var hasher = SHA256()
+
+    mutating func add(_ text: String) { add(Data(text.utf8)) }
+
+    mutating func add(_ data: Data) {
+        hasher.update(data: Data("\(data.count):".utf8))
+        hasher.update(data: data)
+    }
+
+    func finish() -> String {
+        hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }
 
