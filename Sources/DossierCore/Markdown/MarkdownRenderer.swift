@@ -223,7 +223,7 @@ private struct TreePass {
     }
 
     mutating func processRun(_ run: [OpaquePointer]) {
-        guard run.contains(where: { type($0) == CMARK_NODE_TEXT && literal($0).contains("@") }) else { return }
+        guard run.contains(where: { type($0) == CMARK_NODE_TEXT && literal($0).utf8.contains(0x40) }) else { return }
         // Character offset where each node's text starts in the joined run.
         var joined = ""
         var starts: [Int] = []
