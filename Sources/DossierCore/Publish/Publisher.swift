@@ -84,13 +84,17 @@ public struct Publisher: Sendable {
         var written = 0
         do {
             var made = Set<String>()
-            for file in files {
-                let target = staging.appendingPathComponent(file.path)
+            /// The staging path of a file, its folder made once.
+            func place(_ path: String) throws -> URL {
+                let target = staging.appendingPathComponent(path)
                 let folder = target.deletingLastPathComponent().path
-                if !made.contains(folder) {
+                if made.insert(folder).inserted {
                     try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                    made.insert(folder)
                 }
+                return target
+            }
+            for file in files {
+                let target = try place(file.path)
                 let unchanged = file.path == "manifest.json"
                     ? fm.contents(atPath: url.appendingPathComponent(file.path).path) == file.data
                     : before[file.path] != nil && before[file.path] == after[file.path]
@@ -102,12 +106,7 @@ public struct Publisher: Sendable {
                 written += 1
             }
             for entry in carried {
-                let target = staging.appendingPathComponent(entry.path)
-                let folder = target.deletingLastPathComponent().path
-                if !made.contains(folder) {
-                    try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                    made.insert(folder)
-                }
+                let target = try place(entry.path)
                 guard link(url.appendingPathComponent(entry.path).path, target.path) == 0 else {
                     throw PublishError("cannot keep \(entry.path) from the previous build: \(String(cString: strerror(errno)))")
                 }
