@@ -145,7 +145,7 @@ public struct Builder: Sendable {
         }
         if !result.files.isEmpty {
             let outputName = URL(fileURLWithPath: options.output).lastPathComponent
-            let origins = PageContext(site: resolved, stylesheet: "", printStylesheet: "", pdf: false).origins()
+            let origins = PageContext.origins(of: resolved)
             let broken = LinkChecker(sitePath: PageContext.sitePath(resolved.site.baseURL), outputName: outputName)
                 .check(result.files, origins: origins, texts: result.texts, kept: Set(carried.map(\.path)))
             result.diagnostics += broken

@@ -101,10 +101,6 @@ public struct LinkChecker: Sendable {
         return nil
     }
 
-    static func attributeValues(_ name: String, in html: String) -> [String] {
-        attributes([name], in: html)[name] ?? []
-    }
-
     /// The values of ` name="…"` attributes for each name, found in one pass over the UTF-8 bytes.
     static func attributes(_ names: [String], in html: String) -> [String: [String]] {
         let needles = names.map { Array(" \($0)=\"".utf8) }

@@ -85,17 +85,4 @@ extension Array where Element == Diagnostic {
     }
 }
 
-/// Thrown by a stage when it cannot go on; carries every problem found so far.
-public struct DiagnosticsError: Error, Sendable, CustomStringConvertible {
-    public var diagnostics: [Diagnostic]
-
-    public init(_ diagnostics: [Diagnostic]) {
-        self.diagnostics = diagnostics
-    }
-
-    public var description: String {
-        diagnostics.sortedForReport().map(\.description).joined(separator: "\n")
-    }
-}
-
 extension Diagnostic: Error {}

@@ -16,9 +16,8 @@ public struct Update: Sendable, Hashable {
     public var issue: Int?
     public var status: Status
     public var corrections: [Correction]
+    /// The body, with the whole file's text (`body.fullText`) that the lock fingerprints.
     public var body: MarkdownSource
-    /// The whole file's text, for fingerprints.
-    public var fileText: String
 
     public var isDraft: Bool { status == .draft }
 }

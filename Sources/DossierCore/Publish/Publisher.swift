@@ -48,12 +48,6 @@ public struct Publisher: Sendable {
         return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
-    /// What the last publish wrote, by path: the digests in its `manifest.json`.
-    func previousDigests() -> [String: String] {
-        guard let data = FileManager.default.contents(atPath: url.appendingPathComponent("manifest.json").path) else { return [:] }
-        return Self.digests(inManifest: data)
-    }
-
     static func digests(inManifest data: Data) -> [String: String] {
         Dictionary(ManifestEntry.parse(data).map { ($0.path, $0.sha256) }, uniquingKeysWith: { first, _ in first })
     }
@@ -79,7 +73,7 @@ public struct Publisher: Sendable {
         removeLeftovers()
         let staging = parent.appendingPathComponent(".\(name).staging-\(getpid())")
         try fm.createDirectory(at: staging, withIntermediateDirectories: true)
-        let before = previousDigests()
+        let before = Dictionary(currentManifest().map { ($0.path, $0.sha256) }, uniquingKeysWith: { first, _ in first })
         let after = files.first { $0.path == "manifest.json" }.map { Self.digests(inManifest: $0.data) } ?? [:]
         var written = 0
         do {

@@ -47,7 +47,7 @@ struct PageContext: Sendable {
     }
 
     /// The content file each page is written from, for locating problems found in the output.
-    func origins() -> [String: String] {
+    static func origins(of site: ResolvedSite) -> [String: String] {
         var out: [String: String] = [:]
         for situation in site.situations {
             let slug = situation.situation.slug

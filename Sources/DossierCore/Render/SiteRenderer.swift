@@ -20,8 +20,6 @@ public struct SiteRenderer: Sendable {
 
     /// Renders with templates checked by `TemplateLibrary.make`; `assets` supplies the static files.
     func render(_ site: ResolvedSite, library: TemplateLibrary, assets loaded: LoadedTemplates) async -> ([OutputFile], [Diagnostic]) {
-        let diagnostics: [Diagnostic] = []
-
         var files: [OutputFile] = []
         var assetNames: [String: String] = [:]
         for asset in loaded.assets.sorted(by: { $0.name < $1.name }) {
@@ -29,7 +27,7 @@ public struct SiteRenderer: Sendable {
             assetNames[asset.name] = "assets/" + hashed
             files.append(OutputFile(path: "assets/" + hashed, data: asset.data))
         }
-        var problems = diagnostics
+        var problems: [Diagnostic] = []
         guard let stylesheet = assetNames["dossier.css"], let printStylesheet = assetNames["print.css"] else {
             for name in ["dossier.css", "print.css"] where assetNames[name] == nil {
                 problems.append(.error(loaded.root + "/assets", "missing stylesheet assets/\(name)"))

@@ -139,7 +139,7 @@ public struct Resolver: Sendable {
     /// Returns the fact box published with it.
     func checkLock(_ update: Update, situation: Situation, lock: inout VersionLock) -> ([Fact], [Diagnostic]) {
         let key = VersionLock.key(situation.slug, update.date)
-        let fingerprint = VersionLock.fingerprint(update.fileText)
+        let fingerprint = VersionLock.fingerprint(update.body.fullText)
         guard let entry = lock.updates[key] else {
             lock.updates[key] = .init(sha256: fingerprint, corrections: update.corrections.count,
                                       facts: situation.facts.map(VersionLock.LockedFact.init))

@@ -221,7 +221,7 @@ public struct ContentValidator: Sendable {
         let body = MarkdownSource(text: markdown.frontMatter.body, file: markdown.file.path,
                                   startLine: markdown.frontMatter.bodyStartLine, fullText: markdown.file.text)
         return Update(date: day, riskLevel: riskLevel, headline: headline, issue: issue, status: status,
-                      corrections: corrections.sorted { $0.date < $1.date }, body: body, fileText: markdown.file.text)
+                      corrections: corrections.sorted { $0.date < $1.date }, body: body)
     }
 
     func validatePage(_ markdown: LoadedContent.MarkdownFile, into diagnostics: inout [Diagnostic]) -> Page? {
