@@ -88,6 +88,26 @@ struct BuildOutputTests {
         }
     }
 
+    @Test func progressLineUpdatesInPlaceOnATerminal() throws {
+        let root = try validSite.write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        // `script` (util-linux) runs the build on a pseudo-terminal and copies what it shows.
+        let command = "cd '\(root.path)' && '\(InterruptionTests.executable.path)' build --pdf"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", command, "/dev/null"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.contains("\r\u{1B}[Krendering PDFs: 1/2"))
+        #expect(text.contains("\r\u{1B}[Krendering PDFs: 2/2\r\u{1B}[K"))
+        #expect(text.contains("2 PDF(s)"))
+    }
+
     @Test func noProgressLineWhenNotATerminal() throws {
         let root = try validSite.write()
         defer { try? FileManager.default.removeItem(at: root) }
