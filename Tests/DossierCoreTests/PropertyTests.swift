@@ -30,6 +30,45 @@ struct PropertyTests {
         }
     }
 
+    /// The length of a longest common subsequence, by the textbook table: the yardstick for `Diff`.
+    static func lcsLength(_ a: [Int32], _ b: [Int32]) -> Int {
+        var row = [Int](repeating: 0, count: b.count + 1)
+        for x in a {
+            var diagonal = 0
+            for j in 0..<b.count {
+                let above = row[j + 1]
+                row[j + 1] = x == b[j] ? diagonal + 1 : max(row[j + 1], row[j])
+                diagonal = above
+            }
+        }
+        return row[b.count]
+    }
+
+    @Test func diffKeepsALongestCommonSubsequence() async {
+        // Small alphabets make many repeats, where a diff is easiest to get wrong.
+        let tokens = Gen<Int32>.int32(in: 0...3).array(of: 0...40)
+        await propertyCheck(count: 500, input: tokens, tokens) { a, b in
+            let (removed, inserted) = Diff.changes(a, b)
+            #expect(removed.count == a.count && inserted.count == b.count)
+            let keptA = a.indices.filter { !removed[$0] }.map { a[$0] }
+            let keptB = b.indices.filter { !inserted[$0] }.map { b[$0] }
+            // What is kept on both sides is the same sequence, and as long as it can be: a shortest edit.
+            #expect(keptA == keptB)
+            #expect(keptA.count == Self.lcsLength(a, b))
+        }
+    }
+
+    @Test func wordRunsRebuildBothTexts() async {
+        let words = Gen<Character?>.element(of: Array("abc")).map { $0! }.string(of: 1...2).array(of: 0...25)
+        await propertyCheck(count: 300, input: words, words) { before, after in
+            let runs = Redline.diff(before.map { Substring($0) }, after.map { Substring($0) })
+            let old = runs.filter { $0.change != .inserted }.map(\.text).joined(separator: " ")
+            let new = runs.filter { $0.change != .deleted }.map(\.text).joined(separator: " ")
+            #expect(old == before.joined(separator: " "))
+            #expect(new == after.joined(separator: " "))
+        }
+    }
+
     @Test func citationSyntaxGroupsAreWellFormed() async {
         await propertyCheck(count: 500, input: Self.text) { text in
             let count = text.count

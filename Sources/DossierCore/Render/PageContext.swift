@@ -204,7 +204,7 @@ struct PageContext: Sendable {
                               "unchanged": "Unchanged"][section.status.rawValue] ?? section.status.rawValue,
                 isChanged: section.status != .unchanged,
                 wordsInserted: section.wordsInserted, wordsDeleted: section.wordsDeleted,
-                paragraphs: section.paragraphs.map { .init(runs: $0.map(ChangesPageView.RunView.init)) })
+                paragraphs: section.paragraphs.map { .init(runs: $0) })
         }
         return ChangesPageView(
             layout: layout(at: path, title: "\(resolved.situation.name): changes on \(version.update.date.long)",

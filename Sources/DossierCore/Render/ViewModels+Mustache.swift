@@ -265,7 +265,7 @@ extension ChangesPageView.RunView: MustacheParent {
 extension ChangesPageView.ParagraphView: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
-        case "runs": self.runs
+        case "html": self.html
         default: nil
         }
     }

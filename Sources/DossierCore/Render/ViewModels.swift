@@ -171,7 +171,29 @@ struct ChangesPageView: Sendable {
         }
     }
 
-    struct ParagraphView: Sendable { var runs: [RunView] }
+    /// A paragraph of the redline as HTML: text escaped, insertions in `<ins>`, deletions in `<del>`,
+    /// each run followed by a space. Made in Swift like a body's HTML, not word by word in the template.
+    struct ParagraphView: Sendable {
+        var html: String
+
+        init(runs: [Redline.Run]) {
+            var html = ""
+            for run in runs {
+                switch run.change {
+                case .inserted: html += "<ins>"
+                case .deleted: html += "<del>"
+                case .unchanged: break
+                }
+                HTML.escape(run.text, into: &html)
+                switch run.change {
+                case .inserted: html += "</ins> "
+                case .deleted: html += "</del> "
+                case .unchanged: html += " "
+                }
+            }
+            self.html = html
+        }
+    }
 
     struct SectionView: Sendable {
         var title: String

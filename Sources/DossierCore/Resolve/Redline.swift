@@ -91,42 +91,32 @@ extension Redline {
                        sections: sections, sourcesAdded: added, sourcesRemoved: removed, factChanges: facts)
     }
 
-    static let paragraphMark = "\u{B6}\u{B6}"
-
     /// Words of a text; whitespace is where they split, punctuation stays with its word.
-    static func words(_ text: String) -> [String] {
+    static func words(_ text: String) -> [Substring] {
         // Split on the bytes of ASCII whitespace: as exact as Character.isWhitespace for our
         // plain text, and many times faster on long sections.
-        text.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D })
-            .map { String(Substring($0)) }
+        text.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }).map { Substring($0) }
     }
 
     static func compare(_ before: [String], _ after: [String], title: String, id: String) -> Section {
-        func tokens(_ paragraphs: ArraySlice<String>) -> [String] {
-            paragraphs.enumerated().flatMap { index, paragraph in (index > 0 ? [paragraphMark] : []) + words(paragraph) }
-        }
         // Whole paragraphs first: unchanged ones need no word-level work, which keeps the cost
         // of a redline near the size of what changed rather than the size of the section.
-        var removedParagraphs = Set<Int>(), insertedParagraphs = Set<Int>()
-        for change in after.difference(from: before) {
-            switch change {
-            case .remove(let offset, _, _): removedParagraphs.insert(offset)
-            case .insert(let offset, _, _): insertedParagraphs.insert(offset)
-            }
-        }
+        var paragraphIDs = TokenTable<String>()
+        let (removedParagraphs, insertedParagraphs) = Diff.changes(before.map { paragraphIDs.id($0) },
+                                                                   after.map { paragraphIDs.id($0) })
         var paragraphs: [Paragraph] = []
         var inserted = 0, deleted = 0
         var i = 0, j = 0
         while i < before.count || j < after.count {
-            if (i < before.count && removedParagraphs.contains(i)) || (j < after.count && insertedParagraphs.contains(j)) {
+            if (i < before.count && removedParagraphs[i]) || (j < after.count && insertedParagraphs[j]) {
                 // A stretch of changed paragraphs on either side: compare its words, and start a
-                // new paragraph wherever either version had a paragraph break.
+                // new paragraph wherever either version had a paragraph break (a `nil` word).
                 let startI = i, startJ = j
-                while i < before.count, removedParagraphs.contains(i) { i += 1 }
-                while j < after.count, insertedParagraphs.contains(j) { j += 1 }
+                while i < before.count, removedParagraphs[i] { i += 1 }
+                while j < after.count, insertedParagraphs[j] { j += 1 }
                 var current: Paragraph = []
                 for run in diffWords(tokens(before[startI..<i]), tokens(after[startJ..<j])) {
-                    for (index, piece) in run.words.split(separator: paragraphMark, omittingEmptySubsequences: false).enumerated() {
+                    for (index, piece) in run.words.split(separator: nil, omittingEmptySubsequences: false).enumerated() {
                         if index > 0, !current.isEmpty {
                             paragraphs.append(current)
                             current = []
@@ -134,7 +124,7 @@ extension Redline {
                         guard !piece.isEmpty else { continue }
                         if run.change == .inserted { inserted += piece.count }
                         if run.change == .deleted { deleted += piece.count }
-                        current.append(Run(change: run.change, text: piece.joined(separator: " ")))
+                        current.append(Run(change: run.change, text: piece.lazy.compactMap { $0 }.joined(separator: " ")))
                     }
                 }
                 if !current.isEmpty { paragraphs.append(current) }
@@ -148,30 +138,35 @@ extension Redline {
                        paragraphs: paragraphs, wordsInserted: inserted, wordsDeleted: deleted)
     }
 
-    /// A run of words before they are joined into text.
+    /// The words of consecutive paragraphs, with `nil` where one paragraph ends and the next begins.
+    static func tokens(_ paragraphs: ArraySlice<String>) -> [Substring?] {
+        var out: [Substring?] = []
+        for (index, paragraph) in paragraphs.enumerated() {
+            if index > 0 { out.append(nil) }
+            out += words(paragraph).lazy.map { Optional($0) }
+        }
+        return out
+    }
+
+    /// A run of words before they are joined into text; `nil` is a paragraph break.
     struct WordRun {
         var change: Change
-        var words: [String]
+        var words: [Substring?]
     }
 
     /// Word-level difference as runs of text (used for headlines).
-    static func diff(_ before: [String], _ after: [String]) -> [Run] {
-        diffWords(before, after).map { Run(change: $0.change, text: $0.words.joined(separator: " ")) }
+    static func diff(_ before: [Substring], _ after: [Substring]) -> [Run] {
+        diffWords(before.map { $0 }, after.map { $0 }).map { Run(change: $0.change, text: $0.words.lazy.compactMap { $0 }.joined(separator: " ")) }
     }
 
-    /// Word-level difference with the standard library's `CollectionDifference`, grouped into runs.
+    /// Word-level difference (Myers, on interned words), grouped into runs.
     /// Where a stretch was replaced, the deleted words come before the inserted ones.
-    static func diffWords(_ before: [String], _ after: [String]) -> [WordRun] {
-        let difference = after.difference(from: before)
-        var removed = Set<Int>(), insertedAt = Set<Int>()
-        for change in difference {
-            switch change {
-            case .remove(let offset, _, _): removed.insert(offset)
-            case .insert(let offset, _, _): insertedAt.insert(offset)
-            }
-        }
+    static func diffWords(_ before: [Substring?], _ after: [Substring?]) -> [WordRun] {
+        var table = TokenTable<Substring>()
+        func id(_ word: Substring?) -> Int32 { word.map { table.id($0) } ?? -1 }
+        let (removed, insertedAt) = Diff.changes(before.map(id), after.map(id))
         var runs: [WordRun] = []
-        func append(_ change: Change, _ word: String) {
+        func append(_ change: Change, _ word: Substring?) {
             if let last = runs.last, last.change == change {
                 runs[runs.count - 1].words.append(word)
             } else {
@@ -180,9 +175,9 @@ extension Redline {
         }
         var i = 0, j = 0
         while i < before.count || j < after.count {
-            if i < before.count, removed.contains(i) {
+            if i < before.count, removed[i] {
                 append(.deleted, before[i]); i += 1
-            } else if j < after.count, insertedAt.contains(j) {
+            } else if j < after.count, insertedAt[j] {
                 append(.inserted, after[j]); j += 1
             } else if i < before.count, j < after.count {
                 append(.unchanged, after[j]); i += 1; j += 1
@@ -193,5 +188,76 @@ extension Redline {
             }
         }
         return runs
+    }
+}
+
+/// Gives each distinct value a small integer, so a diff compares integers instead of text.
+struct TokenTable<Value: Hashable> {
+    private var ids: [Value: Int32] = [:]
+
+    mutating func id(_ value: Value) -> Int32 {
+        if let known = ids[value] { return known }
+        let next = Int32(ids.count)
+        ids[value] = next
+        return next
+    }
+}
+
+/// A shortest edit script between two sequences of integers (Myers, "An O(ND) Difference
+/// Algorithm and Its Variations", 1986), after trimming the common start and end.
+enum Diff {
+    /// For each position of `a`, whether it is removed; for each position of `b`, whether it is inserted.
+    /// Every other position belongs to a longest common subsequence, in order.
+    static func changes(_ a: [Int32], _ b: [Int32]) -> (removed: [Bool], inserted: [Bool]) {
+        var removed = [Bool](repeating: false, count: a.count)
+        var inserted = [Bool](repeating: false, count: b.count)
+        var low = 0
+        while low < a.count, low < b.count, a[low] == b[low] { low += 1 }
+        var endA = a.count, endB = b.count
+        while endA > low, endB > low, a[endA - 1] == b[endB - 1] { endA -= 1; endB -= 1 }
+        let n = endA - low, m = endB - low
+        if n == 0 || m == 0 {
+            for x in low..<endA { removed[x] = true }
+            for y in low..<endB { inserted[y] = true }
+            return (removed, inserted)
+        }
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                // v[k + offset]: the furthest x reached on diagonal k = x - y.
+                let offset = n + m + 1
+                var v = [Int](repeating: 0, count: 2 * offset + 1)
+                // trace[d]: v for diagonals -d...d as it was before step d, for walking back.
+                var trace: [[Int]] = []
+                var found = false
+                var d = 0
+                while !found {
+                    trace.append(Array(v[(offset - d)...(offset + d)]))
+                    for k in stride(from: -d, through: d, by: 2) {
+                        var x = (k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]))
+                            ? v[offset + k + 1] : v[offset + k - 1] + 1
+                        var y = x - k
+                        while x < n, y < m, a[low + x] == b[low + y] { x += 1; y += 1 }
+                        v[offset + k] = x
+                        if x >= n, y >= m { found = true; break }
+                    }
+                    if !found { d += 1 }
+                }
+                // Walk back from the end, marking the one edit each step made.
+                var x = n, y = m
+                while d > 0 {
+                    let before = trace[d]
+                    func at(_ k: Int) -> Int { before[k + d] }
+                    let k = x - y
+                    let previousK = (k == -d || (k != d && at(k - 1) < at(k + 1))) ? k + 1 : k - 1
+                    let previousX = at(previousK), previousY = previousX - previousK
+                    while x > previousX, y > previousY { x -= 1; y -= 1 }
+                    if x == previousX { inserted[low + previousY] = true } else { removed[low + previousX] = true }
+                    x = previousX
+                    y = previousY
+                    d -= 1
+                }
+            }
+        }
+        return (removed, inserted)
     }
 }

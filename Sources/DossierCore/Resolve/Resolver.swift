@@ -50,6 +50,8 @@ public struct Resolver: Sendable {
         let lockPath = content.lock?.path ?? "versions.lock"
 
         var situations: [ResolvedSituation] = []
+        // Redlines are computed after this loop, across the cores: (situation, version's date, the version before).
+        var redlines: [(situation: Int, date: IsoDate, previous: Version)] = []
         for (s, situation) in situationsIn.enumerated() {
             let reused = reuse[situation.slug]
             var versions: [Version] = []
@@ -79,7 +81,7 @@ public struct Resolver: Sendable {
                                       citedSources: body.citedKeys.compactMap(situation.source(key:)),
                                       previous: previous?.update, trend: trend, facts: facts, redline: nil)
                 if let previous, reused == nil {
-                    version.redline = Redline.between(previous: previous, current: version, situation: situation)
+                    redlines.append((situations.count, update.date, previous))
                 }
                 versions.append(version)
                 if !update.isDraft { previous = version }
@@ -110,6 +112,23 @@ public struct Resolver: Sendable {
                 }
             }
             situations.append(ResolvedSituation(situation: situation, versions: versions))
+        }
+
+        let computed = await withTaskGroup(of: (Int, IsoDate, Redline?).self) { group in
+            for job in redlines {
+                let resolved = situations[job.situation]
+                guard let current = resolved.versions.first(where: { $0.update.date == job.date }) else { continue }
+                group.addTask {
+                    (job.situation, job.date, Redline.between(previous: job.previous, current: current, situation: resolved.situation))
+                }
+            }
+            var out: [(Int, IsoDate, Redline?)] = []
+            for await result in group { out.append(result) }
+            return out
+        }
+        for (s, date, redline) in computed {
+            guard let v = situations[s].versions.firstIndex(where: { $0.update.date == date }) else { continue }
+            situations[s].versions[v].redline = redline
         }
 
         // A published update stays published: its permanent page must not disappear.
