@@ -13,6 +13,13 @@ public struct LinkChecker: Sendable {
         self.outputName = outputName
     }
 
+    /// What one page holds for the check, found in one scan of its bytes.
+    struct PageScan: Sendable {
+        var ids: Set<String> = []
+        /// Each distinct `href` and `src` value, in order of first appearance, still HTML-escaped.
+        var links: [String] = []
+    }
+
     /// - Parameters:
     ///   - origins: the content file each page was written from, so a broken link an editor wrote
     ///     is reported at its place in the Markdown.
@@ -21,36 +28,30 @@ public struct LinkChecker: Sendable {
     public func check(_ files: [OutputFile], origins: [String: String] = [:], texts: [String: String] = [:],
                       kept: Set<String> = []) -> [Diagnostic] {
         let paths = Set(files.map(\.path)).union(kept)
-        var ids: [String: Set<String>] = [:]
         let pages = files.filter { $0.path.hasSuffix(".html") }
-        var links: [String: [String]] = [:]
-        for page in pages {
-            let found = Self.attributes(["id", "href", "src"], in: page.text)
-            ids[page.path] = Set(found["id"] ?? [])
-            links[page.path] = (found["href"] ?? []) + (found["src"] ?? [])
+        let scans = pages.concurrentMap { Self.scan($0.data) }
+        let ids = Dictionary(zip(pages.map(\.path), scans.map(\.ids)), uniquingKeysWith: { first, _ in first })
+        let found = Array(zip(pages.map(\.path), scans.map(\.links))).concurrentMap { path, links in
+            links.compactMap { raw -> (String, String)? in
+                let link = raw.utf8.contains(0x26) ? Self.unescape(raw) : raw
+                guard let (target, fragment) = resolve(link, from: path) else { return nil }
+                if !paths.contains(target) { return (link, "\(outputName)/\(target) does not exist") }
+                if let fragment, !fragment.isEmpty, target.hasSuffix(".html"), !kept.contains(target),
+                   !(ids[target]?.contains(fragment) ?? false) {
+                    return (link, "no element with id '\(fragment)' in \(outputName)/\(target)")
+                }
+                return nil
+            }
         }
         var problems: [Diagnostic] = []
-        for page in pages {
-            var seen = Set<String>()
-            do {
-                for raw in links[page.path] ?? [] where seen.insert(raw).inserted {
-                    let link = Self.unescape(raw)
-                    guard let (target, fragment) = resolve(link, from: page.path) else { continue }
-                    var reason: String?
-                    if !paths.contains(target) {
-                        reason = "\(outputName)/\(target) does not exist"
-                    } else if let fragment, !fragment.isEmpty, target.hasSuffix(".html"), !kept.contains(target),
-                              !(ids[target]?.contains(fragment) ?? false) {
-                        reason = "no element with id '\(fragment)' in \(outputName)/\(target)"
-                    }
-                    guard let reason else { continue }
-                    let output = "\(outputName)/\(page.path)"
-                    if let origin = origins[page.path], let text = texts[origin], let place = Self.locate(link, in: text) {
-                        problems.append(.error(origin, line: place.line, column: place.column,
-                                               "broken link '\(link)' (on \(output)): \(reason)"))
-                    } else {
-                        problems.append(.error(output, "broken link '\(link)': \(reason)"))
-                    }
+        for (page, broken) in zip(pages, found) {
+            for (link, reason) in broken {
+                let output = "\(outputName)/\(page.path)"
+                if let origin = origins[page.path], let text = texts[origin], let place = Self.locate(link, in: text) {
+                    problems.append(.error(origin, line: place.line, column: place.column,
+                                           "broken link '\(link)' (on \(output)): \(reason)"))
+                } else {
+                    problems.append(.error(output, "broken link '\(link)': \(reason)"))
                 }
             }
         }
@@ -59,7 +60,9 @@ public struct LinkChecker: Sendable {
 
     /// The output path a link points to, with its fragment; nil for external links.
     func resolve(_ link: String, from page: String) -> (String, String?)? {
-        if link.isEmpty || link.hasPrefix("//") || LinkPolicy.scheme(of: link) != nil { return nil }
+        if link.hasPrefix("#") { return (page, String(link.dropFirst())) }
+        if link.isEmpty || link.hasPrefix("https://") || link.hasPrefix("http://") || link.hasPrefix("//")
+            || LinkPolicy.scheme(of: link) != nil { return nil }
         var rest = Substring(link)
         var fragment: String?
         if let hash = rest.firstIndex(of: "#") {
@@ -86,7 +89,7 @@ public struct LinkChecker: Sendable {
         }
         var target = stack.joined(separator: "/")
         if rest.hasSuffix("/") || target.isEmpty { target += target.isEmpty ? "index.html" : "/index.html" }
-        return (Self.percentDecoded(target), fragment)
+        return (target.utf8.contains(0x25) ? Self.percentDecoded(target) : target, fragment)
     }
 
     /// Where a link target is written in a Markdown file, as `](target` or `<target>`.
@@ -101,34 +104,39 @@ public struct LinkChecker: Sendable {
         return nil
     }
 
-    /// The values of ` name="…"` attributes for each name, found in one pass over the UTF-8 bytes.
-    static func attributes(_ names: [String], in html: String) -> [String: [String]] {
-        let needles = names.map { Array(" \($0)=\"".utf8) }
-        var values: [String: [String]] = [:]
-        var html = html
-        html.withUTF8 { bytes in
+    /// The `id`, `href` and `src` values of a page, in one pass over its bytes: jump from one `="`
+    /// to the next and look at the attribute name before it.
+    static func scan(_ data: Data) -> PageScan {
+        var scan = PageScan()
+        var seen = Set<String>()
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+            let count = raw.count
             var i = 0
-            let count = bytes.count
-            scanning: while i < count {
-                guard bytes[i] == 0x20 else { i += 1; continue }
-                for (n, needle) in needles.enumerated() where i + needle.count <= count {
-                    var matched = true
-                    for k in 1..<needle.count where bytes[i + k] != needle[k] {
-                        matched = false
-                        break
-                    }
-                    guard matched else { continue }
-                    let start = i + needle.count
-                    var end = start
-                    while end < count, bytes[end] != 0x22 { end += 1 }
-                    values[names[n], default: []].append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
-                    i = end
-                    continue scanning
+            while i < count, let found = memchr(base + i, 0x3D, count - i) {
+                let equals = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                i = equals + 1
+                guard i < count, base[i] == 0x22 else { continue }
+                func named(_ name: StaticString) -> Bool {
+                    let length = name.utf8CodeUnitCount
+                    guard equals >= length + 1, base[equals - length - 1] == 0x20 else { return false }
+                    return memcmp(base + equals - length, name.utf8Start, length) == 0
                 }
-                i += 1
+                let isID = named("id")
+                guard isID || named("href") || named("src") else { continue }
+                let start = i + 1
+                guard let close = memchr(base + start, 0x22, count - start) else { break }
+                let end = base.distance(to: close.assumingMemoryBound(to: UInt8.self))
+                let value = String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self)
+                if isID {
+                    scan.ids.insert(value)
+                } else if seen.insert(value).inserted {
+                    scan.links.append(value)
+                }
+                i = end + 1
             }
         }
-        return values
+        return scan
     }
 
     static func unescape(_ text: String) -> String {
