@@ -31,6 +31,7 @@ public struct ContentLoader: Sendable {
             }
         }
         if fileSystem.kind(root + "/situations") == .directory {
+            var folders: [String] = []
             for entry in entries(of: root + "/situations", into: &content) {
                 let path = root + "/situations/" + entry.name
                 guard entry.kind == .directory else {
@@ -41,7 +42,18 @@ public struct ContentLoader: Sendable {
                     content.diagnostics.append(.error(path, Slug.problem(entry.name, what: "situation folder")))
                     continue
                 }
-                content.situations.append(loadSituation(slug: entry.name, path: path, into: &content))
+                folders.append(entry.name)
+            }
+            // Situations are read and parsed across the cores, each into its own record, merged in order.
+            let loaded = folders.concurrentMap { slug in
+                var own = LoadedContent(root: root, site: nil, situations: [], pages: [], lock: nil, texts: [:], diagnostics: [])
+                let folder = loadSituation(slug: slug, path: root + "/situations/" + slug, into: &own)
+                return (folder, own)
+            }
+            for (folder, own) in loaded {
+                content.situations.append(folder)
+                content.diagnostics += own.diagnostics
+                content.texts.merge(own.texts) { first, _ in first }
             }
         }
         if fileSystem.kind(root + "/pages") == .directory {

@@ -9,17 +9,38 @@ public struct FrontMatter: Sendable {
 extension FrontMatter {
     /// Splits `---` front matter from the body and parses the YAML with file positions.
     static func split(_ file: SourceFile) -> Result<FrontMatter, Diagnostic> {
-        let lines = file.text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let first = lines.first, first.trimmingTrailingSpaces() == "---" else {
+        // Only the lines up to the closing `---` are looked at; the body is the rest, taken whole.
+        let text = file.text
+        var lineStart = text.startIndex
+        var number = 0
+        var yamlStart: String.Index?
+        var found: (close: Int, yamlEnd: String.Index, bodyStart: String.Index)?
+        while lineStart < text.endIndex {
+            let lineEnd = text.utf8[lineStart...].firstIndex(of: 0x0A) ?? text.endIndex
+            let line = text[lineStart..<lineEnd].trimmingTrailingSpaces()
+            let next = lineEnd < text.endIndex ? text.utf8.index(after: lineEnd) : text.endIndex
+            if number == 0 {
+                guard line == "---" else { break }
+                yamlStart = next
+            } else if line == "---" || line == "..." {
+                found = (number, lineStart, next)
+                break
+            }
+            number += 1
+            lineStart = next
+        }
+        guard let yamlStart else {
             return .failure(.error(file.path, line: 1, column: 1,
                                    "missing front matter: the file must start with a line '---', then YAML fields, then another '---'"))
         }
-        guard let close = lines.dropFirst().firstIndex(where: { ["---", "..."].contains($0.trimmingTrailingSpaces()) }) else {
+        guard let (close, yamlEnd, bodyStart) = found else {
             return .failure(.error(file.path, line: 1, column: 1,
                                    "front matter is not closed: add a line '---' after the YAML fields"))
         }
-        let yamlText = lines[1..<close].joined(separator: "\n")
-        let body = lines[(close + 1)...].joined(separator: "\n")
+        // The YAML without the newline that ends its last line, as the fields were written.
+        var yamlText = String(text[yamlStart..<max(yamlStart, yamlEnd)])
+        if yamlText.hasSuffix("\n") { yamlText.removeLast() }
+        let body = String(text[bodyStart...])
         switch YAMLParser.parse(yamlText, file: file.path, lineOffset: 1) {
         case .failure(let diagnostic):
             return .failure(diagnostic)

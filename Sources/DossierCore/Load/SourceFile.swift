@@ -16,7 +16,7 @@ extension SourceFile {
     static func decode(_ data: Data, path: String) -> Result<SourceFile, Diagnostic> {
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        if let offset = firstInvalidUTF8Offset(bytes) {
+        if String(validating: bytes, as: UTF8.self) == nil, let offset = firstInvalidUTF8Offset(bytes) {
             let before = bytes[..<offset]
             let line = before.count(where: { $0 == 0x0A }) + 1
             let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0

@@ -124,7 +124,7 @@ public struct PDFRenderer: Sendable {
             hasher.update(data: withUnsafeBytes(of: UInt64(part.count).littleEndian) { Data($0) })
             hasher.update(data: part)
         }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return hasher.finalize().hex
     }
 
     static func version(of program: String) async -> String {

@@ -99,7 +99,7 @@ struct Hasher256 {
     }
 
     func finish() -> String {
-        hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        hasher.finalize().hex
     }
 }
 

@@ -45,7 +45,7 @@ public struct Publisher: Sendable {
     /// SHA-256 of the output's `manifest.json`, which stands for the whole published site.
     func currentManifestDigest() -> String? {
         guard let data = FileManager.default.contents(atPath: url.appendingPathComponent("manifest.json").path) else { return nil }
-        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        return Digest.sha256(data)
     }
 
     static func digests(inManifest data: Data) -> [String: String] {
@@ -69,48 +69,49 @@ public struct Publisher: Sendable {
     /// - Parameter carried: files of the current site to keep as they are (a situation that did not change).
     @discardableResult
     public func publish(_ files: [OutputFile], carried: [ManifestEntry] = []) throws -> Int {
-        let fm = FileManager.default
         removeLeftovers()
         let staging = parent.appendingPathComponent(".\(name).staging-\(getpid())")
-        try fm.createDirectory(at: staging, withIntermediateDirectories: true)
+        try FileTree.makeFolder(staging.path)
         let before = Dictionary(currentManifest().map { ($0.path, $0.sha256) }, uniquingKeysWith: { first, _ in first })
         let after = files.first { $0.path == "manifest.json" }.map { Self.digests(inManifest: $0.data) } ?? [:]
-        var written = 0
+        let root = url.path, stagingRoot = staging.path
         do {
-            var made = Set<String>()
-            /// The staging path of a file, its folder made once.
-            func place(_ path: String) throws -> URL {
-                let target = staging.appendingPathComponent(path)
-                let folder = target.deletingLastPathComponent().path
-                if made.insert(folder).inserted {
-                    try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                }
-                return target
-            }
-            for file in files {
-                let target = try place(file.path)
+            try FileTree.makeFolders(for: files.map(\.path) + carried.map(\.path), under: stagingRoot)
+            let oldManifest = FileManager.default.contents(atPath: root + "/manifest.json")
+            // Written across the cores: the kernel's work on many small files overlaps.
+            let outcomes = files.concurrentMap { file -> Result<Bool, PublishError> in
+                let target = stagingRoot + "/" + file.path
+                let current = root + "/" + file.path
                 let unchanged = file.path == "manifest.json"
-                    ? fm.contents(atPath: url.appendingPathComponent(file.path).path) == file.data
+                    ? oldManifest == file.data
                     : before[file.path] != nil && before[file.path] == after[file.path]
-                let current = url.appendingPathComponent(file.path)
-                if unchanged, Self.size(of: current.path) == file.data.count, link(current.path, target.path) == 0 {
-                    continue
+                if unchanged, Self.size(of: current) == file.data.count, link(current, target) == 0 {
+                    return .success(false)
                 }
-                try file.data.write(to: target)
-                written += 1
-            }
-            for entry in carried {
-                let target = try place(entry.path)
-                guard link(url.appendingPathComponent(entry.path).path, target.path) == 0 else {
-                    throw PublishError("cannot keep \(entry.path) from the previous build: \(String(cString: strerror(errno)))")
+                do {
+                    try FileTree.write(file.data, to: target)
+                    return .success(true)
+                } catch let error as PublishError {
+                    return .failure(error)
+                } catch {
+                    return .failure(PublishError("cannot write \(target): \(error)"))
                 }
             }
+            var written = 0
+            for outcome in outcomes { if try outcome.get() { written += 1 } }
+            let kept = carried.concurrentMap { entry -> PublishError? in
+                guard link(root + "/" + entry.path, stagingRoot + "/" + entry.path) == 0 else {
+                    return PublishError("cannot keep \(entry.path) from the previous build: \(String(cString: strerror(errno)))")
+                }
+                return nil
+            }
+            if let problem = kept.lazy.compactMap({ $0 }).first { throw problem }
             try swapIn(staging)
+            return written
         } catch {
-            try? fm.removeItem(at: staging)
+            try? FileTree.remove(stagingRoot)
             throw error
         }
-        return written
     }
 
     static func size(of path: String) -> Int? {
@@ -130,14 +131,14 @@ public struct Publisher: Sendable {
         guard isDirectory.boolValue else { throw PublishError("\(output) exists and is not a folder") }
         if dossier_exchange_paths(staging.path, url.path) == 0 {
             // The staging path now holds the previous site.
-            try fm.removeItem(at: staging)
+            try FileTree.remove(staging.path)
             return
         }
         // Fallback without an atomic exchange: two renames, the gap only as long as a rename.
         let old = parent.appendingPathComponent(".\(name).old-\(getpid())")
         try fm.moveItem(at: url, to: old)
         try fm.moveItem(at: staging, to: url)
-        try fm.removeItem(at: old)
+        try FileTree.remove(old.path)
     }
 
     /// Replaces one file in a single rename, so a reader never sees it half written.
@@ -158,7 +159,7 @@ public struct Publisher: Sendable {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: parent.path) else { return }
         for entry in names where entry.hasPrefix(".\(name).staging-") || entry.hasPrefix(".\(name).old-") {
-            try? fm.removeItem(at: parent.appendingPathComponent(entry))
+            try? FileTree.remove(parent.appendingPathComponent(entry).path)
         }
     }
 }

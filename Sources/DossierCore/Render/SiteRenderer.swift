@@ -60,7 +60,7 @@ public struct SiteRenderer: Sendable {
 
     /// `dossier.css` → `dossier.3f2a9c1b.css`: a new name whenever the bytes change, so hosts can cache forever.
     static func hashedName(_ name: String, data: Data) -> String {
-        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let digest = Digest.sha256(data)
         let short = String(digest.prefix(10))
         guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name + "." + short }
         return String(name[..<dot]) + "." + short + String(name[dot...])
@@ -69,9 +69,8 @@ public struct SiteRenderer: Sendable {
     /// Every output file with its SHA-256: what was published, verifiable later.
     /// - Parameter carried: files kept from the previous build, by their manifest entries.
     static func manifest(of files: [OutputFile], carried: [ManifestEntry] = []) -> OutputFile {
-        var entries = files.map { file in
-            ManifestEntry(path: file.path, bytes: file.data.count,
-                          sha256: SHA256.hash(data: file.data).map { String(format: "%02x", $0) }.joined())
+        var entries = files.concurrentMap { file in
+            ManifestEntry(path: file.path, bytes: file.data.count, sha256: Digest.sha256(file.data))
         }
         entries += carried
         var lines: [String] = []

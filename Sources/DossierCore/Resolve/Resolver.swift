@@ -77,7 +77,7 @@ public struct Resolver: Sendable {
                 } else {
                     trend = .first
                 }
-                var version = Version(update: update, riskLevel: level, body: body,
+                let version = Version(update: update, riskLevel: level, body: body,
                                       citedSources: body.citedKeys.compactMap(situation.source(key:)),
                                       previous: previous?.update, trend: trend, facts: facts, redline: nil)
                 if let previous, reused == nil {

@@ -28,7 +28,7 @@ public struct VersionLock: Sendable, Hashable, Codable {
     static func key(_ slug: String, _ date: IsoDate) -> String { "\(slug)/\(date)" }
 
     static func fingerprint(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        Digest.sha256(Data(text.utf8))
     }
 
     /// Parses the lock file; a damaged lock is an error, never silently replaced.

@@ -1,0 +1,78 @@
+import Foundation
+
+/// The few file operations the publisher does thousands of times, as direct system calls:
+/// Foundation's general versions cost more than the work itself at this count.
+enum FileTree {
+    /// Makes `folder` (its parent must exist); an existing folder is fine.
+    static func makeFolder(_ folder: String) throws {
+        guard mkdir(folder, 0o755) == 0 || errno == EEXIST else {
+            throw PublishError("cannot make folder \(folder): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Makes every folder the relative `paths` need under `root`, each once, parents first.
+    static func makeFolders(for paths: [String], under root: String) throws {
+        var folders = Set<Substring>()
+        for path in paths {
+            var folder = Substring(path)
+            while let slash = folder.lastIndex(of: "/") {
+                folder = folder[..<slash]
+                guard folders.insert(folder).inserted else { break }
+            }
+        }
+        // A parent's path is shorter than its children's.
+        for folder in folders.sorted(by: { $0.utf8.count < $1.utf8.count }) {
+            try makeFolder(root + "/" + folder)
+        }
+    }
+
+    /// Writes a new file (or replaces one) with `data`.
+    static func write(_ data: Data, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw PublishError("cannot write \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
+            var offset = 0
+            while offset < bytes.count {
+                let count = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { throw PublishError("cannot write \(path): \(String(cString: strerror(errno)))") }
+                offset += count
+            }
+        }
+    }
+
+    /// Removes a folder and everything in it, without following symbolic links.
+    static func remove(_ path: String) throws {
+        guard let folder = opendir(path) else {
+            if errno == ENOENT { return }
+            if errno == ENOTDIR, unlink(path) == 0 { return }
+            throw PublishError("cannot remove \(path): \(String(cString: strerror(errno)))")
+        }
+        var entries: [(name: String, isFolder: Bool)] = []
+        while let entry = readdir(folder) {
+            let name = withUnsafePointer(to: &entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            var isFolder = entry.pointee.d_type == UInt8(DT_DIR)
+            if entry.pointee.d_type == UInt8(DT_UNKNOWN) {
+                var info = stat()
+                isFolder = lstat(path + "/" + name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+            }
+            entries.append((name, isFolder))
+        }
+        closedir(folder)
+        for entry in entries {
+            let child = path + "/" + entry.name
+            if entry.isFolder {
+                try remove(child)
+            } else if unlink(child) != 0, errno != ENOENT {
+                throw PublishError("cannot remove \(child): \(String(cString: strerror(errno)))")
+            }
+        }
+        guard rmdir(path) == 0 || errno == ENOENT else {
+            throw PublishError("cannot remove \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+}
