@@ -47,6 +47,7 @@ func which(_ name: String) -> String? {
 
 var situations = 200, updates = 10, runs = 5
 var generateOnly: String?
+var markdownOnly = false
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
@@ -54,8 +55,9 @@ while let argument = arguments.next() {
     case "--updates": updates = Int(arguments.next() ?? "") ?? updates
     case "--runs": runs = Int(arguments.next() ?? "") ?? runs
     case "--generate-only": generateOnly = arguments.next()
+    case "--markdown-only": markdownOnly = true
     default:
-        print("usage: dossier-bench [--situations N] [--updates M] [--runs R] [--generate-only FOLDER]")
+        print("usage: dossier-bench [--situations N] [--updates M] [--runs R] [--generate-only FOLDER] [--markdown-only]")
         exit(64)
     }
 }
@@ -82,6 +84,31 @@ let megabytes = Double(bodies.reduce(0) { $0 + $1.utf8.count }) / 1_000_000
 print("Synthetic site: \(situations) situations × \(updates) updates, \(bodies.count) bodies, "
       + String(format: "%.1f MB of Markdown, %.1f KB each; %d runs, medians\n", megabytes, megabytes * 1000 / Double(bodies.count), runs))
 
+// The Markdown stage alone, in this process, one core, on the same bytes as cmark.
+@MainActor func markdownStage() -> [Double] {
+    var markdown: [Double] = []
+    let renderer = MarkdownRenderer(options: .init())
+    let context = MarkdownRenderer.CitationContext(knownKeys: Set((0..<5).map { "source-\($0)" }), sourcesFile: "sources.yaml")
+    let sources = bodies.map { MarkdownSource(text: $0, file: "b.md", startLine: 1, fullText: $0) }
+    for _ in 0..<runs {
+        let start = DispatchTime.now()
+        for source in sources { _ = renderer.render(source, citations: context) }
+        markdown.append(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)
+    }
+    return markdown
+}
+
+@MainActor func cmarkRuns() -> [Measurement] {
+    guard let program = which("cmark") else { return [] }
+    return (0..<runs).map { _ in measure(program, ["--smart"] + plain) }
+}
+
+if markdownOnly {
+    let ours = median(markdownStage()), floor = median(cmarkRuns().map(\.seconds))
+    print(String(format: "Markdown stage %.3f s, cmark %.3f s, ratio %.2f (target <= 1.5)", ours, floor, ours / floor))
+    exit(0)
+}
+
 let content = dossierRoot.appendingPathComponent("Content").path
 let output = dossierRoot.appendingPathComponent("Public").path
 let build = ["build", "--content", content, "--templates", templates, "--output", output, "--quiet"]
@@ -107,17 +134,7 @@ for run in 0..<runs {
     edited.append(measure(dossier, build))
 }
 
-// The Markdown stage alone, in this process, one core, on the same bytes as cmark.
-var markdown: [Double] = []
-let renderer = MarkdownRenderer(options: .init())
-let context = MarkdownRenderer.CitationContext(knownKeys: Set((0..<5).map { "source-\($0)" }), sourcesFile: "sources.yaml")
-let sources = bodies.map { MarkdownSource(text: $0, file: "b.md", startLine: 1, fullText: $0) }
-for _ in 0..<runs {
-    let start = DispatchTime.now()
-    for source in sources { _ = renderer.render(source, citations: context) }
-    markdown.append(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)
-}
-
+let markdown = markdownStage()
 var hugo: [Measurement] = []
 if let program = which("hugo") {
     for _ in 0..<runs {
@@ -125,10 +142,6 @@ if let program = which("hugo") {
         hugo.append(measure(program, ["--quiet", "--source", work.appendingPathComponent("hugo").path,
                                       "--destination", work.appendingPathComponent("hugo/public").path]))
     }
-}
-var cmark: [Measurement] = []
-if let program = which("cmark") {
-    for _ in 0..<runs { cmark.append(measure(program, ["--smart"] + plain)) }
 }
 
 func row(_ name: String, _ values: [Measurement]) -> (Double, Int) {
@@ -144,6 +157,7 @@ let (unchangedSeconds, _) = row("dossier build, nothing changed", unchanged)
 let (editedSeconds, _) = row("dossier build, one update edited", edited)
 let markdownSeconds = median(markdown)
 print("Dossier's Markdown stage alone (one core)".padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%8.3f s", markdownSeconds))
+let cmark = cmarkRuns()
 let hugoResult = hugo.isEmpty ? nil : row("hugo, same bodies as plain pages", hugo)
 let cmarkResult = cmark.isEmpty ? nil : row("cmark command line, same bodies", cmark)
 

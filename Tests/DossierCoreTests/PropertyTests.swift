@@ -71,7 +71,7 @@ struct PropertyTests {
 
     @Test func citationSyntaxGroupsAreWellFormed() async {
         await propertyCheck(count: 500, input: Self.text) { text in
-            let count = text.count
+            let count = text.utf8.count
             for group in CitationSyntax.groups(in: text) {
                 #expect(group.range.lowerBound >= 0 && group.range.upperBound <= count)
                 #expect(!group.items.isEmpty)

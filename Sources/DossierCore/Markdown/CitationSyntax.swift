@@ -1,27 +1,29 @@
-import Foundation
-
 /// Parses the text of a citation group: `[@a]`, `[@a, p. 12]`, `[@a; @b, ch. 2]`.
+/// Works on UTF-8 bytes: every character the syntax names is ASCII.
 enum CitationSyntax {
     struct Item: Equatable {
         var key: String
         var locator: String?
-        /// Offset of the `@` from the group's `[`, in characters.
+        /// Offset of the `@` from the group's `[`, in UTF-8 bytes.
         var offset: Int
     }
 
     struct Group: Equatable {
-        /// Character range of the whole `[...]` in the scanned text.
+        /// Byte range of the whole `[...]` in the scanned text.
         var range: Range<Int>
         var items: [Item]
     }
 
     /// Every well-formed citation group in `text`. Brackets that do not hold citations are left alone.
     static func groups(in text: String) -> [Group] {
-        let chars = Array(text)
+        groups(in: Array(text.utf8))
+    }
+
+    static func groups(in bytes: [UInt8]) -> [Group] {
         var groups: [Group] = []
         var i = 0
-        while i < chars.count {
-            if chars[i] == "[", let group = parseGroup(chars, from: i) {
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "["), let group = parseGroup(bytes, from: i) {
                 groups.append(group)
                 i = group.range.upperBound
             } else {
@@ -31,40 +33,44 @@ enum CitationSyntax {
         return groups
     }
 
-    private static func isKeyCharacter(_ c: Character) -> Bool {
-        c.isASCII && (c.isLetter || c.isNumber || "-_.:".contains(c))
+    private static func isKeyByte(_ c: UInt8) -> Bool {
+        (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
+            || c == UInt8(ascii: "-") || c == UInt8(ascii: "_") || c == UInt8(ascii: ".") || c == UInt8(ascii: ":")
     }
 
-    private static func parseGroup(_ chars: [Character], from start: Int) -> Group? {
+    private static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A }
+
+    private static func parseGroup(_ bytes: [UInt8], from start: Int) -> Group? {
         var i = start + 1
         var items: [Item] = []
         while true {
-            while i < chars.count, chars[i] == " " || chars[i] == "\n" { i += 1 }
-            guard i < chars.count, chars[i] == "@" else { return nil }
+            while i < bytes.count, isSpace(bytes[i]) { i += 1 }
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "@") else { return nil }
             let at = i
             i += 1
-            var key = ""
-            while i < chars.count, isKeyCharacter(chars[i]) { key.append(chars[i]); i += 1 }
-            guard !key.isEmpty else { return nil }
-            while i < chars.count, chars[i] == " " || chars[i] == "\n" { i += 1 }
-            guard i < chars.count else { return nil }
+            let keyStart = i
+            while i < bytes.count, isKeyByte(bytes[i]) { i += 1 }
+            guard i > keyStart else { return nil }
+            let key = String(decoding: bytes[keyStart..<i], as: UTF8.self)
+            while i < bytes.count, isSpace(bytes[i]) { i += 1 }
+            guard i < bytes.count else { return nil }
             var locator: String?
-            if chars[i] == "," {
+            if bytes[i] == UInt8(ascii: ",") {
                 i += 1
-                var text = ""
-                while i < chars.count, chars[i] != ";", chars[i] != "]" {
-                    if chars[i] == "[" { return nil }
-                    text.append(chars[i])
+                let textStart = i
+                while i < bytes.count, bytes[i] != UInt8(ascii: ";"), bytes[i] != UInt8(ascii: "]") {
+                    if bytes[i] == UInt8(ascii: "[") { return nil }
                     i += 1
                 }
-                guard i < chars.count else { return nil }
-                let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard i < bytes.count else { return nil }
+                let text = String(decoding: bytes[textStart..<i], as: UTF8.self)
+                let trimmed = text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()
                 guard !trimmed.isEmpty else { return nil }
-                locator = trimmed.replacingOccurrences(of: "\n", with: " ")
+                locator = String(trimmed).split(separator: "\n", omittingEmptySubsequences: false).joined(separator: " ")
             }
             items.append(Item(key: key, locator: locator, offset: at - start))
-            if chars[i] == "]" { return Group(range: start..<(i + 1), items: items) }
-            guard chars[i] == ";" else { return nil }
+            if bytes[i] == UInt8(ascii: "]") { return Group(range: start..<(i + 1), items: items) }
+            guard bytes[i] == UInt8(ascii: ";") else { return nil }
             i += 1
         }
     }

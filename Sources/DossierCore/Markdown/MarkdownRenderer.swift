@@ -70,7 +70,12 @@ private struct TreePass {
     var uses: [CitationUse] = []
     var citedKeys: [String] = []
     var headingIDs: Set<String> = []
-    lazy var lines: [Substring] = source.fileLines
+    /// Byte offsets where each line of the file starts, found when a location is first needed.
+    lazy var lineStarts: [Int] = {
+        var starts = [0]
+        for (offset, byte) in source.fullText.utf8.enumerated() where byte == 0x0A { starts.append(offset + 1) }
+        return starts
+    }()
 
     init(source: MarkdownSource, options: MarkdownRenderer.Options, citations: MarkdownRenderer.CitationContext?) {
         self.source = source
@@ -117,17 +122,29 @@ private struct TreePass {
         let bodyLine = Int(cmark_node_get_start_line(node))
         let byteColumn = Int(cmark_node_get_start_column(node))
         let fileLine = max(1, bodyLine) + source.startLine - 1
-        guard bodyLine > 0, fileLine <= lines.count else {
+        guard bodyLine > 0, fileLine <= lineStarts.count else {
             return SourceLocation(file: source.file, line: source.startLine, column: 1)
         }
-        let text = lines[fileLine - 1]
+        let all = source.fullText.utf8
+        let lineStart = all.index(all.startIndex, offsetBy: lineStarts[fileLine - 1])
+        let lineEnd = fileLine < lineStarts.count ? all.index(all.startIndex, offsetBy: lineStarts[fileLine] - 1) : all.endIndex
+        let text = source.fullText[lineStart..<lineEnd]
         let utf8 = text.utf8
-        let startIndex = utf8.index(utf8.startIndex, offsetBy: max(0, min(byteColumn - 1, utf8.count)))
-        var column = text[text.startIndex..<startIndex].count + 1
-        if let needle, let found = text[startIndex...].range(of: needle) {
-            column = text[text.startIndex..<found.lowerBound].count + 1
+        var start = utf8.index(utf8.startIndex, offsetBy: max(0, min(byteColumn - 1, utf8.count)))
+        if let needle, let found = Self.firstIndex(of: Array(needle.utf8), in: utf8[start...]) { start = found }
+        // cmark counts bytes; an editor's column counts characters.
+        return SourceLocation(file: source.file, line: fileLine, column: text[text.startIndex..<start].count + 1)
+    }
+
+    /// Where `needle` first occurs in `bytes`, by bytes.
+    static func firstIndex(of needle: [UInt8], in bytes: Substring.UTF8View.SubSequence) -> String.Index? {
+        guard let first = needle.first else { return bytes.startIndex }
+        var index = bytes.startIndex
+        while let candidate = bytes[index...].firstIndex(of: first) {
+            if bytes[candidate...].starts(with: needle) { return candidate }
+            index = bytes.index(after: candidate)
         }
-        return SourceLocation(file: source.file, line: fileLine, column: column)
+        return nil
     }
 
     func plainText(_ node: OpaquePointer) -> String {
@@ -165,7 +182,7 @@ private struct TreePass {
                     diagnostics.append(.warning(at: location(of: node), "external link without https: '\(url(node))'"))
                 }
             case CMARK_NODE_IMAGE:
-                let alt = plainText(node).trimmingCharacters(in: .whitespaces)
+                let alt = plainText(node).trimmingSpaces()
                 if !LinkPolicy.isSafe(url(node)) {
                     diagnostics.append(.warning(at: location(of: node), "image source '\(url(node))' is not allowed and was removed"))
                     replaceWithText(node, alt)
@@ -223,17 +240,22 @@ private struct TreePass {
     }
 
     mutating func processRun(_ run: [OpaquePointer]) {
-        guard run.contains(where: { type($0) == CMARK_NODE_TEXT && literal($0).utf8.contains(0x40) }) else { return }
-        // Character offset where each node's text starts in the joined run.
-        var joined = ""
+        // The run's text as UTF-8 bytes, and the byte offset where each node's text starts in it.
+        var joined: [UInt8] = []
         var starts: [Int] = []
         for node in run {
             starts.append(joined.count)
-            joined += type(node) == CMARK_NODE_SOFTBREAK ? "\n" : literal(node)
+            if type(node) == CMARK_NODE_SOFTBREAK {
+                joined.append(0x0A)
+            } else if let literal = cmark_node_get_literal(node) {
+                joined += UnsafeRawBufferPointer(start: literal, count: strlen(literal))
+            }
         }
+        guard joined.contains(UInt8(ascii: "@")) else { return }
         let groups = CitationSyntax.groups(in: joined)
         guard !groups.isEmpty, let anchor = run.first else { return }
-        let chars = Array(joined)
+        // Groups start and end at ASCII brackets, so every cut falls between whole characters.
+        func text(_ range: Range<Int>) -> String { String(decoding: joined[range], as: UTF8.self) }
         var cursor = 0
         var replacements: [OpaquePointer] = []
         func nodeIndex(at offset: Int) -> Int {
@@ -241,7 +263,7 @@ private struct TreePass {
         }
         for group in groups {
             if group.range.lowerBound > cursor {
-                replacements.append(textNode(String(chars[cursor..<group.range.lowerBound])))
+                replacements.append(textNode(text(cursor..<group.range.lowerBound)))
             }
             cursor = group.range.upperBound
             var parts: [String] = []
@@ -282,10 +304,10 @@ private struct TreePass {
                 let markup = "<span class=\"citation\">[" + parts.joined(separator: "; ") + "]</span>"
                 replacements.append(customInline(markup))
             } else {
-                replacements.append(textNode(String(chars[group.range])))
+                replacements.append(textNode(text(group.range)))
             }
         }
-        if cursor < chars.count { replacements.append(textNode(String(chars[cursor...]))) }
+        if cursor < joined.count { replacements.append(textNode(text(cursor..<joined.count))) }
         for node in replacements { cmark_node_insert_before(anchor, node) }
         for node in run { cmark_node_free(node) }
     }
@@ -311,7 +333,7 @@ private struct TreePass {
         var previousLevel = 1
         for heading in nodes(under: document, where: { cmark_node_get_type($0) == CMARK_NODE_HEADING }) {
             let level = Int(cmark_node_get_heading_level(heading))
-            let text = plainText(heading).trimmingCharacters(in: .whitespaces)
+            let text = plainText(heading).trimmingSpaces()
             if level > previousLevel + 1 {
                 diagnostics.append(.warning(at: location(of: heading),
                     "heading level skipped: level \(level) after level \(previousLevel); use \(String(repeating: "#", count: previousLevel + 1))"))
@@ -366,7 +388,7 @@ private struct TreePass {
     func paragraphs(of block: OpaquePointer) -> [String] {
         switch type(block) {
         case CMARK_NODE_PARAGRAPH, CMARK_NODE_CUSTOM_BLOCK, CMARK_NODE_HEADING:
-            let text = plainText(block).trimmingCharacters(in: .whitespaces)
+            let text = plainText(block).trimmingSpaces()
             return text.isEmpty ? [] : [text]
         case CMARK_NODE_CODE_BLOCK:
             return [literal(block)]
@@ -375,5 +397,14 @@ private struct TreePass {
         default:
             return children(of: block).flatMap(paragraphs(of:))
         }
+    }
+}
+
+extension String {
+    /// Without leading and trailing white space (spaces, tabs and the like).
+    func trimmingSpaces() -> String {
+        guard let first = firstIndex(where: { !$0.isWhitespace }),
+              let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        return String(self[first...last])
     }
 }

@@ -27,10 +27,7 @@ public struct MarkdownSource: Sendable, Hashable {
     public var text: String
     public var file: String
     public var startLine: Int
-    /// The file's lines, to locate a column precisely.
-    public var fileLines: [Substring] {
-        fullText.split(separator: "\n", omittingEmptySubsequences: false)
-    }
+    /// The whole file, to locate a column precisely.
     public var fullText: String
 
     public init(text: String, file: String, startLine: Int, fullText: String) {
