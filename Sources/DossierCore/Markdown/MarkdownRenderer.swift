@@ -73,7 +73,15 @@ private struct TreePass {
     /// Byte offsets where each line of the file starts, found when a location is first needed.
     lazy var lineStarts: [Int] = {
         var starts = [0]
-        for (offset, byte) in source.fullText.utf8.enumerated() where byte == 0x0A { starts.append(offset + 1) }
+        var text = source.fullText
+        text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var offset = 0
+            while offset < bytes.count, let newline = memchr(base + offset, 0x0A, bytes.count - offset) {
+                offset = UnsafeRawPointer(base).distance(to: UnsafeRawPointer(newline)) + 1
+                starts.append(offset)
+            }
+        }
         return starts
     }()
 
@@ -270,9 +278,9 @@ private struct TreePass {
             var allKnown = true
             var groupUses: [CitationUse] = []
             for item in group.items {
-                let node = run[nodeIndex(at: group.range.lowerBound + item.offset)]
-                let here = location(of: node, searching: "@" + item.key)
                 guard let context = citations, context.knownKeys.contains(item.key) else {
+                    let node = run[nodeIndex(at: group.range.lowerBound + item.offset)]
+                    let here = location(of: node, searching: "@" + item.key)
                     var message = "unknown source '\(item.key)' in citation"
                     if let known = citations?.knownKeys,
                        let guess = known.min(by: { editDistance(item.key, $0) < editDistance(item.key, $1) }),
@@ -292,8 +300,7 @@ private struct TreePass {
                     number = citedKeys.count
                 }
                 let useIndex = uses.count + groupUses.count + 1
-                let use = CitationUse(key: item.key, locator: item.locator, number: number,
-                                      anchor: "cite-\(useIndex)", location: here)
+                let use = CitationUse(key: item.key, locator: item.locator, number: number, anchor: "cite-\(useIndex)")
                 groupUses.append(use)
                 var part = "<a href=\"#source-\(number)\" id=\"\(use.anchor)\" role=\"doc-noteref\" aria-label=\"Source \(number)\">\(number)</a>"
                 if let locator = item.locator { part += ", " + HTML.escape(locator) }

@@ -31,5 +31,4 @@ public struct CitationUse: Sendable, Hashable {
     public var number: Int
     /// This use's anchor id, which the source list links back to.
     public var anchor: String
-    public var location: SourceLocation
 }

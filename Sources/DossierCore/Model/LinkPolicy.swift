@@ -3,13 +3,20 @@ public enum LinkPolicy {
     /// The scheme of a URL, lower-cased, or nil for a relative reference or fragment.
     /// Control characters and spaces are ignored the way browsers ignore them (`java\tscript:`).
     public static func scheme(of url: String) -> String? {
-        let cleaned = url.unicodeScalars.filter { $0.value > 0x20 && $0.value != 0x7F }
-        var scheme = ""
-        for scalar in cleaned {
-            if scalar == ":" { return scheme.isEmpty ? nil : scheme.lowercased() }
-            guard scalar.properties.isASCIIHexDigit || ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
-                    || ("0"..."9").contains(scalar) || scalar == "+" || scalar == "-" || scalar == "." else { return nil }
-            scheme.unicodeScalars.append(scalar)
+        var scheme: [UInt8] = []
+        for byte in url.utf8 where byte > 0x20 && byte != 0x7F {
+            switch byte {
+            case UInt8(ascii: ":"):
+                return scheme.isEmpty ? nil : String(decoding: scheme, as: UTF8.self)
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                scheme.append(byte + 0x20)
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."):
+                scheme.append(byte)
+            default:
+                // Anything else, non-ASCII included, means there is no scheme.
+                return nil
+            }
         }
         return nil
     }
