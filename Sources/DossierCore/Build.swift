@@ -74,8 +74,9 @@ public struct Builder: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         let inputs = load(options)
+        let loaded = clock.now - start
         var result = await generate(options, inputs: inputs)
-        result.timings.insert(("load", clock.now - start), at: 0)
+        result.timings.insert(("load", loaded), at: 0)
         return result
     }
 

@@ -48,6 +48,7 @@ func which(_ name: String) -> String? {
 var situations = 200, updates = 10, runs = 5
 var generateOnly: String?
 var markdownOnly = false
+var stagesOnly = false
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
@@ -56,8 +57,9 @@ while let argument = arguments.next() {
     case "--runs": runs = Int(arguments.next() ?? "") ?? runs
     case "--generate-only": generateOnly = arguments.next()
     case "--markdown-only": markdownOnly = true
+    case "--stages": stagesOnly = true
     default:
-        print("usage: dossier-bench [--situations N] [--updates M] [--runs R] [--generate-only FOLDER] [--markdown-only]")
+        print("usage: dossier-bench [--situations N] [--updates M] [--runs R] [--generate-only FOLDER] [--markdown-only] [--stages]")
         exit(64)
     }
 }
@@ -101,6 +103,27 @@ print("Synthetic site: \(situations) situations × \(updates) updates, \(bodies.
 @MainActor func cmarkRuns() -> [Measurement] {
     guard let program = which("cmark") else { return [] }
     return (0..<runs).map { _ in measure(program, ["--smart"] + plain) }
+}
+
+if stagesOnly {
+    // Each stage of an in-memory build (no disk writes), the fastest of the runs: steadier than
+    // whole builds on a shared machine, for comparing one change to the code.
+    var fastest: [String: Duration] = [:]
+    var order: [String] = []
+    let options = Builder.Options(content: dossierRoot.appendingPathComponent("Content").path, templates: templates,
+                                  output: dossierRoot.appendingPathComponent("Public").path, today: IsoDate("2026-01-01")!)
+    for _ in 0..<runs {
+        let result = await Builder().generate(options)
+        for (stage, duration) in result.timings {
+            if fastest[stage] == nil { order.append(stage) }
+            fastest[stage] = min(fastest[stage] ?? duration, duration)
+        }
+    }
+    for stage in order {
+        let seconds = Double(fastest[stage]!.components.attoseconds) / 1e18 + Double(fastest[stage]!.components.seconds)
+        print(stage.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "%8.3f s", seconds))
+    }
+    exit(0)
 }
 
 if markdownOnly {
