@@ -37,20 +37,23 @@ public struct SiteRenderer: Sendable {
 
         let context = PageContext(site: site, stylesheet: stylesheet, printStylesheet: printStylesheet, pdf: pdf)
         let jobs = context.jobs()
-        let rendered = await withTaskGroup(of: (String, String?, String).self) { group in
+        // Each page becomes bytes as soon as it is rendered, so the site is held in memory once.
+        let rendered = await withTaskGroup(of: (String, Data?, String).self) { group in
             for job in jobs {
-                group.addTask { (job.path, library.render(job.view, template: job.template), job.template) }
+                group.addTask { (job.path, library.render(job.view, template: job.template).map { Data($0.utf8) }, job.template) }
             }
-            var out: [(String, String?, String)] = []
+            var out: [(String, Data?, String)] = []
+            out.reserveCapacity(jobs.count)
             for await result in group { out.append(result) }
             return out
         }
+        files.reserveCapacity(rendered.count + files.count + 8)
         for (path, html, template) in rendered {
             guard let html else {
                 problems.append(.error(loaded.root + "/\(template).mustache", "template '\(template)' could not be rendered for \(path)"))
                 continue
             }
-            files.append(OutputFile(path: path, text: html))
+            files.append(OutputFile(path: path, data: html))
         }
         files += Feeds(site: site).files()
         files.sort { $0.path < $1.path }
