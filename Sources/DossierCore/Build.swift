@@ -29,7 +29,11 @@ public struct Builder: Sendable {
     }
 
     public struct Result: Sendable {
+        /// The files of the site. A build that writes keeps only what it had to (none, or the
+        /// print views and assets for PDFs): each file went to disk as it was made.
         public var files: [OutputFile]
+        /// The path of every file this build made, sorted (files kept from the last build are in `carried`).
+        public var paths: [String] = []
         public var diagnostics: [Diagnostic]
         /// Texts of every file read, by displayed path, for quoting source lines.
         public var texts: [String: String]
@@ -89,8 +93,9 @@ public struct Builder: Sendable {
     /// - Parameters:
     ///   - reuse: situations unchanged since the last build, with its diagnostics for them.
     ///   - carried: the files of those situations, kept from the current output.
+    ///   - staging: where files go as they are made; nil keeps them all in memory.
     func generate(_ options: Options, inputs: BuildInputs, reuse: [String: [Diagnostic]] = [:],
-                  carried: [ManifestEntry] = []) async -> Result {
+                  carried: [ManifestEntry] = [], staging: Staging? = nil) async -> Result {
         let clock = ContinuousClock()
         var start = clock.now
         var result = Self.emptyResult([])
@@ -117,19 +122,20 @@ public struct Builder: Sendable {
         result.carried = carried
         lap("resolve")
         guard let library, !result.diagnostics.hasErrors else { return result }
-        let (files, rendering) = await SiteRenderer(pdf: options.pdf).render(resolved, library: library, assets: templates)
+        // Written as they are made, the pages stay in memory only when the PDF stage will read them.
+        let destination = staging.map { staging in
+            SiteRenderer.Destination(staging: staging, keep: { [pdf = options.pdf] path in
+                pdf && (path.hasPrefix("assets/") || path.hasSuffix("/print/index.html"))
+            })
+        } ?? .memory
+        var (files, records, rendering) = await SiteRenderer(pdf: options.pdf)
+            .render(resolved, library: library, assets: templates, to: destination)
         result.diagnostics += rendering
         lap("render")
-        result.files = result.diagnostics.hasErrors ? [] : files
-        if !carried.isEmpty, !result.files.isEmpty {
-            result.files = result.files.filter { $0.path != "manifest.json" }
-            result.files.append(SiteRenderer.manifest(of: result.files, carried: carried))
-        }
         if options.pdf, !result.diagnostics.hasErrors {
             switch PDFRenderer.locate() {
             case .failure(let missing):
                 result.diagnostics.append(missing)
-                result.files = []
             case .success(let program):
                 let output = URL(fileURLWithPath: options.output).standardizedFileURL
                 let cache = output.deletingLastPathComponent().appendingPathComponent(".\(output.lastPathComponent).pdf-cache")
@@ -137,21 +143,30 @@ public struct Builder: Sendable {
                 let (pdfs, problems) = await renderer.render(PDFRenderer.jobs(for: resolved), files: files, progress: progress)
                 result.diagnostics += problems
                 result.pdfCount = pdfs.count
-                var all = files.filter { $0.path != "manifest.json" } + pdfs
-                all.sort { $0.path < $1.path }
-                all.append(SiteRenderer.manifest(of: all, carried: carried))
-                result.files = problems.isEmpty ? all : []
+                for pdf in pdfs {
+                    let (kept, record) = destination.emit(pdf)
+                    if staging == nil, let kept { files.append(kept) }
+                    records.append(record)
+                }
+                files.sort { $0.path < $1.path }
             }
             lap("pdf")
         }
-        if !result.files.isEmpty {
+        if !result.diagnostics.hasErrors {
             let outputName = URL(fileURLWithPath: options.output).lastPathComponent
             let origins = PageContext.origins(of: resolved)
             let broken = LinkChecker(sitePath: PageContext.sitePath(resolved.site.baseURL), outputName: outputName)
-                .check(result.files, origins: origins, texts: result.texts, kept: Set(carried.map(\.path)))
+                .check(records, origins: origins, texts: result.texts, kept: Set(carried.map(\.path)))
             result.diagnostics += broken
-            if !broken.isEmpty { result.files = [] }
             lap("links")
+        }
+        if !result.diagnostics.hasErrors {
+            // The manifest lists every file, those kept from the last build too; it goes last.
+            let (manifest, record) = destination.emit(SiteRenderer.manifest(of: records.map(\.entry), carried: carried))
+            records.append(record)
+            if let manifest { files.append(manifest) }
+            result.files = files
+            result.paths = records.map(\.entry.path).sorted()
         }
         result.situationCount = resolved.situations.filter { $0.latest != nil }.count
         result.versionCount = resolved.situations.reduce(0) { $0 + $1.versions.count }
@@ -198,11 +213,17 @@ public struct Builder: Sendable {
                     carried += files
                 }
             }
-            var result = await generate(options, inputs: inputs, reuse: reuse, carried: carried)
+            let staging = try publisher.stage()
+            var result = await generate(options, inputs: inputs, reuse: reuse, carried: carried, staging: staging)
             result.timings.insert(("load", loadTime), at: 0)
-            if result.failed(strict: options.strict) { return result }
+            if result.failed(strict: options.strict) || result.paths.isEmpty {
+                staging.abandon()
+                return result
+            }
             start = clock.now
-            let written = try publisher.publish(result.files, carried: result.carried)
+            staging.keep(result.carried)
+            try staging.commit()
+            let written = staging.writtenCount
             if options.writeLock, let lock = result.lockToWrite {
                 try Publisher.writeAtomically(Data(lock.text.utf8), to: options.content + "/versions.lock")
             }

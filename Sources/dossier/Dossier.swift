@@ -66,7 +66,7 @@ struct Build: AsyncParsableCommand {
             }
         }
         let files = result.unchangedFileCount.map { "\($0) files (nothing changed)" }
-            ?? "\(result.files.count) files (\(result.writtenCount) changed)"
+            ?? "\(result.paths.count + result.carried.count) files (\(result.writtenCount) changed)"
         Console.out("built \(folders.output)/: \(result.situationCount) situation(s), \(result.versionCount) update(s), "
                     + "\(result.pageCount) page(s), " + (pdf ? "\(result.pdfCount) PDF(s), " : "")
                     + "\(files) in \(Console.seconds(ContinuousClock.now - clock))")

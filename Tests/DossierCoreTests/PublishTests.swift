@@ -18,7 +18,7 @@ struct PublishTests {
         let first = try await Builder().build(options(root))
         #expect(!first.failed(strict: false), "\(first.diagnostics)")
         let before = try Fixture.tree(root.appendingPathComponent("Public"))
-        #expect(before.count == first.files.count)
+        #expect(before.count == first.paths.count)
         let second = try await Builder().build(options(root))
         #expect(!second.failed(strict: false))
         #expect(try Fixture.tree(root.appendingPathComponent("Public")) == before)
@@ -28,7 +28,7 @@ struct PublishTests {
         let root = try validSite.write()
         defer { try? FileManager.default.removeItem(at: root) }
         let first = try await Builder().build(options(root))
-        #expect(first.writtenCount == first.files.count)
+        #expect(first.writtenCount == first.paths.count)
         let public_ = root.appendingPathComponent("Public")
         func identity(_ path: String) throws -> [FileAttributeKey: Any] {
             try FileManager.default.attributesOfItem(atPath: public_.appendingPathComponent(path).path)
@@ -55,7 +55,7 @@ struct PublishTests {
         let first = try await Builder().build(options(root))
         #expect(first.unchangedFileCount == nil)
         let second = try await Builder().build(options(root))
-        #expect(second.unchangedFileCount == first.files.count)
+        #expect(second.unchangedFileCount == first.paths.count)
         // The warnings of the skipped build are reported again.
         #expect(second.diagnostics == first.diagnostics)
         #expect(second.diagnostics.contains { $0.message.hasPrefix("unknown field 'colour'") })
@@ -99,7 +99,7 @@ struct PublishTests {
         // Ruritania's pages were kept, not rendered again; Freedonia's were rebuilt.
         #expect(!second.carried.isEmpty)
         #expect(second.carried.allSatisfy { $0.path.hasPrefix("situations/ruritania/") })
-        #expect(!second.files.contains { $0.path.hasPrefix("situations/ruritania/") })
+        #expect(!second.paths.contains { $0.hasPrefix("situations/ruritania/") })
         #expect(try FileManager.default.attributesOfItem(atPath: public_.appendingPathComponent(kept).path)[.systemFileNumber] as? Int == keptInode)
         #expect(try String(contentsOf: public_.appendingPathComponent("situations/freedonia/2024-01-10/index.html"), encoding: .utf8)
             .contains("Tension is rising fast."))

@@ -21,17 +21,17 @@ public struct LinkChecker: Sendable {
     }
 
     /// - Parameters:
+    ///   - records: every file of the new site, with what each page links to.
     ///   - origins: the content file each page was written from, so a broken link an editor wrote
     ///     is reported at its place in the Markdown.
     ///   - texts: content files' texts, to find that place.
     ///   - kept: files kept from the previous build; links to them count, their own links were checked then.
-    public func check(_ files: [OutputFile], origins: [String: String] = [:], texts: [String: String] = [:],
-                      kept: Set<String> = []) -> [Diagnostic] {
-        let paths = Set(files.map(\.path)).union(kept)
-        let pages = files.filter { $0.path.hasSuffix(".html") }
-        let scans = pages.concurrentMap { Self.scan($0.data) }
-        let ids = Dictionary(zip(pages.map(\.path), scans.map(\.ids)), uniquingKeysWith: { first, _ in first })
-        let found = Array(zip(pages.map(\.path), scans.map(\.links))).concurrentMap { path, links in
+    func check(_ records: [SiteRenderer.FileRecord], origins: [String: String] = [:], texts: [String: String] = [:],
+               kept: Set<String> = []) -> [Diagnostic] {
+        let paths = Set(records.map(\.entry.path)).union(kept)
+        let pages = records.compactMap { record in record.scan.map { (path: record.entry.path, scan: $0) } }
+        let ids = Dictionary(pages.map { ($0.path, $0.scan.ids) }, uniquingKeysWith: { first, _ in first })
+        let found = pages.map { ($0.path, $0.scan.links) }.concurrentMap { path, links in
             links.compactMap { raw -> (String, String)? in
                 let link = raw.utf8.contains(0x26) ? Self.unescape(raw) : raw
                 guard let (target, fragment) = resolve(link, from: path) else { return nil }

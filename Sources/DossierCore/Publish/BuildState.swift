@@ -160,7 +160,7 @@ struct BuildState: Codable, Sendable {
         versionCount = result.versionCount
         pageCount = result.pageCount
         pdfCount = result.pdfCount
-        fileCount = result.files.count + result.carried.count
+        fileCount = result.paths.count + result.carried.count
     }
 
     func result(texts: [String: String]) -> Builder.Result {

@@ -10,22 +10,6 @@ enum FileTree {
         }
     }
 
-    /// Makes every folder the relative `paths` need under `root`, each once, parents first.
-    static func makeFolders(for paths: [String], under root: String) throws {
-        var folders = Set<Substring>()
-        for path in paths {
-            var folder = Substring(path)
-            while let slash = folder.lastIndex(of: "/") {
-                folder = folder[..<slash]
-                guard folders.insert(folder).inserted else { break }
-            }
-        }
-        // A parent's path is shorter than its children's.
-        for folder in folders.sorted(by: { $0.utf8.count < $1.utf8.count }) {
-            try makeFolder(root + "/" + folder)
-        }
-    }
-
     /// Writes a new file (or replaces one) with `data`.
     static func write(_ data: Data, to path: String) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)

@@ -48,10 +48,6 @@ public struct Publisher: Sendable {
         return Digest.sha256(data)
     }
 
-    static func digests(inManifest data: Data) -> [String: String] {
-        Dictionary(ManifestEntry.parse(data).map { ($0.path, $0.sha256) }, uniquingKeysWith: { first, _ in first })
-    }
-
     /// Whether the current output holds this file at its published size.
     func holds(_ entry: ManifestEntry) -> Bool {
         Self.size(of: url.appendingPathComponent(entry.path).path) == entry.bytes
@@ -62,56 +58,14 @@ public struct Publisher: Sendable {
         FileManager.default.contents(atPath: url.appendingPathComponent("manifest.json").path).map(ManifestEntry.parse) ?? []
     }
 
-    /// Writes `files` as the new complete site. Call inside `withLock`.
-    /// A file whose bytes did not change is hard-linked from the current site instead of written,
-    /// so it keeps its modification time and a sync to a host skips it; the swap stays atomic.
-    /// Returns how many files were written (the rest were unchanged).
-    /// - Parameter carried: files of the current site to keep as they are (a situation that did not change).
-    @discardableResult
-    public func publish(_ files: [OutputFile], carried: [ManifestEntry] = []) throws -> Int {
+    /// Starts a new complete site in a staging folder beside the output. Call inside `withLock`;
+    /// files go in as they are rendered, then `commit` swaps the folder in or `abandon` removes it.
+    public func stage() throws -> Staging {
         removeLeftovers()
         let staging = parent.appendingPathComponent(".\(name).staging-\(getpid())")
         try FileTree.makeFolder(staging.path)
-        let before = Dictionary(currentManifest().map { ($0.path, $0.sha256) }, uniquingKeysWith: { first, _ in first })
-        let after = files.first { $0.path == "manifest.json" }.map { Self.digests(inManifest: $0.data) } ?? [:]
-        let root = url.path, stagingRoot = staging.path
-        do {
-            try FileTree.makeFolders(for: files.map(\.path) + carried.map(\.path), under: stagingRoot)
-            let oldManifest = FileManager.default.contents(atPath: root + "/manifest.json")
-            // Written across the cores: the kernel's work on many small files overlaps.
-            let outcomes = files.concurrentMap { file -> Result<Bool, PublishError> in
-                let target = stagingRoot + "/" + file.path
-                let current = root + "/" + file.path
-                let unchanged = file.path == "manifest.json"
-                    ? oldManifest == file.data
-                    : before[file.path] != nil && before[file.path] == after[file.path]
-                if unchanged, Self.size(of: current) == file.data.count, link(current, target) == 0 {
-                    return .success(false)
-                }
-                do {
-                    try FileTree.write(file.data, to: target)
-                    return .success(true)
-                } catch let error as PublishError {
-                    return .failure(error)
-                } catch {
-                    return .failure(PublishError("cannot write \(target): \(error)"))
-                }
-            }
-            var written = 0
-            for outcome in outcomes { if try outcome.get() { written += 1 } }
-            let kept = carried.concurrentMap { entry -> PublishError? in
-                guard link(root + "/" + entry.path, stagingRoot + "/" + entry.path) == 0 else {
-                    return PublishError("cannot keep \(entry.path) from the previous build: \(String(cString: strerror(errno)))")
-                }
-                return nil
-            }
-            if let problem = kept.lazy.compactMap({ $0 }).first { throw problem }
-            try swapIn(staging)
-            return written
-        } catch {
-            try? FileTree.remove(stagingRoot)
-            throw error
-        }
+        return Staging(root: staging.path, current: url.path, published: currentManifest(),
+                       swap: { try self.swapIn(staging) })
     }
 
     static func size(of path: String) -> Int? {
@@ -121,7 +75,7 @@ public struct Publisher: Sendable {
     }
 
     /// Replaces the output with the staging folder in one step where the kernel allows it.
-    private func swapIn(_ staging: URL) throws {
+    fileprivate func swapIn(_ staging: URL) throws {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
@@ -167,4 +121,104 @@ public struct Publisher: Sendable {
 public struct PublishError: Error, CustomStringConvertible, Sendable {
     public var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// A new site being written beside the published one. Files arrive from many tasks at once.
+/// A file whose bytes did not change is hard-linked from the current site instead of written,
+/// so it keeps its modification time and a sync to a host skips it; the swap stays atomic.
+public final class Staging: @unchecked Sendable {
+    /// The staging folder and the published output folder.
+    let root: String
+    let current: String
+    /// What the published site holds: path → SHA-256.
+    private let published: [String: ManifestEntry]
+    private let swap: () throws -> Void
+    private let lock = NSLock()
+    private var folders: Set<Substring> = []
+    private var failure: PublishError?
+    private var written = 0
+
+    init(root: String, current: String, published: [ManifestEntry], swap: @escaping () throws -> Void) {
+        self.root = root
+        self.current = current
+        self.published = Dictionary(published.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        self.swap = swap
+    }
+
+    /// How many files were written; the rest were unchanged and linked.
+    public var writtenCount: Int { lock.withLock { written } }
+
+    /// Puts one file of the new site in place. A failure is kept and reported by `commit`.
+    func accept(_ file: OutputFile, sha256: String) {
+        do {
+            try makeFolders(for: file.path)
+            let target = root + "/" + file.path
+            let old = current + "/" + file.path
+            if let entry = published[file.path], entry.sha256 == sha256, entry.bytes == file.data.count,
+               Publisher.size(of: old) == file.data.count, link(old, target) == 0 {
+                return
+            }
+            try FileTree.write(file.data, to: target)
+            lock.withLock { written += 1 }
+        } catch {
+            record(error)
+        }
+    }
+
+    /// Keeps files of the published site as they are (a situation that did not change).
+    func keep(_ entries: [ManifestEntry]) {
+        _ = entries.concurrentMap { entry in
+            do {
+                try makeFolders(for: entry.path)
+                guard link(current + "/" + entry.path, root + "/" + entry.path) == 0 else {
+                    throw PublishError("cannot keep \(entry.path) from the previous build: \(String(cString: strerror(errno)))")
+                }
+            } catch {
+                record(error)
+            }
+        }
+    }
+
+    /// Swaps the staging folder in as the output, unless a file could not be written.
+    func commit() throws {
+        if let failure = lock.withLock({ failure }) {
+            abandon()
+            throw failure
+        }
+        do {
+            try swap()
+        } catch {
+            abandon()
+            throw error
+        }
+    }
+
+    /// Removes the staging folder; the published site stays as it was.
+    func abandon() {
+        try? FileTree.remove(root)
+    }
+
+    private func record(_ error: Error) {
+        let problem = error as? PublishError ?? PublishError("cannot write the new site: \(error)")
+        lock.withLock { if failure == nil { failure = problem } }
+    }
+
+    /// Makes the folders a file needs, each once. Under the lock, so a folder another task has
+    /// claimed is also made by the time this one writes into it.
+    private func makeFolders(for path: String) throws {
+        try lock.withLock {
+            var missing: [Substring] = []
+            var folder = Substring(path)
+            while let slash = folder.lastIndex(of: "/") {
+                folder = folder[..<slash]
+                guard !folders.contains(folder) else { break }
+                missing.append(folder)
+            }
+            // Parents first.
+            for folder in missing.reversed() {
+                try FileTree.makeFolder(root + "/" + folder)
+                folders.insert(folder)
+            }
+        }
+    }
 }

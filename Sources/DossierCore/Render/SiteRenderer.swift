@@ -18,47 +18,86 @@ public struct SiteRenderer: Sendable {
         var view: any Sendable
     }
 
+    /// What the later stages need of a file once its bytes may be gone: its manifest line and,
+    /// for a page, its ids and links.
+    struct FileRecord: Sendable {
+        var entry: ManifestEntry
+        var scan: LinkChecker.PageScan?
+    }
+
+    /// Where rendered files go as they are made. With a staging folder, a file's bytes are written
+    /// there at once and kept in memory only if `keep` says so (what the PDF stage reads).
+    struct Destination: Sendable {
+        var staging: Staging?
+        var keep: @Sendable (String) -> Bool
+
+        /// Everything stays in memory (a build that does not write, and tests).
+        static let memory = Destination(staging: nil, keep: { _ in true })
+
+        /// Records a file, hands it to the staging folder, and returns it if it is to be kept.
+        func emit(_ file: OutputFile) -> (OutputFile?, FileRecord) {
+            let sha256 = Digest.sha256(file.data)
+            let record = FileRecord(entry: ManifestEntry(path: file.path, bytes: file.data.count, sha256: sha256),
+                                    scan: file.path.hasSuffix(".html") ? LinkChecker.scan(file.data) : nil)
+            staging?.accept(file, sha256: sha256)
+            return (staging == nil || keep(file.path) ? file : nil, record)
+        }
+    }
+
     /// Renders with templates checked by `TemplateLibrary.make`; `assets` supplies the static files.
-    func render(_ site: ResolvedSite, library: TemplateLibrary, assets loaded: LoadedTemplates) async -> ([OutputFile], [Diagnostic]) {
+    /// Pages are rendered across the cores and each goes to `destination` as soon as it is made,
+    /// so a large site is never held in memory whole. Returns the files kept, sorted, and a record of each.
+    func render(_ site: ResolvedSite, library: TemplateLibrary, assets loaded: LoadedTemplates,
+                to destination: Destination = .memory) async -> ([OutputFile], [FileRecord], [Diagnostic]) {
         var files: [OutputFile] = []
+        var records: [FileRecord] = []
+        func emit(_ file: OutputFile) {
+            let (kept, record) = destination.emit(file)
+            if let kept { files.append(kept) }
+            records.append(record)
+        }
         var assetNames: [String: String] = [:]
+        var assets: [OutputFile] = []
         for asset in loaded.assets.sorted(by: { $0.name < $1.name }) {
             let hashed = Self.hashedName(asset.name, data: asset.data)
             assetNames[asset.name] = "assets/" + hashed
-            files.append(OutputFile(path: "assets/" + hashed, data: asset.data))
+            assets.append(OutputFile(path: "assets/" + hashed, data: asset.data))
         }
         var problems: [Diagnostic] = []
         guard let stylesheet = assetNames["dossier.css"], let printStylesheet = assetNames["print.css"] else {
             for name in ["dossier.css", "print.css"] where assetNames[name] == nil {
                 problems.append(.error(loaded.root + "/assets", "missing stylesheet assets/\(name)"))
             }
-            return ([], problems)
+            return ([], [], problems)
         }
+        assets.forEach(emit)
 
         let context = PageContext(site: site, stylesheet: stylesheet, printStylesheet: printStylesheet, pdf: pdf)
         let jobs = context.jobs()
-        // Each page becomes bytes as soon as it is rendered, so the site is held in memory once.
-        let rendered = await withTaskGroup(of: (String, Data?, String).self) { group in
+        let rendered = await withTaskGroup(of: (OutputFile?, FileRecord?, Diagnostic?).self) { group in
             for job in jobs {
-                group.addTask { (job.path, library.render(job.view, template: job.template).map { Data($0.utf8) }, job.template) }
+                group.addTask {
+                    guard let html = library.render(job.view, template: job.template) else {
+                        return (nil, nil, .error(loaded.root + "/\(job.template).mustache",
+                                                 "template '\(job.template)' could not be rendered for \(job.path)"))
+                    }
+                    let (kept, record) = destination.emit(OutputFile(path: job.path, data: Data(html.utf8)))
+                    return (kept, record, nil)
+                }
             }
-            var out: [(String, Data?, String)] = []
+            var out: [(OutputFile?, FileRecord?, Diagnostic?)] = []
             out.reserveCapacity(jobs.count)
             for await result in group { out.append(result) }
             return out
         }
-        files.reserveCapacity(rendered.count + files.count + 8)
-        for (path, html, template) in rendered {
-            guard let html else {
-                problems.append(.error(loaded.root + "/\(template).mustache", "template '\(template)' could not be rendered for \(path)"))
-                continue
-            }
-            files.append(OutputFile(path: path, data: html))
+        for (kept, record, problem) in rendered {
+            if let kept { files.append(kept) }
+            if let record { records.append(record) }
+            if let problem { problems.append(problem) }
         }
-        files += Feeds(site: site).files()
+        Feeds(site: site).files().forEach(emit)
         files.sort { $0.path < $1.path }
-        files.append(Self.manifest(of: files))
-        return (files, problems)
+        return (files, records, problems)
     }
 
     /// `dossier.css` → `dossier.3f2a9c1b.css`: a new name whenever the bytes change, so hosts can cache forever.
@@ -71,11 +110,8 @@ public struct SiteRenderer: Sendable {
 
     /// Every output file with its SHA-256: what was published, verifiable later.
     /// - Parameter carried: files kept from the previous build, by their manifest entries.
-    static func manifest(of files: [OutputFile], carried: [ManifestEntry] = []) -> OutputFile {
-        var entries = files.concurrentMap { file in
-            ManifestEntry(path: file.path, bytes: file.data.count, sha256: Digest.sha256(file.data))
-        }
-        entries += carried
+    static func manifest(of entries: [ManifestEntry], carried: [ManifestEntry] = []) -> OutputFile {
+        let entries = entries + carried
         var lines: [String] = []
         for entry in entries.sorted(by: { $0.path < $1.path }) {
             lines.append("    {\"path\": \(jsonString(entry.path)), \"bytes\": \(entry.bytes), \"sha256\": \"\(entry.sha256)\"}")
