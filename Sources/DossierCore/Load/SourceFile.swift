@@ -24,7 +24,7 @@ extension SourceFile {
             return .failure(.error(path, line: line, column: column, "file is not valid UTF-8 text (save it as UTF-8)"))
         }
         var text = String(decoding: bytes, as: UTF8.self)
-        if text.contains("\r") {
+        if bytes.contains(0x0D) {
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }
         if text.allSatisfy(\.isWhitespace) {

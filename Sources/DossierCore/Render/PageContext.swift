@@ -42,7 +42,8 @@ struct PageContext: Sendable {
         notFound.stylesheet = notFound.root + stylesheet
         notFound.noindex = true
         notFound.canonical = nil
-        jobs.append(.init(path: OutputPaths.notFound, template: "404", view: NotFoundView(layout: notFound)))
+        let notFoundLayout = notFound
+        jobs.append(.init(path: OutputPaths.notFound, template: "404", view: NotFoundView(layout: notFoundLayout)))
         return jobs
     }
 

@@ -12,10 +12,17 @@ public struct SiteRenderer: Sendable {
     }
 
     /// One page to render: a view into a template at a path.
+    /// The view is made when the page is rendered, so view models live only as long as their page.
     struct Job: Sendable {
         var path: String
         var template: String
-        var view: any Sendable
+        var view: @Sendable () -> any Sendable
+
+        init(path: String, template: String, view: @autoclosure @escaping @Sendable () -> any Sendable) {
+            self.path = path
+            self.template = template
+            self.view = view
+        }
     }
 
     /// What the later stages need of a file once its bytes may be gone: its manifest line and,
@@ -77,7 +84,7 @@ public struct SiteRenderer: Sendable {
         let rendered = await withTaskGroup(of: (OutputFile?, FileRecord?, Diagnostic?).self) { group in
             for job in jobs {
                 group.addTask {
-                    guard let html = library.render(job.view, template: job.template) else {
+                    guard let html = library.render(job.view(), template: job.template) else {
                         return (nil, nil, .error(loaded.root + "/\(job.template).mustache",
                                                  "template '\(job.template)' could not be rendered for \(job.path)"))
                     }

@@ -124,7 +124,7 @@ extension Redline {
                         guard !piece.isEmpty else { continue }
                         if run.change == .inserted { inserted += piece.count }
                         if run.change == .deleted { deleted += piece.count }
-                        current.append(Run(change: run.change, text: piece.lazy.compactMap { $0 }.joined(separator: " ")))
+                        current.append(Run(change: run.change, text: text(of: piece)))
                     }
                 }
                 if !current.isEmpty { paragraphs.append(current) }
@@ -148,6 +148,17 @@ extension Redline {
         return out
     }
 
+    /// Words joined by single spaces (paragraph breaks, `nil`, are skipped).
+    static func text(of words: ArraySlice<Substring?>) -> String {
+        var text = ""
+        text.reserveCapacity(words.reduce(0) { $0 + ($1?.utf8.count ?? 0) + 1 })
+        for case let word? in words {
+            if !text.isEmpty { text += " " }
+            text += word
+        }
+        return text
+    }
+
     /// A run of words before they are joined into text; `nil` is a paragraph break.
     struct WordRun {
         var change: Change
@@ -156,7 +167,7 @@ extension Redline {
 
     /// Word-level difference as runs of text (used for headlines).
     static func diff(_ before: [Substring], _ after: [Substring]) -> [Run] {
-        diffWords(before.map { $0 }, after.map { $0 }).map { Run(change: $0.change, text: $0.words.lazy.compactMap { $0 }.joined(separator: " ")) }
+        diffWords(before.map { $0 }, after.map { $0 }).map { Run(change: $0.change, text: text(of: $0.words[...])) }
     }
 
     /// Word-level difference (Myers, on interned words), grouped into runs.
