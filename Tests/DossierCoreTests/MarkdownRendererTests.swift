@@ -31,6 +31,22 @@ struct CitationTests {
         #expect(out.html.contains(">1</a>; <a href=\"#source-2\" id=\"cite-2\" role=\"doc-noteref\" aria-label=\"Source 2\">2</a>, p. 12]</span>"))
     }
 
+    @Test func textAroundCitationsKeepsEveryCharacter() {
+        // Citations are found on UTF-8 bytes: the text between them must be cut between whole characters.
+        let out = render("Zoë said — “yes” [@a, p. ü12]; 日本語 [@b] and 😀.\n")
+        #expect(out.html.hasPrefix("<p>Zoë said — “yes” <span class=\"citation\">"))
+        #expect(out.html.contains(", p. ü12]</span>; 日本語 <span class=\"citation\">"))
+        #expect(out.html.hasSuffix("</span> and 😀.</p>\n"))
+        #expect(out.citations.map(\.locator) == ["p. ü12", nil])
+    }
+
+    @Test func unknownKeyAfterWideCharactersIsLocatedByCharacter() {
+        let out = render("Größe 😀 [@zz].\n")
+        // cmark counts bytes; the column an editor sees counts characters.
+        #expect(out.diagnostics.map(\.column) == [10])
+        #expect(out.diagnostics.first?.line == 1)
+    }
+
     @Test func locatorIsEscaped() {
         let out = render("See [@a, 1 < 2 & \\<b>].\n")
         #expect(out.html.contains(", 1 &lt; 2 &amp; &lt;b&gt;]"))

@@ -93,6 +93,42 @@ struct PropertyTests {
         }
     }
 
+    /// The front matter split by the plainest reading of its rule: lines, the first `---`, the next `---` or `...`.
+    static func splitByLines(_ text: String) -> (yaml: String, body: String, bodyStartLine: Int)? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        func trimmed(_ line: Substring) -> Substring { line.trimmingTrailingSpaces() }
+        guard let first = lines.first, trimmed(first) == "---",
+              let close = lines.dropFirst().firstIndex(where: { ["---", "..."].contains(trimmed($0)) }) else { return nil }
+        return (lines[1..<close].joined(separator: "\n"), lines[(close + 1)...].joined(separator: "\n"), close + 2)
+    }
+
+    @Test func frontMatterSplitMatchesTheLineByLineReading() async {
+        let pieces = Gen<String?>.element(of: ["---", "--- ", "...", "a: 1", "b: x y", "", "text", "## H", "é 😀", "---\t"])
+            .map { $0! }.array(of: 0...12)
+        await propertyCheck(count: 500, input: pieces) { lines in
+            let text = lines.joined(separator: "\n")
+            let file = SourceFile(path: "u.md", text: text)
+            let expected = Self.splitByLines(text)
+            switch FrontMatter.split(file) {
+            case .success(let front):
+                #expect(front.body == expected?.body)
+                #expect(front.bodyStartLine == expected?.bodyStartLine)
+            case .failure(let diagnostic):
+                // Either there is no front matter by the rule, or its YAML is what failed.
+                if let expected {
+                    #expect(YAMLParser.parse(expected.yaml, file: "u.md", lineOffset: 1).isFailure, "\(diagnostic)")
+                }
+            }
+        }
+    }
+
+    @Test func concurrentMapKeepsOrder() {
+        let numbers = Array(0..<1000)
+        #expect(numbers.concurrentMap { $0 * 3 } == numbers.map { $0 * 3 })
+        #expect([Int]().concurrentMap { $0 }.isEmpty)
+        #expect([7].concurrentMap { $0 + 1 } == [8])
+    }
+
     @Test func mutatedUpdatesBuildOrFailWithALocatedDiagnostic() async {
         let path = "Content/situations/ruritania/updates/2024-06-01.md"
         let original = validSite.files[path]!
@@ -117,5 +153,12 @@ struct PropertyTests {
                 }
             }
         }
+    }
+}
+
+extension Result {
+    var isFailure: Bool {
+        if case .failure = self { return true }
+        return false
     }
 }
