@@ -184,6 +184,26 @@ struct EndToEndTests {
         #expect(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; Attacks"))
     }
 
+    @Test func fastEscapingLineChangesNoByte() async throws {
+        // Every template starts with `{{% CONTENT_TYPE: HTML }}` for Dossier's quicker escaping;
+        // without that line swift-mustache escapes on its own, and the site must be the same.
+        var plain = validSite.replacing("Content/situations/ruritania/updates/2024-06-01.md", "headline: Attacks",
+                                        with: "headline: <b>\"Attacks\"</b> & 'raids' — é😀 Attacks")
+        let pragma = "{{% CONTENT_TYPE: HTML }}\n"
+        let withPragma = await plain.generate(drafts: true)
+        var stripped = 0
+        for (path, text) in plain.files where path.hasPrefix("Templates/") && text.hasPrefix(pragma) {
+            plain.files[path] = String(text.dropFirst(pragma.count))
+            stripped += 1
+        }
+        #expect(stripped >= 10)
+        let without = await plain.generate(drafts: true)
+        #expect(!withPragma.files.isEmpty)
+        #expect(withPragma.files == without.files)
+        let page = try #require(withPragma.file("situations/ruritania/index.html"))
+        #expect(page.contains("&lt;b&gt;&quot;Attacks&quot;&lt;/b&gt; &amp; &#39;raids&#39; — é😀 Attacks"))
+    }
+
     @Test func publishedSiteHasNoScriptsAndNoExternalResources() async {
         let result = await validSite.generate(drafts: true)
         for file in result.files where file.path.hasSuffix(".html") {

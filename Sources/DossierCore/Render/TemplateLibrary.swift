@@ -11,6 +11,7 @@ struct TemplateLibrary: Sendable {
 
     static func make(_ loaded: LoadedTemplates) -> (TemplateLibrary?, [Diagnostic]) {
         var diagnostics = loaded.diagnostics
+        _ = HTMLEscaping.registered
         var library = MustacheLibrary()
         for (name, file) in loaded.templates.sorted(by: { $0.key < $1.key }) {
             do {
@@ -67,7 +68,7 @@ struct TemplateLibrary: Sendable {
 
 /// The tags of a template, found by a light scan, so names can be checked against the view models.
 struct TemplateTags {
-    enum Kind { case variable, section, inverted, close, partial, parent, block, comment }
+    enum Kind { case variable, section, inverted, close, partial, parent, block, comment, pragma }
 
     struct Tag {
         var kind: Kind
@@ -94,6 +95,7 @@ struct TemplateTags {
                 case "<": kind = .parent
                 case "$": kind = .block
                 case "!": kind = .comment
+                case "%": kind = .pragma
                 case "&": kind = .variable
                 default: break
                 }
@@ -112,4 +114,15 @@ struct TemplateTags {
         }
         return tags
     }
+}
+
+/// HTML escaping for templates that begin with `{{% CONTENT_TYPE: HTML }}`: the same five
+/// characters swift-mustache escapes, found on UTF-8 bytes, and text with none of them (most
+/// values) passed through whole. Without the line a template renders the same, more slowly;
+/// swift-mustache's own escaping looks every character up in a dictionary.
+struct HTMLEscaping: MustacheContentType {
+    /// Registered once, under swift-mustache's own name for HTML, before any template is parsed.
+    static let registered: Void = MustacheContentTypes.register(HTMLEscaping(), named: "HTML")
+
+    func escapeText(_ text: String) -> String { HTML.escape(text) }
 }
