@@ -188,9 +188,11 @@ public struct Builder: Sendable {
             let inputs = load(options)
             let loadTime = clock.now - start
             // Nothing changed since the last build, and the output is as it left it: done.
-            let key = inputs.fingerprint(options)
-            if let state = BuildState.read(beside: options.output), state.key == key,
-               state.manifest == publisher.currentManifestDigest() {
+            let digests = inputs.digests(options)
+            let key = inputs.fingerprint(digests)
+            let state = BuildState.read(beside: options.output)
+            let manifestDigest = publisher.currentManifestDigest()
+            if let state, state.key == key, state.manifest == manifestDigest {
                 var result = state.result(texts: inputs.texts)
                 result.timings = [("load", loadTime), ("unchanged", clock.now - start - loadTime)]
                 return result
@@ -199,9 +201,8 @@ public struct Builder: Sendable {
             var reuse: [String: [Diagnostic]] = [:]
             var carried: [ManifestEntry] = []
             let current = publisher.currentManifest()
-            if let state = BuildState.read(beside: options.output), state.manifest != nil,
-               state.manifest == publisher.currentManifestDigest() {
-                let keys = inputs.situationKeys(options)
+            if let state, state.manifest != nil, state.manifest == manifestDigest {
+                let keys = inputs.situationKeys(digests)
                 let bySlug = Dictionary(grouping: current.filter { $0.path.hasPrefix("situations/") }) {
                     String($0.path.dropFirst("situations/".count).prefix { $0 != "/" })
                 }
@@ -213,9 +214,10 @@ public struct Builder: Sendable {
                     carried += files
                 }
             }
-            let staging = try publisher.stage()
+            let staging = try publisher.stage(replacing: current)
+            let planTime = clock.now - start - loadTime
             var result = await generate(options, inputs: inputs, reuse: reuse, carried: carried, staging: staging)
-            result.timings.insert(("load", loadTime), at: 0)
+            result.timings.insert(contentsOf: [("load", loadTime), ("plan", planTime)], at: 0)
             if result.failed(strict: options.strict) || result.paths.isEmpty {
                 staging.abandon()
                 return result
@@ -224,6 +226,8 @@ public struct Builder: Sendable {
             staging.keep(result.carried)
             try staging.commit()
             let written = staging.writtenCount
+            result.timings.append(("publish", clock.now - start))
+            start = clock.now
             if options.writeLock, let lock = result.lockToWrite {
                 try Publisher.writeAtomically(Data(lock.text.utf8), to: options.content + "/versions.lock")
             }
@@ -234,10 +238,10 @@ public struct Builder: Sendable {
             if options.writeLock, let lock = result.lockToWrite {
                 final.replaceLock(with: lock.text, path: options.content + "/versions.lock")
             }
-            try BuildState(key: final.fingerprint(options), manifest: publisher.currentManifestDigest(), result: result,
-                           situations: final.situationKeys(options))
+            try BuildState(key: final.fingerprint(digests), manifest: publisher.currentManifestDigest(), result: result,
+                           situations: final.situationKeys(digests))
                 .write(beside: options.output)
-            result.timings.append(("publish", clock.now - start))
+            result.timings.append(("record", clock.now - start))
             return result
         }
     }

@@ -19,14 +19,30 @@ struct BuildInputs: Sendable {
         return texts
     }
 
+    /// Digests of the inputs, computed once per build (the files across the cores) and shared by
+    /// `fingerprint` and `situationKeys`. The lock is not part of them: both read it as it is then.
+    struct Digests: Sendable {
+        /// Everything outside the situations' folders and the lock.
+        var siteWide: String
+        /// Each file in a situation's folder, by path.
+        var files: [String: String]
+    }
+
+    func digests(_ options: Builder.Options) -> Digests {
+        let prefix = content.root + "/situations/"
+        let files = texts.filter { $0.key.hasPrefix(prefix) }.map { ($0.key, $0.value) }
+        let hashed = files.concurrentMap { path, text in (path, Digest.sha256(Data(text.utf8))) }
+        return Digests(siteWide: siteWideDigest(options), files: Dictionary(hashed, uniquingKeysWith: { first, _ in first }))
+    }
+
     /// A digest of everything a build's output and diagnostics depend on: every file read, the
     /// options, the day (staleness warnings) and this program's version.
-    func fingerprint(_ options: Builder.Options) -> String {
+    func fingerprint(_ digests: Digests) -> String {
         var hasher = Hasher256()
-        hasher.add(siteWideDigest(options))
-        for (path, text) in texts.sorted(by: { $0.key < $1.key }) where path.hasPrefix(content.root + "/situations/") {
+        hasher.add(digests.siteWide)
+        for (path, digest) in digests.files.sorted(by: { $0.key < $1.key }) {
             hasher.add(path)
-            hasher.add(text)
+            hasher.add(digest)
         }
         hasher.add(content.lock?.text ?? "")
         return hasher.finish()
@@ -35,8 +51,7 @@ struct BuildInputs: Sendable {
     /// For each situation, a digest of what its pages depend on: the site-wide inputs (site.yaml,
     /// templates, assets, plain pages for the navigation, options, the day) and its own files and
     /// locked record. Another situation's files do not count.
-    func situationKeys(_ options: Builder.Options) -> [String: String] {
-        let siteWide = siteWideDigest(options)
+    func situationKeys(_ digests: Digests) -> [String: String] {
         var lockBySlug: [String: [String: VersionLock.Entry]] = [:]
         if case .success(let lock) = VersionLock.parse(content.lock) {
             for (key, entry) in lock.updates {
@@ -45,17 +60,17 @@ struct BuildInputs: Sendable {
         }
         var bySlug: [String: [(String, String)]] = [:]
         let prefix = content.root + "/situations/"
-        for (path, text) in texts where path.hasPrefix(prefix) {
+        for (path, digest) in digests.files {
             let slug = String(path.dropFirst(prefix.count).prefix { $0 != "/" })
-            bySlug[slug, default: []].append((path, text))
+            bySlug[slug, default: []].append((path, digest))
         }
         var keys: [String: String] = [:]
         for folder in content.situations {
             var hasher = Hasher256()
-            hasher.add(siteWide)
-            for (path, text) in (bySlug[folder.slug] ?? []).sorted(by: { $0.0 < $1.0 }) {
+            hasher.add(digests.siteWide)
+            for (path, digest) in (bySlug[folder.slug] ?? []).sorted(by: { $0.0 < $1.0 }) {
                 hasher.add(path)
-                hasher.add(text)
+                hasher.add(digest)
             }
             hasher.add(VersionLock(updates: lockBySlug[folder.slug] ?? [:]).text)
             keys[folder.slug] = hasher.finish()
@@ -106,7 +121,7 @@ struct Hasher256 {
 /// The record a successful build leaves beside its output (`.Public.state.json`), so the next
 /// build can tell in a moment that nothing changed.
 struct BuildState: Codable, Sendable {
-    static let toolVersion = "dossier-2"
+    static let toolVersion = "dossier-3"
 
     struct StoredDiagnostic: Codable, Sendable {
         var severity: String

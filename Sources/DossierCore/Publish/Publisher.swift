@@ -60,11 +60,12 @@ public struct Publisher: Sendable {
 
     /// Starts a new complete site in a staging folder beside the output. Call inside `withLock`;
     /// files go in as they are rendered, then `commit` swaps the folder in or `abandon` removes it.
-    public func stage() throws -> Staging {
+    /// - Parameter published: the current site's manifest entries, when already read.
+    public func stage(replacing published: [ManifestEntry]? = nil) throws -> Staging {
         removeLeftovers()
         let staging = parent.appendingPathComponent(".\(name).staging-\(getpid())")
         try FileTree.makeFolder(staging.path)
-        return Staging(root: staging.path, current: url.path, published: currentManifest(),
+        return Staging(root: staging.path, current: url.path, published: published ?? currentManifest(),
                        swap: { try self.swapIn(staging) })
     }
 
