@@ -224,7 +224,7 @@ public struct Builder: Sendable {
             }
             start = clock.now
             staging.keep(result.carried)
-            try staging.commit()
+            try staging.commit(paths: Set(result.paths + result.carried.map(\.path)))
             let written = staging.writtenCount
             result.timings.append(("publish", clock.now - start))
             start = clock.now

@@ -130,6 +130,80 @@ struct PublishTests {
         #expect(leftovers.isEmpty)
     }
 
+    /// Every folder under `folder`, relative, so a test can see that none is left over.
+    private func folders(_ folder: URL) -> Set<String> {
+        var out: Set<String> = []
+        let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)!
+        for case let url as URL in enumerator where url.hasDirectoryPath {
+            out.insert(String(url.path.dropFirst(folder.path.count)))
+        }
+        return out
+    }
+
+    /// The published folder holds exactly what a build from scratch makes: every file, its bytes, no more.
+    private func expectExactSite(_ root: URL, _ comment: Comment) async throws {
+        let scratch = try await Builder().generate(options(root))
+        let built = try Fixture.tree(root.appendingPathComponent("Public"))
+        #expect(Set(built.keys) == Set(scratch.files.map { "/" + $0.path }), comment)
+        for file in scratch.files { #expect(built["/" + file.path] == file.data, "\(comment): \(file.path)") }
+        let needed = Set(scratch.files.flatMap { file in
+            file.path.split(separator: "/").dropLast().indices.map { "/" + file.path.split(separator: "/")[...$0].joined(separator: "/") }
+        })
+        #expect(folders(root.appendingPathComponent("Public")) == needed, comment)
+    }
+
+    @Test func rebuildsReuseTheSiteBeforeAndStayExact() async throws {
+        let root = try validSite.write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let public_ = root.appendingPathComponent("Public"), previous = root.appendingPathComponent(".Public.previous")
+        let about = root.appendingPathComponent("Content/pages/about.md")
+        _ = try await Builder().build(options(root))
+        try await expectExactSite(root, "first build")
+
+        // Second build: the first site is kept beside the output for the next one.
+        try Data("---\ntitle: About us\n---\nWe watch closely.\n".utf8).write(to: about)
+        let second = try await Builder().build(options(root))
+        #expect(!second.failed(strict: false), "\(second.diagnostics)")
+        #expect(FileManager.default.fileExists(atPath: previous.appendingPathComponent("pages/about/index.html").path))
+        try await expectExactSite(root, "second build")
+
+        // A published file about to change is shared with the kept site (unchanged since): hold a
+        // link to it; the new version must be a new file, the old one untouched.
+        let held = root.appendingPathComponent("held.html")
+        let snapshot = "situations/ruritania/2024-06-01/index.html"
+        try FileManager.default.linkItem(at: public_.appendingPathComponent(snapshot), to: held)
+        let heldBefore = try Data(contentsOf: held)
+        // Tamper with the kept site: an extra file, a stray folder, a file where a folder belongs,
+        // and a changed copy of a published file. None of it may reach the output.
+        try Data("intruder".utf8).write(to: previous.appendingPathComponent("intruder.html"))
+        try FileManager.default.createDirectory(at: previous.appendingPathComponent("stray/deeper"), withIntermediateDirectories: true)
+        try FileManager.default.removeItem(at: previous.appendingPathComponent("pages/about"))
+        try Data("not a folder".utf8).write(to: previous.appendingPathComponent("pages/about"))
+        // The stylesheet does not change in the next build: its kept copy must not be trusted either.
+        let css = try #require(try FileManager.default.contentsOfDirectory(atPath: previous.appendingPathComponent("assets").path)
+            .first { $0.hasPrefix("dossier.") })
+        let keptCSS = previous.appendingPathComponent("assets/" + css)
+        try FileManager.default.removeItem(at: keptCSS)
+        try Data("body { color: red }".utf8).write(to: keptCSS)
+
+        // Third build: a new site title changes every page, and the about page goes.
+        try FileManager.default.removeItem(at: about)
+        let site = root.appendingPathComponent("Content/site.yaml")
+        try Data(try String(contentsOf: site, encoding: .utf8).replacingOccurrences(of: "title: ", with: "title: The ").utf8).write(to: site)
+        let third = try await Builder().build(options(root))
+        #expect(!third.failed(strict: false), "\(third.diagnostics)")
+        try await expectExactSite(root, "third build")
+        #expect(!FileManager.default.fileExists(atPath: public_.appendingPathComponent("pages/about").path))
+        #expect(try Data(contentsOf: held) == heldBefore)
+        #expect(try Data(contentsOf: public_.appendingPathComponent(snapshot)) != heldBefore)
+
+        // And a build after a failed one starts afresh, still exact.
+        try FileManager.default.removeItem(at: previous)
+        let fourth = try await Builder().build(options(root))
+        #expect(!fourth.failed(strict: false))
+        try await expectExactSite(root, "after the kept site was removed")
+    }
+
     @Test func strictFailsOnWarnings() async throws {
         let root = try validSite.replacing("Content/site.yaml", "language: en", with: "language: en\ncolour: red").write()
         defer { try? FileManager.default.removeItem(at: root) }

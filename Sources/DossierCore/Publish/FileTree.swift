@@ -5,14 +5,30 @@ import Foundation
 enum FileTree {
     /// Makes `folder` (its parent must exist); an existing folder is fine.
     static func makeFolder(_ folder: String) throws {
-        guard mkdir(folder, 0o755) == 0 || errno == EEXIST else {
+        if mkdir(folder, 0o755) == 0 { return }
+        guard errno == EEXIST else {
             throw PublishError("cannot make folder \(folder): \(String(cString: strerror(errno)))")
+        }
+        // Something that is not a folder (left in a reused site) gives way to one.
+        var info = stat()
+        if lstat(folder, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR {
+            guard unlink(folder) == 0, mkdir(folder, 0o755) == 0 else {
+                throw PublishError("cannot make folder \(folder): \(String(cString: strerror(errno)))")
+            }
         }
     }
 
+    /// Whether two paths are the same regular file (one inode).
+    static func isSameFile(_ a: String, _ b: String) -> Bool {
+        var first = stat(), second = stat()
+        guard lstat(a, &first) == 0, lstat(b, &second) == 0, (first.st_mode & S_IFMT) == S_IFREG else { return false }
+        return first.st_dev == second.st_dev && first.st_ino == second.st_ino
+    }
+
     /// Writes a new file (or replaces one) with `data`.
-    static func write(_ data: Data, to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    /// - Parameter exclusive: fail rather than write into a file that already exists.
+    static func write(_ data: Data, to path: String, exclusive: Bool = false) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | (exclusive ? O_EXCL : O_TRUNC) | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw PublishError("cannot write \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
         try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
@@ -29,25 +45,18 @@ enum FileTree {
     /// Removes a folder and everything in it, without following symbolic links. The first
     /// levels' folders are removed across the cores (a site is thousands of small folders).
     static func remove(_ path: String, parallelLevels: Int = 2) throws {
-        guard let folder = opendir(path) else {
+        var info = stat()
+        guard lstat(path, &info) == 0 else {
             if errno == ENOENT { return }
-            if errno == ENOTDIR, unlink(path) == 0 { return }
             throw PublishError("cannot remove \(path): \(String(cString: strerror(errno)))")
         }
-        var entries: [(name: String, isFolder: Bool)] = []
-        while let entry = readdir(folder) {
-            let name = withUnsafePointer(to: &entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+        if (info.st_mode & S_IFMT) != S_IFDIR {
+            guard unlink(path) == 0 || errno == ENOENT else {
+                throw PublishError("cannot remove \(path): \(String(cString: strerror(errno)))")
             }
-            if name == "." || name == ".." { continue }
-            var isFolder = entry.pointee.d_type == UInt8(DT_DIR)
-            if entry.pointee.d_type == UInt8(DT_UNKNOWN) {
-                var info = stat()
-                isFolder = lstat(path + "/" + name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-            }
-            entries.append((name, isFolder))
+            return
         }
-        closedir(folder)
+        let entries = try entries(of: path)
         for entry in entries where !entry.isFolder {
             let child = path + "/" + entry.name
             if unlink(child) != 0, errno != ENOENT {
@@ -71,5 +80,69 @@ enum FileTree {
         guard rmdir(path) == 0 || errno == ENOENT else {
             throw PublishError("cannot remove \(path): \(String(cString: strerror(errno)))")
         }
+    }
+
+    /// Removes from `root` every file and folder that is not one of `paths` (relative) or a
+    /// folder on the way to one, so a reused folder holds exactly the new site.
+    static func prune(_ root: String, keeping paths: Set<String>) throws {
+        var folders = Set<Substring>()
+        for path in paths {
+            var folder = Substring(path)
+            while let slash = folder.lastIndex(of: "/") {
+                folder = folder[..<slash]
+                guard folders.insert(folder).inserted else { break }
+            }
+        }
+        try prune(root, relative: "", paths: paths, folders: folders, parallelLevels: 2)
+    }
+
+    private static func prune(_ root: String, relative: String, paths: Set<String>, folders: Set<Substring>,
+                              parallelLevels: Int) throws {
+        let folder = relative.isEmpty ? root : root + "/" + relative
+        var subfolders: [String] = []
+        for entry in try entries(of: folder) {
+            let path = relative.isEmpty ? entry.name : relative + "/" + entry.name
+            if entry.isFolder {
+                if folders.contains(Substring(path)) { subfolders.append(path) } else { try remove(root + "/" + path) }
+            } else if !paths.contains(path), unlink(root + "/" + path) != 0, errno != ENOENT {
+                throw PublishError("cannot remove \(root)/\(path): \(String(cString: strerror(errno)))")
+            }
+        }
+        let failures = (parallelLevels > 0 ? subfolders : []).concurrentMap { path -> PublishError? in
+            do {
+                try prune(root, relative: path, paths: paths, folders: folders, parallelLevels: parallelLevels - 1)
+                return nil
+            } catch {
+                return error as? PublishError ?? PublishError("cannot tidy \(root)/\(path): \(error)")
+            }
+        }
+        if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
+        if parallelLevels <= 0 {
+            for path in subfolders {
+                try prune(root, relative: path, paths: paths, folders: folders, parallelLevels: 0)
+            }
+        }
+    }
+
+    /// The entries of a folder, each marked as folder or not (symbolic links are not folders).
+    static func entries(of path: String) throws -> [(name: String, isFolder: Bool)] {
+        guard let folder = opendir(path) else {
+            throw PublishError("cannot read folder \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { closedir(folder) }
+        var entries: [(name: String, isFolder: Bool)] = []
+        while let entry = readdir(folder) {
+            let name = withUnsafePointer(to: &entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            var isFolder = entry.pointee.d_type == UInt8(DT_DIR)
+            if entry.pointee.d_type == UInt8(DT_UNKNOWN) {
+                var info = stat()
+                isFolder = lstat(path + "/" + name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+            }
+            entries.append((name, isFolder))
+        }
+        return entries
     }
 }

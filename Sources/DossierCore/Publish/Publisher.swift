@@ -64,10 +64,16 @@ public struct Publisher: Sendable {
     public func stage(replacing published: [ManifestEntry]? = nil) throws -> Staging {
         removeLeftovers()
         let staging = parent.appendingPathComponent(".\(name).staging-\(getpid())")
-        try FileTree.makeFolder(staging.path)
+        // The site before the published one, kept by the last build, is turned into the new site
+        // by changing only what differs: most of its files are the published ones' own inodes.
+        let reused = rename(previous.path, staging.path) == 0
+        if !reused { try FileTree.makeFolder(staging.path) }
         return Staging(root: staging.path, current: url.path, published: published ?? currentManifest(),
-                       swap: { try self.swapIn(staging) })
+                       reused: reused, swap: { try self.swapIn(staging) })
     }
+
+    /// Where the site replaced by the last build is kept (`.Public.previous`), for the next build.
+    private var previous: URL { parent.appendingPathComponent(".\(name).previous") }
 
     static func size(of path: String) -> Int? {
         var info = stat()
@@ -84,16 +90,17 @@ public struct Publisher: Sendable {
             return
         }
         guard isDirectory.boolValue else { throw PublishError("\(output) exists and is not a folder") }
+        try? FileTree.remove(previous.path)
         if dossier_exchange_paths(staging.path, url.path) == 0 {
-            // The staging path now holds the previous site.
-            try FileTree.remove(staging.path)
+            // The staging path now holds the site that was published: keep it for the next build.
+            if rename(staging.path, previous.path) != 0 { try FileTree.remove(staging.path) }
             return
         }
         // Fallback without an atomic exchange: two renames, the gap only as long as a rename.
         let old = parent.appendingPathComponent(".\(name).old-\(getpid())")
         try fm.moveItem(at: url, to: old)
         try fm.moveItem(at: staging, to: url)
-        try FileTree.remove(old.path)
+        if rename(old.path, previous.path) != 0 { try FileTree.remove(old.path) }
     }
 
     /// Replaces one file in a single rename, so a reader never sees it half written.
@@ -133,15 +140,19 @@ public final class Staging: @unchecked Sendable {
     let current: String
     /// What the published site holds: path → SHA-256.
     private let published: [String: ManifestEntry]
+    /// Whether the folder started as an older site (`.Public.previous`) rather than empty. Its
+    /// files may be the published site's own inodes: they are replaced, never written through.
+    let reused: Bool
     private let swap: () throws -> Void
     private let lock = NSLock()
     private var folders: Set<Substring> = []
     private var failure: PublishError?
     private var written = 0
 
-    init(root: String, current: String, published: [ManifestEntry], swap: @escaping () throws -> Void) {
+    init(root: String, current: String, published: [ManifestEntry], reused: Bool, swap: @escaping () throws -> Void) {
         self.root = root
         self.current = current
+        self.reused = reused
         self.published = Dictionary(published.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         self.swap = swap
     }
@@ -156,10 +167,14 @@ public final class Staging: @unchecked Sendable {
             let target = root + "/" + file.path
             let old = current + "/" + file.path
             if let entry = published[file.path], entry.sha256 == sha256, entry.bytes == file.data.count,
-               Publisher.size(of: old) == file.data.count, link(old, target) == 0 {
-                return
+               Publisher.size(of: old) == file.data.count {
+                if reused, FileTree.isSameFile(old, target) { return }
+                try clear(target)
+                if link(old, target) == 0 { return }
             }
-            try FileTree.write(file.data, to: target)
+            try clear(target)
+            // A new file, never an existing one: in a reused folder that could be the published site's.
+            try FileTree.write(file.data, to: target, exclusive: true)
             lock.withLock { written += 1 }
         } catch {
             record(error)
@@ -171,7 +186,10 @@ public final class Staging: @unchecked Sendable {
         _ = entries.concurrentMap { entry in
             do {
                 try makeFolders(for: entry.path)
-                guard link(current + "/" + entry.path, root + "/" + entry.path) == 0 else {
+                let target = root + "/" + entry.path, old = current + "/" + entry.path
+                if reused, FileTree.isSameFile(old, target) { return }
+                try clear(target)
+                guard link(old, target) == 0 else {
                     throw PublishError("cannot keep \(entry.path) from the previous build: \(String(cString: strerror(errno)))")
                 }
             } catch {
@@ -181,12 +199,14 @@ public final class Staging: @unchecked Sendable {
     }
 
     /// Swaps the staging folder in as the output, unless a file could not be written.
-    func commit() throws {
+    /// - Parameter paths: every file of the new site; in a reused folder, anything else is removed first.
+    func commit(paths: Set<String>) throws {
         if let failure = lock.withLock({ failure }) {
             abandon()
             throw failure
         }
         do {
+            if reused { try FileTree.prune(root, keeping: paths) }
             try swap()
         } catch {
             abandon()
@@ -197,6 +217,12 @@ public final class Staging: @unchecked Sendable {
     /// Removes the staging folder; the published site stays as it was.
     func abandon() {
         try? FileTree.remove(root)
+    }
+
+    /// Makes way for a new file at `path` in a reused folder: whatever is there goes.
+    private func clear(_ path: String) throws {
+        guard reused else { return }
+        if unlink(path) != 0, errno != ENOENT { try FileTree.remove(path) }
     }
 
     private func record(_ error: Error) {
