@@ -133,16 +133,27 @@ if markdownOnly {
 }
 
 let content = dossierRoot.appendingPathComponent("Content").path
-let output = dossierRoot.appendingPathComponent("Public").path
-let build = ["build", "--content", content, "--templates", templates, "--output", output, "--quiet"]
-
-// Dossier: cold builds (no output yet), then no-change rebuilds, then rebuilds after editing one update.
-var cold: [Measurement] = []
-for _ in 0..<runs {
-    try? FileManager.default.removeItem(atPath: output)
-    try? FileManager.default.removeItem(atPath: content + "/versions.lock")
-    cold.append(measure(dossier, build))
+func buildArguments(into output: String) -> [String] {
+    ["build", "--content", content, "--templates", templates, "--output", output, "--quiet"]
 }
+let hugoProgram = which("hugo")
+
+// Cold builds, Dossier and Hugo in turn so both meet the machine in the same state. Each run
+// writes into a folder of its own, removed only at the end: deleting thousands of files just
+// before a timed run slows the next run's file creation (ext4 rechecks recently freed inodes),
+// which would measure the disk's bookkeeping rather than either tool.
+var cold: [Measurement] = []
+var hugo: [Measurement] = []
+for run in 0..<runs {
+    try? FileManager.default.removeItem(atPath: content + "/versions.lock")
+    cold.append(measure(dossier, buildArguments(into: dossierRoot.appendingPathComponent("Public-\(run)").path)))
+    if let hugoProgram {
+        hugo.append(measure(hugoProgram, ["--quiet", "--source", work.appendingPathComponent("hugo").path,
+                                          "--destination", work.appendingPathComponent("hugo/public-\(run)").path]))
+    }
+}
+// Rebuilds of the last cold build's output: nothing changed, then one update edited.
+let build = buildArguments(into: dossierRoot.appendingPathComponent("Public-\(runs - 1)").path)
 var unchanged: [Measurement] = []
 for _ in 0..<runs { unchanged.append(measure(dossier, build)) }
 var edited: [Measurement] = []
@@ -158,14 +169,6 @@ for run in 0..<runs {
 }
 
 let markdown = markdownStage()
-var hugo: [Measurement] = []
-if let program = which("hugo") {
-    for _ in 0..<runs {
-        try? FileManager.default.removeItem(at: work.appendingPathComponent("hugo/public"))
-        hugo.append(measure(program, ["--quiet", "--source", work.appendingPathComponent("hugo").path,
-                                      "--destination", work.appendingPathComponent("hugo/public").path]))
-    }
-}
 
 func row(_ name: String, _ values: [Measurement]) -> (Double, Int) {
     let seconds = median(values.map(\.seconds))
