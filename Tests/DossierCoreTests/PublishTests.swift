@@ -204,6 +204,30 @@ struct PublishTests {
         try await expectExactSite(root, "after the kept site was removed")
     }
 
+    @Test func failedBuildKeepsTheSiteBeforeForTheNext() async throws {
+        let root = try validSite.write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let previous = root.appendingPathComponent(".Public.previous")
+        let about = root.appendingPathComponent("Content/pages/about.md")
+        _ = try await Builder().build(options(root))
+        try Data("---\ntitle: About us\n---\nWe watch closely.\n".utf8).write(to: about)
+        _ = try await Builder().build(options(root))
+        #expect(FileManager.default.fileExists(atPath: previous.path))
+        let published = try Fixture.tree(root.appendingPathComponent("Public"))
+
+        try Data("---\ntitle: About us\n".utf8).write(to: about)
+        let failed = try await Builder().build(options(root))
+        #expect(failed.failed(strict: false))
+        #expect(try Fixture.tree(root.appendingPathComponent("Public")) == published)
+        #expect(FileManager.default.fileExists(atPath: previous.path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.contains("staging") }.isEmpty)
+
+        try Data("---\ntitle: About us\n---\nWe watch very closely.\n".utf8).write(to: about)
+        let fixed = try await Builder().build(options(root))
+        #expect(!fixed.failed(strict: false))
+        try await expectExactSite(root, "after a failed build")
+    }
+
     @Test func strictFailsOnWarnings() async throws {
         let root = try validSite.replacing("Content/site.yaml", "language: en", with: "language: en\ncolour: red").write()
         defer { try? FileManager.default.removeItem(at: root) }

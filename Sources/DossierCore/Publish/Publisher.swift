@@ -69,7 +69,7 @@ public struct Publisher: Sendable {
         let reused = rename(previous.path, staging.path) == 0
         if !reused { try FileTree.makeFolder(staging.path) }
         return Staging(root: staging.path, current: url.path, published: published ?? currentManifest(),
-                       reused: reused, swap: { try self.swapIn(staging) })
+                       reused: reused, previous: previous.path, swap: { try self.swapIn(staging) })
     }
 
     /// Where the site replaced by the last build is kept (`.Public.previous`), for the next build.
@@ -143,16 +143,20 @@ public final class Staging: @unchecked Sendable {
     /// Whether the folder started as an older site (`.Public.previous`) rather than empty. Its
     /// files may be the published site's own inodes: they are replaced, never written through.
     let reused: Bool
+    /// Where a reused folder goes back when the build fails, for the next build to start from.
+    private let previous: String
     private let swap: () throws -> Void
     private let lock = NSLock()
     private var folders: Set<Substring> = []
     private var failure: PublishError?
     private var written = 0
 
-    init(root: String, current: String, published: [ManifestEntry], reused: Bool, swap: @escaping () throws -> Void) {
+    init(root: String, current: String, published: [ManifestEntry], reused: Bool, previous: String,
+         swap: @escaping () throws -> Void) {
         self.root = root
         self.current = current
         self.reused = reused
+        self.previous = previous
         self.published = Dictionary(published.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         self.swap = swap
     }
@@ -214,8 +218,10 @@ public final class Staging: @unchecked Sendable {
         }
     }
 
-    /// Removes the staging folder; the published site stays as it was.
+    /// Gives up the new site; the published site stays as it was. A reused folder goes back to
+    /// being the kept site (nothing in it is trusted anyway); an empty start is removed.
     func abandon() {
+        if reused, rename(root, previous) == 0 { return }
         try? FileTree.remove(root)
     }
 
