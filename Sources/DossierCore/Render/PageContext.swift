@@ -119,13 +119,9 @@ struct PageContext: Sendable {
             let number = index + 1
             var anchors = version.body.citations.filter { $0.number == number }.map(\.anchor)
             anchors += facts.filter { $0.source?.number == number }.map(\.anchor)
-            let backlinks = anchors.enumerated().map { i, anchor in
-                let label = anchors.count > 1 ? Self.letter(i) : ""
-                return SourceView.Backlink(anchor: anchor, label: label,
-                                           ariaLabel: "Back to reference" + (label.isEmpty ? "" : " " + label))
-            }
             return SourceView(number: number, title: source.title, publisher: source.publisher, symbol: source.symbol,
-                              published: source.date.map(DateView.init), url: source.url, backlinks: backlinks)
+                              published: source.date.map(DateView.init), url: source.url,
+                              backlinks: SourceView.backlinks(to: anchors))
         }
         let versions = resolved.versions.reversed().map { other in
             VersionLinkView(date: DateView(other.update.date),

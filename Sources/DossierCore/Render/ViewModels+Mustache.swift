@@ -99,16 +99,6 @@ extension SourceView: MustacheParent {
     }
 }
 
-extension SourceView.Backlink: MustacheParent {
-    func child(named name: String) -> Any? {
-        switch name {
-        case "anchor": self.anchor
-        case "label": self.label
-        case "ariaLabel": self.ariaLabel
-        default: nil
-        }
-    }
-}
 
 extension CorrectionView: MustacheParent {
     func child(named name: String) -> Any? {

@@ -43,7 +43,7 @@ enum ViewModelNames {
             hasFacts: true, facts: [.init(label: "l", value: "v", anchor: "a", source: .init(number: 1))],
             hasSources: true,
             sources: [.init(number: 1, title: "t", publisher: "p", symbol: "s", published: date, url: "u",
-                            backlinks: [.init(anchor: "a", label: "l", ariaLabel: "a")])],
+                            backlinks: "<a>")],
             hasCorrections: true, corrections: [.init(date: date, note: "n")],
             versions: [.init(date: date, href: "h", isCurrent: true, isDraft: false)], versionsHref: "v",
             changesHref: "c", previousDate: date, printHref: "p", pdfHref: "p")

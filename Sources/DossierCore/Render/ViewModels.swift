@@ -57,7 +57,6 @@ struct FactView: Sendable {
 }
 
 struct SourceView: Sendable {
-    struct Backlink: Sendable { var anchor: String; var label: String; var ariaLabel: String }
     var number: Int
     var title: String
     var publisher: String?
@@ -65,7 +64,21 @@ struct SourceView: Sendable {
     /// Not named `date`: a missing value would let Mustache find the page's own date instead.
     var published: DateView?
     var url: String?
-    var backlinks: [Backlink]
+    /// Links back to each place the source is cited, as HTML: the mirror image of the citation
+    /// links the Markdown stage writes into the body, made by the same code side. `↩` alone for
+    /// one citation; `↩a`, `↩b`… for several.
+    var backlinks: String
+
+    static func backlinks(to anchors: [String]) -> String {
+        var html = ""
+        for (index, anchor) in anchors.enumerated() {
+            let label = anchors.count > 1 ? PageContext.letter(index) : ""
+            html += "<a class=\"backlink\" href=\"#"
+            HTML.escape(anchor, into: &html)
+            html += "\" aria-label=\"Back to reference" + (label.isEmpty ? "" : " " + label) + "\">↩" + label + "</a> "
+        }
+        return html
+    }
 }
 
 struct CorrectionView: Sendable {
