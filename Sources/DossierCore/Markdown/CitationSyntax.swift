@@ -22,12 +22,12 @@ enum CitationSyntax {
     static func groups(in bytes: [UInt8]) -> [Group] {
         var groups: [Group] = []
         var i = 0
-        while i < bytes.count {
-            if bytes[i] == UInt8(ascii: "["), let group = parseGroup(bytes, from: i) {
+        while let open = bytes[i...].firstIndex(of: UInt8(ascii: "[")) {
+            if let group = parseGroup(bytes, from: open) {
                 groups.append(group)
                 i = group.range.upperBound
             } else {
-                i += 1
+                i = open + 1
             }
         }
         return groups

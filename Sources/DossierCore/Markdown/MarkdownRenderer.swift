@@ -274,7 +274,8 @@ private struct TreePass {
                 replacements.append(textNode(text(cursor..<group.range.lowerBound)))
             }
             cursor = group.range.upperBound
-            var parts: [String] = []
+            var markup = "<span class=\"citation\">["
+            markup.reserveCapacity(160 * group.items.count)
             var allKnown = true
             var groupUses: [CitationUse] = []
             for item in group.items {
@@ -302,13 +303,25 @@ private struct TreePass {
                 let useIndex = uses.count + groupUses.count + 1
                 let use = CitationUse(key: item.key, locator: item.locator, number: number, anchor: "cite-\(useIndex)")
                 groupUses.append(use)
-                var part = "<a href=\"#source-\(number)\" id=\"\(use.anchor)\" role=\"doc-noteref\" aria-label=\"Source \(number)\">\(number)</a>"
-                if let locator = item.locator { part += ", " + HTML.escape(locator) }
-                parts.append(part)
+                let shown = String(number)
+                if groupUses.count > 1 { markup += "; " }
+                markup += "<a href=\"#source-"
+                markup += shown
+                markup += "\" id=\""
+                markup += use.anchor
+                markup += "\" role=\"doc-noteref\" aria-label=\"Source "
+                markup += shown
+                markup += "\">"
+                markup += shown
+                markup += "</a>"
+                if let locator = item.locator {
+                    markup += ", "
+                    HTML.escape(locator, into: &markup)
+                }
             }
             if allKnown {
                 uses += groupUses
-                let markup = "<span class=\"citation\">[" + parts.joined(separator: "; ") + "]</span>"
+                markup += "]</span>"
                 replacements.append(customInline(markup))
             } else {
                 replacements.append(textNode(text(group.range)))
