@@ -236,13 +236,16 @@ enum Diff {
             b.withUnsafeBufferPointer { b in
                 // v[k + offset]: the furthest x reached on diagonal k = x - y.
                 let offset = n + m + 1
-                var v = [Int](repeating: 0, count: 2 * offset + 1)
-                // trace[d]: v for diagonals -d...d as it was before step d, for walking back.
-                var trace: [[Int]] = []
+                let v = UnsafeMutableBufferPointer<Int>.allocate(capacity: 2 * offset + 1)
+                defer { v.deallocate() }
+                v.initialize(repeating: 0)
+                // The trace: for each step d, v on diagonals -d...d as it was before the step,
+                // stored one after another (step d starts at d * d).
+                var trace: [Int] = []
                 var found = false
                 var d = 0
                 while !found {
-                    trace.append(Array(v[(offset - d)...(offset + d)]))
+                    trace.append(contentsOf: v[(offset - d)...(offset + d)])
                     for k in stride(from: -d, through: d, by: 2) {
                         var x = (k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]))
                             ? v[offset + k + 1] : v[offset + k - 1] + 1
@@ -256,8 +259,8 @@ enum Diff {
                 // Walk back from the end, marking the one edit each step made.
                 var x = n, y = m
                 while d > 0 {
-                    let before = trace[d]
-                    func at(_ k: Int) -> Int { before[k + d] }
+                    let base = d * d + d
+                    func at(_ k: Int) -> Int { trace[base + k] }
                     let k = x - y
                     let previousK = (k == -d || (k != d && at(k - 1) < at(k + 1))) ? k + 1 : k - 1
                     let previousX = at(previousK), previousY = previousX - previousK
