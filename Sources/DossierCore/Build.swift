@@ -105,9 +105,7 @@ public struct Builder: Sendable {
         }
         let content = inputs.content
         let templates = inputs.templates
-        var texts = content.texts
-        for file in templates.templates.values { texts[file.path] = file.text }
-        result.texts = texts
+        result.texts = inputs.texts
 
         // Templates are checked up front, so their errors are reported with the content's.
         let (library, templateProblems) = TemplateLibrary.make(templates)

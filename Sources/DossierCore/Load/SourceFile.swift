@@ -16,14 +16,14 @@ extension SourceFile {
     static func decode(_ data: Data, path: String) -> Result<SourceFile, Diagnostic> {
         var bytes = [UInt8](data)
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        if String(validating: bytes, as: UTF8.self) == nil, let offset = firstInvalidUTF8Offset(bytes) {
+        guard var text = String(validating: bytes, as: UTF8.self) else {
+            let offset = firstInvalidUTF8Offset(bytes) ?? bytes.count
             let before = bytes[..<offset]
             let line = before.count(where: { $0 == 0x0A }) + 1
             let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
             let column = String(decoding: bytes[lineStart..<offset], as: UTF8.self).count + 1
             return .failure(.error(path, line: line, column: column, "file is not valid UTF-8 text (save it as UTF-8)"))
         }
-        var text = String(decoding: bytes, as: UTF8.self)
         if bytes.contains(0x0D) {
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// Turns each update's print view into a PDF with WeasyPrint, run as a process.
@@ -67,7 +66,7 @@ public struct PDFRenderer: Sendable {
         } catch {
             return ([], [.error("weasyprint", "cannot prepare PDF rendering: \(error.localizedDescription)")])
         }
-        let assetsKey = Self.digest(files.filter { $0.path.hasPrefix("assets/") }.map(\.data))
+        let assetsKey = Digest.sha256(parts: files.filter { $0.path.hasPrefix("assets/") }.map(\.data))
         let version = await Self.version(of: weasyprint)
 
         var pdfs: [OutputFile] = []
@@ -78,7 +77,7 @@ public struct PDFRenderer: Sendable {
             func startNext() {
                 guard let job = pending.popFirst() else { return }
                 let html = files.first { $0.path == job.printView }?.data ?? Data()
-                let key = Self.digest([Data(version.utf8), Data(job.identifier.utf8), Data("\(job.epoch)".utf8), html, Data(assetsKey.utf8)])
+                let key = Digest.sha256(parts: [Data(version.utf8), Data(job.identifier.utf8), Data("\(job.epoch)".utf8), html, Data(assetsKey.utf8)])
                 group.addTask { await renderOne(job, key: key, in: work) }
             }
             for _ in 0..<maxParallel { startNext() }
@@ -116,15 +115,6 @@ public struct PDFRenderer: Sendable {
             try? data.write(to: cached, options: .atomic)
         }
         return .success(OutputFile(path: job.output, data: data))
-    }
-
-    static func digest(_ parts: [Data]) -> String {
-        var hasher = SHA256()
-        for part in parts {
-            hasher.update(data: withUnsafeBytes(of: UInt64(part.count).littleEndian) { Data($0) })
-            hasher.update(data: part)
-        }
-        return hasher.finalize().hex
     }
 
     static func version(of program: String) async -> String {

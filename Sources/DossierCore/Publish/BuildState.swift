@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// What was loaded for a build.
@@ -29,10 +28,12 @@ struct BuildInputs: Sendable {
     }
 
     func digests(_ options: Builder.Options) -> Digests {
+        let texts = self.texts
         let prefix = content.root + "/situations/"
         let files = texts.filter { $0.key.hasPrefix(prefix) }.map { ($0.key, $0.value) }
         let hashed = files.concurrentMap { path, text in (path, Digest.sha256(Data(text.utf8))) }
-        return Digests(siteWide: siteWideDigest(options), files: Dictionary(hashed, uniquingKeysWith: { first, _ in first }))
+        return Digests(siteWide: siteWideDigest(options, texts: texts),
+                       files: Dictionary(hashed, uniquingKeysWith: { first, _ in first }))
     }
 
     /// A digest of everything a build's output and diagnostics depend on: every file read, the
@@ -79,7 +80,7 @@ struct BuildInputs: Sendable {
     }
 
     /// Everything outside the situations' folders and the lock.
-    private func siteWideDigest(_ options: Builder.Options) -> String {
+    private func siteWideDigest(_ options: Builder.Options, texts: [String: String]) -> String {
         var hasher = Hasher256()
         hasher.add(BuildState.toolVersion)
         hasher.add("drafts=\(options.drafts) pdf=\(options.pdf) today=\(options.today)")
@@ -99,22 +100,6 @@ struct BuildInputs: Sendable {
         hasher.add(content.diagnostics.map(\.description).joined(separator: "\n"))
         hasher.add(templates.diagnostics.map(\.description).joined(separator: "\n"))
         return hasher.finish()
-    }
-}
-
-/// SHA-256 over length-prefixed parts, so ("ab", "c") and ("a", "bc") differ.
-struct Hasher256 {
-    private var hasher = SHA256()
-
-    mutating func add(_ text: String) { add(Data(text.utf8)) }
-
-    mutating func add(_ data: Data) {
-        hasher.update(data: Data("\(data.count):".utf8))
-        hasher.update(data: data)
-    }
-
-    func finish() -> String {
-        hasher.finalize().hex
     }
 }
 

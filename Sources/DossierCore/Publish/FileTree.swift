@@ -63,19 +63,8 @@ enum FileTree {
                 throw PublishError("cannot remove \(child): \(String(cString: strerror(errno)))")
             }
         }
-        let folders = entries.filter(\.isFolder).map { path + "/" + $0.name }
-        if parallelLevels > 0 {
-            let failures = folders.concurrentMap { folder -> PublishError? in
-                do {
-                    try remove(folder, parallelLevels: parallelLevels - 1)
-                    return nil
-                } catch {
-                    return error as? PublishError ?? PublishError("cannot remove \(folder): \(error)")
-                }
-            }
-            if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
-        } else {
-            for folder in folders { try remove(folder, parallelLevels: 0) }
+        try each(entries.filter(\.isFolder).map { path + "/" + $0.name }, parallelLevels: parallelLevels) { folder, levels in
+            try remove(folder, parallelLevels: levels)
         }
         guard rmdir(path) == 0 || errno == ENOENT else {
             throw PublishError("cannot remove \(path): \(String(cString: strerror(errno)))")
@@ -108,20 +97,29 @@ enum FileTree {
                 throw PublishError("cannot remove \(root)/\(path): \(String(cString: strerror(errno)))")
             }
         }
-        let failures = (parallelLevels > 0 ? subfolders : []).concurrentMap { path -> PublishError? in
+        try each(subfolders, parallelLevels: parallelLevels) { path, levels in
+            try prune(root, relative: path, paths: paths, folders: folders, parallelLevels: levels)
+        }
+    }
+
+    /// Runs `body` on each folder with the levels still to spread: across the cores while
+    /// `parallelLevels` is above zero (a site is thousands of small folders), then in turn.
+    /// The first failure is thrown.
+    private static func each(_ folders: [String], parallelLevels: Int,
+                             _ body: @Sendable (String, Int) throws -> Void) throws {
+        guard parallelLevels > 0 else {
+            for folder in folders { try body(folder, 0) }
+            return
+        }
+        let failures = folders.concurrentMap { folder -> PublishError? in
             do {
-                try prune(root, relative: path, paths: paths, folders: folders, parallelLevels: parallelLevels - 1)
+                try body(folder, parallelLevels - 1)
                 return nil
             } catch {
-                return error as? PublishError ?? PublishError("cannot tidy \(root)/\(path): \(error)")
+                return error as? PublishError ?? PublishError("cannot tidy \(folder): \(error)")
             }
         }
         if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
-        if parallelLevels <= 0 {
-            for path in subfolders {
-                try prune(root, relative: path, paths: paths, folders: folders, parallelLevels: 0)
-            }
-        }
     }
 
     /// The entries of a folder, each marked as folder or not (symbolic links are not folders).

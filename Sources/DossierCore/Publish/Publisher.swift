@@ -1,5 +1,4 @@
 import CDossierSystem
-import Crypto
 import Foundation
 
 /// The `publish` stage: writes the site into a staging folder beside the output and swaps it in
@@ -138,7 +137,7 @@ public final class Staging: @unchecked Sendable {
     /// The staging folder and the published output folder.
     let root: String
     let current: String
-    /// What the published site holds: path → SHA-256.
+    /// What the published site holds, by path (its manifest).
     private let published: [String: ManifestEntry]
     /// Whether the folder started as an older site (`.Public.previous`) rather than empty. Its
     /// files may be the published site's own inodes: they are replaced, never written through.
@@ -168,14 +167,11 @@ public final class Staging: @unchecked Sendable {
     func accept(_ file: OutputFile, sha256: String) {
         do {
             try makeFolders(for: file.path)
-            let target = root + "/" + file.path
-            let old = current + "/" + file.path
             if let entry = published[file.path], entry.sha256 == sha256, entry.bytes == file.data.count,
-               Publisher.size(of: old) == file.data.count {
-                if reused, FileTree.isSameFile(old, target) { return }
-                try clear(target)
-                if link(old, target) == 0 { return }
+               Publisher.size(of: current + "/" + file.path) == file.data.count, try placePublished(file.path) {
+                return
             }
+            let target = root + "/" + file.path
             try clear(target)
             // A new file, never an existing one: in a reused folder that could be the published site's.
             try FileTree.write(file.data, to: target, exclusive: true)
@@ -190,10 +186,7 @@ public final class Staging: @unchecked Sendable {
         _ = entries.concurrentMap { entry in
             do {
                 try makeFolders(for: entry.path)
-                let target = root + "/" + entry.path, old = current + "/" + entry.path
-                if reused, FileTree.isSameFile(old, target) { return }
-                try clear(target)
-                guard link(old, target) == 0 else {
+                guard try placePublished(entry.path) else {
                     throw PublishError("cannot keep \(entry.path) from the previous build: \(String(cString: strerror(errno)))")
                 }
             } catch {
@@ -223,6 +216,15 @@ public final class Staging: @unchecked Sendable {
     func abandon() {
         if reused, rename(root, previous) == 0 { return }
         try? FileTree.remove(root)
+    }
+
+    /// Puts the published file at `path` into the new site: in a reused folder it may be there
+    /// already (the same inode); otherwise a hard link to it. False if it cannot be linked.
+    private func placePublished(_ path: String) throws -> Bool {
+        let target = root + "/" + path, old = current + "/" + path
+        if reused, FileTree.isSameFile(old, target) { return true }
+        try clear(target)
+        return link(old, target) == 0
     }
 
     /// Makes way for a new file at `path` in a reused folder: whatever is there goes.

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// The `render` stage: view models into templates, plus the feed, sitemap and manifest.

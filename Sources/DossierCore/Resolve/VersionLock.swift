@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// `versions.lock`: the public record of what was published. One entry per published update:
