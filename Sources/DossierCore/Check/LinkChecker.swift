@@ -59,37 +59,86 @@ public struct LinkChecker: Sendable {
     }
 
     /// The output path a link points to, with its fragment; nil for external links.
+    /// Works on the link's UTF-8 bytes: it runs for every link of every page.
     func resolve(_ link: String, from page: String) -> (String, String?)? {
-        if link.hasPrefix("#") { return (page, String(link.dropFirst())) }
-        if link.isEmpty || link.hasPrefix("https://") || link.hasPrefix("http://") || link.hasPrefix("//")
-            || LinkPolicy.scheme(of: link) != nil { return nil }
-        var rest = Substring(link)
-        var fragment: String?
-        if let hash = rest.firstIndex(of: "#") {
-            fragment = String(rest[rest.index(after: hash)...])
-            rest = rest[..<hash]
+        var link = link
+        return link.withUTF8 { bytes -> (String, String?)? in
+            guard let first = bytes.first else { return nil }
+            if first == UInt8(ascii: "#") { return (page, String(decoding: bytes[1...], as: UTF8.self)) }
+            if bytes.count >= 2, first == UInt8(ascii: "/"), bytes[1] == UInt8(ascii: "/") { return nil }
+            if Self.hasScheme(bytes) { return nil }
+            var end = bytes.count
+            var fragment: String?
+            if let hash = bytes.firstIndex(of: UInt8(ascii: "#")) {
+                fragment = String(decoding: bytes[(hash + 1)...], as: UTF8.self)
+                end = hash
+            }
+            if let query = bytes[..<end].firstIndex(of: UInt8(ascii: "?")) { end = query }
+            let rest = bytes[..<end]
+            if rest.isEmpty { return (page, fragment) }
+
+            // The target's segments, kept as bytes with where each begins, so `..` can drop one.
+            var target: [UInt8] = []
+            target.reserveCapacity(page.utf8.count + rest.count)
+            var starts: [Int] = []
+            var escapedRoot = false
+            func add(_ segment: Slice<UnsafeBufferPointer<UInt8>>) {
+                if segment.isEmpty || (segment.count == 1 && segment.first == UInt8(ascii: ".")) { return }
+                if segment.count == 2, segment.first == UInt8(ascii: "."), segment.last == UInt8(ascii: ".") {
+                    guard let start = starts.popLast() else { escapedRoot = true; return }
+                    target.removeSubrange(start...)
+                    return
+                }
+                // A segment is dropped from where its separating slash begins.
+                starts.append(target.count)
+                if !target.isEmpty { target.append(UInt8(ascii: "/")) }
+                target.append(contentsOf: segment)
+            }
+            func addSegments(of path: Slice<UnsafeBufferPointer<UInt8>>) {
+                var segmentStart = path.startIndex
+                for index in path.indices where path[index] == UInt8(ascii: "/") {
+                    add(path[segmentStart..<index])
+                    if escapedRoot { return }
+                    segmentStart = index + 1
+                }
+                add(path[segmentStart...])
+            }
+            if first == UInt8(ascii: "/") {
+                var site = sitePath
+                let underSite = site.withUTF8 { site in
+                    rest.count >= site.count && zip(rest, site).allSatisfy { $0 == $1 }
+                }
+                guard underSite else { return (String(decoding: rest.dropFirst(), as: UTF8.self), fragment) }
+                addSegments(of: rest.dropFirst(sitePath.utf8.count))
+            } else {
+                var page = page
+                page.withUTF8 { page in
+                    if let lastSlash = page.lastIndex(of: UInt8(ascii: "/")) { addSegments(of: page[..<lastSlash]) }
+                }
+                if !escapedRoot { addSegments(of: rest) }
+            }
+            if escapedRoot { return ("../" + String(decoding: rest, as: UTF8.self), fragment) }
+            if rest.last == UInt8(ascii: "/") || target.isEmpty {
+                target.append(contentsOf: (target.isEmpty ? "index.html" : "/index.html").utf8)
+            }
+            let path = String(decoding: target, as: UTF8.self)
+            return (target.contains(0x25) ? Self.percentDecoded(path) : path, fragment)
         }
-        if let query = rest.firstIndex(of: "?") { rest = rest[..<query] }
-        var parts: [Substring]
-        if rest.isEmpty {
-            return (page, fragment)
-        } else if rest.hasPrefix("/") {
-            guard rest.hasPrefix(sitePath) else { return (String(rest.dropFirst()), fragment) }
-            parts = rest.dropFirst(sitePath.count).split(separator: "/", omittingEmptySubsequences: false)
-        } else {
-            parts = page.split(separator: "/").dropLast() + rest.split(separator: "/", omittingEmptySubsequences: false)
-        }
-        var stack: [Substring] = []
-        for part in parts {
-            switch part {
-            case ".", "": continue
-            case "..": if stack.popLast() == nil { return ("../" + rest, fragment) }
-            default: stack.append(part)
+    }
+
+    /// Whether a link starts with a URL scheme (`https:`, `mailto:`…), by the rule of `LinkPolicy.scheme(of:)`.
+    static func hasScheme(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var length = 0
+        for byte in bytes where byte > 0x20 && byte != 0x7F {
+            switch byte {
+            case UInt8(ascii: ":"): return length > 0
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."):
+                length += 1
+            default: return false
             }
         }
-        var target = stack.joined(separator: "/")
-        if rest.hasSuffix("/") || target.isEmpty { target += target.isEmpty ? "index.html" : "/index.html" }
-        return (target.utf8.contains(0x25) ? Self.percentDecoded(target) : target, fragment)
+        return false
     }
 
     /// Where a link target is written in a Markdown file, as `](target` or `<target>`.

@@ -348,3 +348,18 @@ extension NotFoundView: MustacheParent {
         }
     }
 }
+
+// Strings render as themselves. Without this, swift-mustache prints every value through
+// `String(describing:)` after probing it for an Optional wrapper: two dynamic casts and the
+// standard library's printing machinery, for each of the ~140 lookups of a page.
+extension String: @retroactive MustacheCustomRenderable {
+    public var renderText: String { self }
+    public var isNull: Bool { false }
+}
+
+// A string opened as a section (`{{#url}}<a href="{{url}}">{{title}}</a>{{/url}}`) sits on the
+// context stack, and every name inside is first looked up on it. swift-mustache does that by
+// reflection (`Mirror`), which finds nothing on a string: saying so directly is the same answer, faster.
+extension String: @retroactive MustacheParent {
+    public func child(named name: String) -> Any? { nil }
+}

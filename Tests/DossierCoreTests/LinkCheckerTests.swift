@@ -1,0 +1,85 @@
+import Foundation
+import PropertyBased
+import Testing
+@testable import DossierCore
+
+@Suite("Link resolution")
+struct LinkCheckerTests {
+    let checker = LinkChecker(sitePath: "/rtop/", outputName: "Public")
+    let page = "situations/dprk/2024-05-01/index.html"
+
+    @Test func resolvesLinksTheWayABrowserWould() {
+        let cases: [(String, String?, String?)] = [
+            ("#source-1", page, "source-1"),
+            ("", nil, nil),
+            ("https://example.org/a", nil, nil),
+            ("http://example.org/a", nil, nil),
+            ("//example.org/a", nil, nil),
+            ("mailto:office@example.org", nil, nil),
+            ("../../../index.html", "index.html", nil),
+            ("../index.html#latest", "situations/dprk/index.html", "latest"),
+            ("../", "situations/dprk/index.html", nil),
+            ("./print/", "situations/dprk/2024-05-01/print/index.html", nil),
+            ("changes/index.html?x=1#top", "situations/dprk/2024-05-01/changes/index.html", "top"),
+            ("../../../../index.html", "../../../../../index.html", nil),
+            ("/rtop/situations/dprk/", "situations/dprk/index.html", nil),
+            ("/rtop/", "index.html", nil),
+            ("/rtop/../x.html", "..//rtop/../x.html", nil),
+            ("/elsewhere/file.html", "elsewhere/file.html", nil),
+            ("../../../assets/a%20b.css", "assets/a b.css", nil),
+            ("a//b/./c/../d.html", "situations/dprk/2024-05-01/a/b/d.html", nil),
+            ("?only=query", page, nil),
+            ("é/x.html", "situations/dprk/2024-05-01/é/x.html", nil),
+        ]
+        for (link, target, fragment) in cases {
+            let resolved = checker.resolve(link, from: page)
+            #expect(resolved?.0 == target, "\(link)")
+            #expect(resolved?.1 == fragment, "\(link)")
+        }
+    }
+
+    /// The rule written plainly on strings: the yardstick for the byte-level resolver.
+    func model(_ link: String, from page: String) -> (String, String?)? {
+        if link.hasPrefix("#") { return (page, String(link.dropFirst())) }
+        if link.isEmpty || link.hasPrefix("//") || LinkPolicy.scheme(of: link) != nil { return nil }
+        var rest = Substring(link)
+        var fragment: String?
+        if let hash = rest.firstIndex(of: "#") {
+            fragment = String(rest[rest.index(after: hash)...])
+            rest = rest[..<hash]
+        }
+        if let query = rest.firstIndex(of: "?") { rest = rest[..<query] }
+        if rest.isEmpty { return (page, fragment) }
+        var parts: [Substring]
+        if rest.hasPrefix("/") {
+            guard rest.hasPrefix(checker.sitePath) else { return (String(rest.dropFirst()), fragment) }
+            parts = rest.dropFirst(checker.sitePath.count).split(separator: "/", omittingEmptySubsequences: false)
+        } else {
+            parts = page.split(separator: "/").dropLast() + rest.split(separator: "/", omittingEmptySubsequences: false)
+        }
+        var stack: [Substring] = []
+        for part in parts {
+            switch part {
+            case ".", "": continue
+            case "..": if stack.popLast() == nil { return ("../" + rest, fragment) }
+            default: stack.append(part)
+            }
+        }
+        var target = stack.joined(separator: "/")
+        if rest.hasSuffix("/") || target.isEmpty { target += target.isEmpty ? "index.html" : "/index.html" }
+        return (target.removingPercentEncoding ?? target, fragment)
+    }
+
+    @Test func agreesWithThePlainRuleOnRandomLinks() async {
+        let piece = Gen<String?>.element(of: ["..", ".", "", "a", "b", "rtop", "index.html", "x%41", "é", "#f", "?q", ":", "mailto:"])
+            .map { $0! }
+        let links = piece.array(of: 0...7).map { pieces in
+            (Bool.random() ? "/" : "") + pieces.joined(separator: "/")
+        }
+        let pages = Gen<String?>.element(of: ["index.html", "a/index.html", "situations/x/2024-01-01/print/index.html"]).map { $0! }
+        await propertyCheck(count: 1000, input: links, pages) { link, page in
+            let resolved = checker.resolve(link, from: page), expected = model(link, from: page)
+            #expect(resolved?.0 == expected?.0 && resolved?.1 == expected?.1, "\(link) from \(page)")
+        }
+    }
+}
