@@ -15,6 +15,9 @@ public struct Builder: Sendable {
         public var writeLock = true
         /// The day staleness is measured against (warnings only; never in the output).
         public var today: IsoDate
+        /// Render partials that show only an update's content once per update; off only in the
+        /// test that checks this changes no byte.
+        var sharePartials = true
 
         public init(content: String = "Content", templates: String = "Templates", output: String = "Public",
                     drafts: Bool = false, strict: Bool = false, pdf: Bool = false, today: IsoDate) {
@@ -108,7 +111,7 @@ public struct Builder: Sendable {
         result.texts = inputs.texts
 
         // Templates are checked up front, so their errors are reported with the content's.
-        let (library, templateProblems) = TemplateLibrary.make(templates)
+        let (library, templateProblems) = TemplateLibrary.make(templates, sharePartials: options.sharePartials)
         let (validated, validation) = ContentValidator().validate(content)
         result.diagnostics = validation + templateProblems
         lap("validate")

@@ -44,6 +44,18 @@ struct Fixture {
         return copy
     }
 
+    /// The text files of some folders of a project, e.g. the sample site's `Content` and `Templates`.
+    static func directory(_ root: URL, folders: [String]) throws -> Fixture {
+        var fixture = Fixture("")
+        for folder in folders {
+            let enumerator = FileManager.default.enumerator(at: root.appendingPathComponent(folder), includingPropertiesForKeys: nil)!
+            for case let url as URL in enumerator where !url.hasDirectoryPath {
+                fixture.files[String(url.path.dropFirst(root.path.count + 1))] = try String(contentsOf: url, encoding: .utf8)
+            }
+        }
+        return fixture
+    }
+
     func replacing(_ path: String, _ old: String, with new: String) -> Fixture {
         var copy = self
         copy.files[path] = copy.files[path]!.replacingOccurrences(of: old, with: new)

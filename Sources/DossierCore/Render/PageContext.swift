@@ -8,32 +8,42 @@ struct PageContext: Sendable {
 
     func jobs() -> [SiteRenderer.Job] {
         var jobs: [SiteRenderer.Job] = []
-        jobs.append(.init(path: OutputPaths.index, template: "index", view: indexView()))
+        jobs.append(.single(path: OutputPaths.index, template: "index", view: indexView()))
         for situation in site.situations where !situation.reused {
             guard let latest = situation.latest else { continue }
             let slug = situation.situation.slug
-            jobs.append(.init(path: OutputPaths.latest(slug), template: "situation",
-                              view: situationView(situation, latest, at: OutputPaths.latest(slug))))
-            jobs.append(.init(path: OutputPaths.latestPrint(slug), template: "print",
-                              view: printView(situation, latest, at: OutputPaths.latestPrint(slug))))
             for version in situation.versions {
-                let path = OutputPaths.snapshot(situation.situation.slug, version.update.date)
-                jobs.append(.init(path: path, template: "situation", view: situationView(situation, version, at: path)))
-                let print = OutputPaths.print(situation.situation.slug, version.update.date)
-                jobs.append(.init(path: print, template: "print", view: printView(situation, version, at: print)))
-                if let redline = version.redline {
-                    let changes = OutputPaths.changes(situation.situation.slug, version.update.date)
-                    jobs.append(.init(path: changes, template: "changes",
-                                      view: changesView(situation, version, redline, at: changes)))
+                // One job per update: its content is made once, and so are the partials that show only it.
+                let isLatest = version.update.date == latest.update.date
+                var pages: [SiteRenderer.Job.Page] = []
+                if isLatest {
+                    pages.append(.init(path: OutputPaths.latest(slug), template: "situation"))
+                    pages.append(.init(path: OutputPaths.latestPrint(slug), template: "print"))
                 }
+                pages.append(.init(path: OutputPaths.snapshot(slug, version.update.date), template: "situation"))
+                pages.append(.init(path: OutputPaths.print(slug, version.update.date), template: "print"))
+                if version.redline != nil {
+                    pages.append(.init(path: OutputPaths.changes(slug, version.update.date), template: "changes"))
+                }
+                jobs.append(SiteRenderer.Job(pages: pages) { [self, pages] in
+                    let content = self.content(situation, version)
+                    let views: [any Sendable] = pages.map { page in
+                        switch page.template {
+                        case "situation": return situationView(situation, version, content, at: page.path)
+                        case "print": return printView(situation, version, content, at: page.path)
+                        default: return changesView(situation, version, version.redline!, at: page.path)
+                        }
+                    }
+                    return (content, views)
+                })
             }
-            jobs.append(.init(path: OutputPaths.versions(situation.situation.slug), template: "versions",
-                              view: versionsView(situation)))
+            jobs.append(.single(path: OutputPaths.versions(situation.situation.slug), template: "versions",
+                                view: versionsView(situation)))
         }
         for page in site.pages {
             let path = OutputPaths.page(page.page.slug)
-            jobs.append(.init(path: path, template: "page",
-                              view: PlainPageView(layout: layout(at: path, title: page.page.title), title: page.page.title,
+            jobs.append(.single(path: path, template: "page",
+                                view: PlainPageView(layout: layout(at: path, title: page.page.title), title: page.page.title,
                                                   body: page.body.html)))
         }
         // The 404 page is served at any missing address, so its links start from the site's own path.
@@ -43,7 +53,7 @@ struct PageContext: Sendable {
         notFound.noindex = true
         notFound.canonical = nil
         let notFoundLayout = notFound
-        jobs.append(.init(path: OutputPaths.notFound, template: "404", view: NotFoundView(layout: notFoundLayout)))
+        jobs.append(.single(path: OutputPaths.notFound, template: "404", view: NotFoundView(layout: notFoundLayout)))
         return jobs
     }
 
@@ -101,11 +111,11 @@ struct PageContext: Sendable {
                          siteTitle: site.site.title, groups: groups)
     }
 
-    func situationView(_ resolved: ResolvedSituation, _ version: Version, at path: String) -> SituationPageView {
+    /// What all of an update's pages show alike.
+    func content(_ resolved: ResolvedSituation, _ version: Version) -> UpdateContentView {
         let situation = resolved.situation
         let update = version.update
         let latest = resolved.latest ?? version
-        let isLatestPage = path == OutputPaths.latest(situation.slug)
 
         // Notes: the body's citations in order of first use, then sources only the fact box cites.
         var keys = version.body.citedKeys
@@ -123,15 +133,7 @@ struct PageContext: Sendable {
                               published: source.date.map(DateView.init), url: source.url,
                               backlinks: SourceView.backlinks(to: anchors))
         }
-        let versions = resolved.versions.reversed().map { other in
-            VersionLinkView(date: DateView(other.update.date),
-                            href: OutputPaths.href(from: path, to: OutputPaths.snapshot(situation.slug, other.update.date)),
-                            isCurrent: !isLatestPage && other.update.date == update.date,
-                            isDraft: other.update.isDraft)
-        }
-        let title = "\(situation.name)" + (isLatestPage ? "" : " (\(update.date.long))")
-        return SituationPageView(
-            layout: layout(at: path, title: title, description: update.headline, noindex: update.isDraft),
+        return UpdateContentView(
             name: situation.name,
             region: situation.region,
             risk: RiskView(version.riskLevel),
@@ -139,10 +141,7 @@ struct PageContext: Sendable {
             date: DateView(update.date),
             issue: update.issue,
             isDraft: update.isDraft,
-            isArchived: !update.isDraft && update.date < latest.update.date,
-            latestHref: OutputPaths.href(from: path, to: OutputPaths.latest(situation.slug)),
             latestDate: DateView(latest.update.date),
-            permalinkHref: isLatestPage ? OutputPaths.href(from: path, to: OutputPaths.snapshot(situation.slug, update.date)) : nil,
             populationsAtRisk: situation.populationsAtRisk,
             body: version.body.html,
             hasFacts: !facts.isEmpty,
@@ -151,20 +150,42 @@ struct PageContext: Sendable {
             sources: sources,
             hasCorrections: !update.corrections.isEmpty,
             corrections: update.corrections.map { CorrectionView(date: DateView($0.date), note: $0.note) },
+            previousDate: version.redline.map { DateView($0.previousDate) })
+    }
+
+    func situationView(_ resolved: ResolvedSituation, _ version: Version, _ content: UpdateContentView,
+                       at path: String) -> SituationPageView {
+        let situation = resolved.situation
+        let update = version.update
+        let latest = resolved.latest ?? version
+        let isLatestPage = path == OutputPaths.latest(situation.slug)
+        let versions = resolved.versions.reversed().map { other in
+            VersionLinkView(date: DateView(other.update.date),
+                            href: OutputPaths.href(from: path, to: OutputPaths.snapshot(situation.slug, other.update.date)),
+                            isCurrent: !isLatestPage && other.update.date == update.date,
+                            isDraft: other.update.isDraft)
+        }
+        let title = "\(situation.name)" + (isLatestPage ? "" : " (\(update.date.long))")
+        return SituationPageView(
+            content: content,
+            layout: layout(at: path, title: title, description: update.headline, noindex: update.isDraft),
+            isArchived: !update.isDraft && update.date < latest.update.date,
+            latestHref: OutputPaths.href(from: path, to: OutputPaths.latest(situation.slug)),
+            permalinkHref: isLatestPage ? OutputPaths.href(from: path, to: OutputPaths.snapshot(situation.slug, update.date)) : nil,
             versions: versions,
             versionsHref: OutputPaths.href(from: path, to: OutputPaths.versions(situation.slug)),
             changesHref: version.redline.map { _ in OutputPaths.href(from: path, to: OutputPaths.changes(situation.slug, update.date)) },
-            previousDate: version.redline.map { DateView($0.previousDate) },
             printHref: OutputPaths.href(from: path, to: isLatestPage ? OutputPaths.latestPrint(situation.slug)
                                                                       : OutputPaths.print(situation.slug, update.date)),
             pdfHref: pdf ? OutputPaths.href(from: path, to: OutputPaths.pdf(situation.slug, update.date)) : nil)
     }
 
-    func printView(_ resolved: ResolvedSituation, _ version: Version, at path: String) -> PrintPageView {
+    func printView(_ resolved: ResolvedSituation, _ version: Version, _ content: UpdateContentView,
+                   at path: String) -> PrintPageView {
         let slug = resolved.situation.slug
         let update = version.update
         let snapshot = OutputPaths.snapshot(slug, update.date)
-        var page = situationView(resolved, version, at: path)
+        var page = situationView(resolved, version, content, at: path)
         page.isArchived = false
         let modified = update.corrections.last.map { max($0.date, update.date) } ?? update.date
         return PrintPageView(

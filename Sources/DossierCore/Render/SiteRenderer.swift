@@ -10,17 +10,26 @@ public struct SiteRenderer: Sendable {
         self.pdf = pdf
     }
 
-    /// One page to render: a view into a template at a path.
-    /// The view is made when the page is rendered, so view models live only as long as their page.
+    /// Pages rendered together by one task: an update's pages, or a page of its own.
+    /// Views are made when the job runs, so view models live only as long as their pages.
     struct Job: Sendable {
-        var path: String
-        var template: String
-        var view: @Sendable () -> any Sendable
+        struct Page: Sendable {
+            var path: String
+            var template: String
+        }
 
-        init(path: String, template: String, view: @autoclosure @escaping @Sendable () -> any Sendable) {
-            self.path = path
-            self.template = template
-            self.view = view
+        var pages: [Page]
+        /// The view of each page, in order, and for an update's pages the content they share:
+        /// the partials that show only that content are rendered once for all of them.
+        var views: @Sendable () -> (content: UpdateContentView?, views: [any Sendable])
+
+        init(pages: [Page], views: @escaping @Sendable () -> (content: UpdateContentView?, views: [any Sendable])) {
+            self.pages = pages
+            self.views = views
+        }
+
+        static func single(path: String, template: String, view: @autoclosure @escaping @Sendable () -> any Sendable) -> Job {
+            Job(pages: [Page(path: path, template: template)]) { (nil, [view()]) }
         }
     }
 
@@ -80,20 +89,24 @@ public struct SiteRenderer: Sendable {
 
         let context = PageContext(site: site, stylesheet: stylesheet, printStylesheet: printStylesheet, pdf: pdf)
         let jobs = context.jobs()
-        let rendered = await withTaskGroup(of: (OutputFile?, FileRecord?, Diagnostic?).self) { group in
+        let rendered = await withTaskGroup(of: [(OutputFile?, FileRecord?, Diagnostic?)].self) { group in
             for job in jobs {
                 group.addTask {
-                    guard let html = library.render(job.view(), template: job.template) else {
-                        return (nil, nil, .error(loaded.root + "/\(job.template).mustache",
-                                                 "template '\(job.template)' could not be rendered for \(job.path)"))
+                    let (content, views) = job.views()
+                    let shared = content.map(library.renderSharedPartials) ?? [:]
+                    return zip(job.pages, views).map { page, view in
+                        guard let html = library.render(view, template: page.template, shared: shared) else {
+                            return (nil, nil, .error(loaded.root + "/\(page.template).mustache",
+                                                     "template '\(page.template)' could not be rendered for \(page.path)"))
+                        }
+                        let (kept, record) = destination.emit(OutputFile(path: page.path, data: Data(html.utf8)))
+                        return (kept, record, nil)
                     }
-                    let (kept, record) = destination.emit(OutputFile(path: job.path, data: Data(html.utf8)))
-                    return (kept, record, nil)
                 }
             }
             var out: [(OutputFile?, FileRecord?, Diagnostic?)] = []
-            out.reserveCapacity(jobs.count)
-            for await result in group { out.append(result) }
+            out.reserveCapacity(jobs.count * 3)
+            for await results in group { out += results }
             return out
         }
         for (kept, record, problem) in rendered {

@@ -8,8 +8,20 @@ struct TemplateLibrary: Sendable {
 
     let library: MustacheLibrary
     let files: [String: SourceFile]
+    /// Partials that show only an update's content (see `sharedPartials(_:)`): rendered once per
+    /// update and placed into each of its pages.
+    let sharedPartials: [String]
+    /// The library the page templates render with: each shared partial replaced by its output.
+    let pageLibrary: MustacheLibrary
 
-    static func make(_ loaded: LoadedTemplates) -> (TemplateLibrary?, [Diagnostic]) {
+    /// Templates rendered with their update's shared partials.
+    static let pageTemplates: Set<String> = ["situation", "print"]
+    /// The name a page template finds its update's shared partials under.
+    static let sharedPartialsName = "sharedPartials"
+
+    /// - Parameter sharePartials: render partials that show only an update's content once per update
+    ///   (off only to check that it changes nothing).
+    static func make(_ loaded: LoadedTemplates, sharePartials: Bool = true) -> (TemplateLibrary?, [Diagnostic]) {
         var diagnostics = loaded.diagnostics
         _ = HTMLEscaping.registered
         var library = MustacheLibrary()
@@ -46,7 +58,109 @@ struct TemplateLibrary: Sendable {
             diagnostics.append(.error(loaded.root, "missing template \(name).mustache"))
         }
         if diagnostics.hasErrors { return (nil, diagnostics) }
-        return (TemplateLibrary(library: library, files: loaded.templates), diagnostics)
+        let shared = sharePartials ? sharedPartials(loaded.templates) : []
+        var pageLibrary = library
+        for name in shared {
+            // The partial's tag now places the text rendered once for the update.
+            pageLibrary.register(try! MustacheTemplate(string: "{{{\(sharedPartialsName).\(name)}}}"), named: name)
+        }
+        return (TemplateLibrary(library: library, files: loaded.templates, sharedPartials: shared, pageLibrary: pageLibrary),
+                diagnostics)
+    }
+
+    /// The partials a page template may take ready-made from its update: those whose output is
+    /// the same on every page of one update (latest page, snapshot, print views), so rendering
+    /// them once per update instead of on every page changes no byte. A partial qualifies when
+    /// - it names nothing that differs between those pages (`ViewModelNames.pageDependent`: links,
+    ///   `isArchived`, the layout, the print view's own fields) and no `{{.}}` outside a section,
+    ///   nor do partials it includes, and it has no blocks or parents;
+    /// - every `{{>partial}}` that reaches it is in a page template or its parent, outside any
+    ///   section except `{{#page}}` (which opens the same page) and inverted ones, and not indented
+    ///   (swift-mustache indents every line of an indented partial);
+    /// - the templates involved use no set-delimiter tags and only the HTML content type.
+    /// Anything else renders on every page as before.
+    static func sharedPartials(_ templates: [String: SourceFile]) -> [String] {
+        let tags = templates.mapValues { TemplateTags.scan($0) }
+        func included(from roots: Set<String>, kinds: Set<TemplateTags.Kind>) -> Set<String> {
+            var seen: Set<String> = []
+            var queue = Array(roots)
+            while let name = queue.popLast() {
+                guard seen.insert(name).inserted else { continue }
+                queue += (tags[name] ?? []).filter { kinds.contains($0.kind) }.map(\.name)
+            }
+            return seen
+        }
+        let reachable = included(from: pageTemplates, kinds: [.partial, .parent])
+        // Page templates and the parents they extend: where a shared partial may be placed.
+        let frames = included(from: pageTemplates, kinds: [.parent])
+        for name in reachable {
+            guard let file = templates[name], let list = tags[name] else { continue }
+            if file.text.contains("{{=") { return [] }
+            if list.contains(where: { $0.kind == .pragma && $0.name != "CONTENT_TYPE: HTML" }) { return [] }
+        }
+        func isNeutral(_ open: [TemplateTags.Tag]) -> Bool {
+            open.allSatisfy { tag in
+                switch tag.kind {
+                case .inverted, .parent, .block: true
+                case .section: tag.name == "page"
+                default: false
+                }
+            }
+        }
+        var sites: [String: [Bool]] = [:]
+        for name in reachable {
+            guard let file = templates[name], let list = tags[name] else { continue }
+            var open: [TemplateTags.Tag] = []
+            for tag in list {
+                switch tag.kind {
+                case .section, .inverted, .parent, .block:
+                    // A block placed in a parent shows a child's text in the parent's context there.
+                    if tag.kind == .block, !open.contains(where: { $0.kind == .parent }), !isNeutral(open) { return [] }
+                    open.append(tag)
+                case .close:
+                    if let index = open.lastIndex(where: { $0.name == tag.name }) { open.removeSubrange(index...) }
+                case .partial:
+                    let line = file.text.split(separator: "\n", omittingEmptySubsequences: false)[tag.location.line - 1]
+                    let before = line.prefix(tag.location.column - 1)
+                    let indented = !before.isEmpty && before.allSatisfy { $0 == " " || $0 == "\t" }
+                    sites[tag.name, default: []].append(frames.contains(name) && isNeutral(open) && !indented)
+                default:
+                    break
+                }
+            }
+        }
+        func showsOnlyContent(_ partial: String) -> Bool {
+            for name in included(from: [partial], kinds: [.partial]) {
+                guard let list = tags[name] else { return false }
+                var depth = 0
+                for tag in list {
+                    switch tag.kind {
+                    case .parent, .block: return false
+                    case .section, .inverted:
+                        if ViewModelNames.pageDependent.contains(String(tag.name.prefix { $0 != "." })) { return false }
+                        depth += 1
+                    case .close: depth -= 1
+                    case .variable:
+                        if tag.name == "." ? depth == 0 : ViewModelNames.pageDependent.contains(String(tag.name.prefix { $0 != "." })) {
+                            return false
+                        }
+                    default: break
+                    }
+                }
+            }
+            return true
+        }
+        return sites.filter { name, valid in
+            valid.allSatisfy { $0 } && !frames.contains(name) && templates[name] != nil
+                && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } && showsOnlyContent(name)
+        }.keys.sorted()
+    }
+
+    /// An update's shared partials, rendered from its content.
+    func renderSharedPartials(_ content: UpdateContentView) -> [String: String] {
+        var out: [String: String] = [:]
+        for name in sharedPartials { out[name] = library.render(content, withTemplate: name) }
+        return out
     }
 
     static func describe(_ error: Error) -> String {
@@ -61,8 +175,22 @@ struct TemplateLibrary: Sendable {
         }
     }
 
-    func render(_ view: Any, template name: String) -> String? {
-        library.render(view, withTemplate: name)
+    /// Renders a page; a page template of an update takes the update's `shared` partials ready-made.
+    func render(_ view: Any, template name: String, shared: [String: String] = [:]) -> String? {
+        if !shared.isEmpty, Self.pageTemplates.contains(name), let page = view as? any MustacheParent {
+            return pageLibrary.render(SharedPartialsView(partials: shared, page: page), withTemplate: name)
+        }
+        return library.render(view, withTemplate: name)
+    }
+}
+
+/// A page's view with its update's shared partials beside it, under `sharedPartials`.
+struct SharedPartialsView: MustacheParent {
+    var partials: [String: String]
+    var page: any MustacheParent
+
+    func child(named name: String) -> Any? {
+        name == TemplateLibrary.sharedPartialsName ? partials : page.child(named: name)
     }
 }
 

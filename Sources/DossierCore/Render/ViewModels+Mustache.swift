@@ -122,10 +122,9 @@ extension VersionLinkView: MustacheParent {
     }
 }
 
-extension SituationPageView: MustacheParent {
+extension UpdateContentView: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
-        case "layout": self.layout
         case "name": self.name
         case "region": self.region.map { $0 as Any }
         case "risk": self.risk
@@ -133,10 +132,7 @@ extension SituationPageView: MustacheParent {
         case "date": self.date
         case "issue": self.issue.map { $0 as Any }
         case "isDraft": self.isDraft
-        case "isArchived": self.isArchived
-        case "latestHref": self.latestHref
         case "latestDate": self.latestDate
-        case "permalinkHref": self.permalinkHref.map { $0 as Any }
         case "populationsAtRisk": self.populationsAtRisk.map { $0 as Any }
         case "body": self.body
         case "hasFacts": self.hasFacts
@@ -145,13 +141,25 @@ extension SituationPageView: MustacheParent {
         case "sources": self.sources
         case "hasCorrections": self.hasCorrections
         case "corrections": self.corrections
+        case "previousDate": self.previousDate.map { $0 as Any }
+        default: nil
+        }
+    }
+}
+
+extension SituationPageView: MustacheParent {
+    func child(named name: String) -> Any? {
+        switch name {
+        case "layout": self.layout
+        case "isArchived": self.isArchived
+        case "latestHref": self.latestHref
+        case "permalinkHref": self.permalinkHref.map { $0 as Any }
         case "versions": self.versions
         case "versionsHref": self.versionsHref
         case "changesHref": self.changesHref.map { $0 as Any }
-        case "previousDate": self.previousDate.map { $0 as Any }
         case "printHref": self.printHref
         case "pdfHref": self.pdfHref.map { $0 as Any }
-        default: nil
+        default: content.child(named: name)
         }
     }
 }

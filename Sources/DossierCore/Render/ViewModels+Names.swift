@@ -21,37 +21,69 @@ enum ViewModelNames {
         }
         guard mirror.displayStyle == .struct else { return }
         for child in mirror.children {
-            if let label = child.label { names.insert(label) }
+            if let label = child.label, !flattened.contains(label) { names.insert(label) }
             collect(child.value, into: &names)
         }
     }
+
+    /// Fields that hold part of a view whose own fields templates name directly
+    /// (`SituationPageView.content`: `{{name}}`, not `{{content.name}}`).
+    static let flattened: Set<String> = ["content"]
+
+    /// Names whose value differs between the pages of one update (the latest page, the snapshot,
+    /// the print views): the page's links and flags, and everything the print view adds. A partial
+    /// that names none of them renders the same on all of an update's pages.
+    static let pageDependent: Set<String> = {
+        var names: Set<String> = [TemplateLibrary.sharedPartialsName]
+        for sample in [situationSample as Any, printSample] {
+            for child in Mirror(reflecting: sample).children {
+                if let label = child.label, !flattened.contains(label) { names.insert(label) }
+            }
+        }
+        return names
+    }()
 
     /// Names that are not fields: the current item, and numeric indexes.
     static func isKnown(_ name: String) -> Bool {
         name == "." || name.split(separator: ".").allSatisfy { all.contains(String($0)) || Int($0) != nil }
     }
 
-    static var samples: [Any] {
-        let date = DateView(IsoDate(year: 2025, month: 1, day: 1)!)
-        let risk = RiskView(RiskLevel(id: "a", label: "A", definition: "A.", rank: 0))
-        let layout = LayoutView(language: "en", title: "t", siteTitle: "s", description: "d", canonical: "c", noindex: false,
-                                root: "", stylesheet: "s", pages: [.init(title: "t", href: "h")],
-                                organisation: .init(name: "n", address: ["a"]))
-        let page = SituationPageView(
-            layout: layout, name: "n", region: "r", risk: risk, headline: "h", date: date, issue: 1, isDraft: false,
-            isArchived: false, latestHref: "l", latestDate: date, permalinkHref: "p", populationsAtRisk: "p", body: "b",
+    static let sampleDate = DateView(IsoDate(year: 2025, month: 1, day: 1)!)
+    static let sampleRisk = RiskView(RiskLevel(id: "a", label: "A", definition: "A.", rank: 0))
+    static let sampleLayout = LayoutView(language: "en", title: "t", siteTitle: "s", description: "d", canonical: "c",
+                                         noindex: false, root: "", stylesheet: "s", pages: [.init(title: "t", href: "h")],
+                                         organisation: .init(name: "n", address: ["a"]))
+
+    static var situationSample: SituationPageView {
+        let date = sampleDate
+        let content = UpdateContentView(
+            name: "n", region: "r", risk: sampleRisk, headline: "h", date: date, issue: 1, isDraft: false, latestDate: date,
+            populationsAtRisk: "p", body: "b",
             hasFacts: true, facts: [.init(label: "l", value: "v", anchor: "a", source: .init(number: 1))],
             hasSources: true,
             sources: [.init(number: 1, title: "t", publisher: "p", symbol: "s", published: date, url: "u",
                             backlinks: "<a>")],
-            hasCorrections: true, corrections: [.init(date: date, note: "n")],
+            hasCorrections: true, corrections: [.init(date: date, note: "n")], previousDate: date)
+        return SituationPageView(
+            content: content, layout: sampleLayout, isArchived: false, latestHref: "l", permalinkHref: "p",
             versions: [.init(date: date, href: "h", isCurrent: true, isDraft: false)], versionsHref: "v",
-            changesHref: "c", previousDate: date, printHref: "p", pdfHref: "p")
+            changesHref: "c", printHref: "p", pdfHref: "p")
+    }
+
+    static var printSample: PrintPageView {
+        PrintPageView(page: situationSample, paper: "A4", printStylesheet: "p", cssOrganisation: "o", cssRunningTitle: "t",
+                      permanentURL: "u", canonicalHref: "c", modified: sampleDate)
+    }
+
+    static var samples: [Any] {
+        let date = sampleDate
+        let risk = sampleRisk
+        let layout = sampleLayout
+        let page = situationSample
         let run = ChangesPageView.RunView(Redline.Run(change: .inserted, text: "t"))
         return [
             page,
-            PrintPageView(page: page, paper: "A4", printStylesheet: "p", cssOrganisation: "o", cssRunningTitle: "t",
-                          permanentURL: "u", canonicalHref: "c", modified: date),
+            printSample,
             VersionsPageView(layout: layout, name: "n",
                              versions: [.init(date: date, href: "h", issue: 1, headline: "h", risk: risk,
                                               trend: TrendView(.first), isDraft: false, changesHref: "c")]),

@@ -93,8 +93,9 @@ struct VersionLinkView: Sendable {
     var isDraft: Bool
 }
 
-struct SituationPageView: Sendable {
-    var layout: LayoutView
+/// What every page of one update shows alike, whatever its address: made once per update.
+/// The partials that read only these fields are rendered once per update too (`TemplateLibrary.sharedPartials`).
+struct UpdateContentView: Sendable {
     var name: String
     var region: String?
     var risk: RiskView
@@ -102,10 +103,7 @@ struct SituationPageView: Sendable {
     var date: DateView
     var issue: Int?
     var isDraft: Bool
-    var isArchived: Bool
-    var latestHref: String
     var latestDate: DateView
-    var permalinkHref: String?
     var populationsAtRisk: String?
     var body: String
     var hasFacts: Bool
@@ -114,10 +112,20 @@ struct SituationPageView: Sendable {
     var sources: [SourceView]
     var hasCorrections: Bool
     var corrections: [CorrectionView]
+    var previousDate: DateView?
+}
+
+/// An update's page: its content, and the links and flags that depend on where the page is.
+/// Templates see the content's fields as the page's own (`{{name}}`, not `{{content.name}}`).
+struct SituationPageView: Sendable {
+    var content: UpdateContentView
+    var layout: LayoutView
+    var isArchived: Bool
+    var latestHref: String
+    var permalinkHref: String?
     var versions: [VersionLinkView]
     var versionsHref: String
     var changesHref: String?
-    var previousDate: DateView?
     var printHref: String
     var pdfHref: String?
 }
