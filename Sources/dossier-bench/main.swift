@@ -202,3 +202,20 @@ if let (cmarkSeconds, _) = cmarkResult {
 }
 ratio("no-change rebuild / cold", unchangedSeconds / coldSeconds, "<= 0.25")
 ratio("one-update edit / cold", editedSeconds / coldSeconds, "<= 0.30")
+
+// The work each tool did: Dossier makes several files per update (latest view, snapshot, print
+// view, redline, archives), Hugo one page per body. Files per second put the two side by side.
+func fileCount(_ folder: URL) -> Int {
+    let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
+    var count = 0
+    while let url = enumerator?.nextObject() as? URL {
+        if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true { count += 1 }
+    }
+    return count
+}
+let dossierFiles = fileCount(dossierRoot.appendingPathComponent("Public-0"))
+print("\nfiles made, cold: dossier \(dossierFiles)" + String(format: " (%.0f per second)", Double(dossierFiles) / coldSeconds)
+      + (hugoResult.map { hugoSeconds, _ in
+          let pages = fileCount(work.appendingPathComponent("hugo/public-0"))
+          return ", hugo \(pages)" + String(format: " (%.0f per second)", Double(pages) / hugoSeconds)
+      } ?? ""))

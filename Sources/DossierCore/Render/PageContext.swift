@@ -240,6 +240,7 @@ struct PageContext: Sendable {
             trend: TrendView(version.trend),
             headlineChanged: redline.headlineChanged,
             headlineRuns: redline.headline.map(ChangesPageView.RunView.init),
+            headlineHTML: ChangesPageView.ParagraphView(runs: redline.headline).html,
             hasSectionChanges: sections.contains { $0.isChanged },
             sections: sections,
             hasSourcesAdded: !redline.sourcesAdded.isEmpty,

@@ -234,6 +234,7 @@ extension ChangesPageView: MustacheParent {
         case "trend": self.trend
         case "headlineChanged": self.headlineChanged
         case "headlineRuns": self.headlineRuns
+        case "headlineHTML": self.headlineHTML
         case "hasSectionChanges": self.hasSectionChanges
         case "sections": self.sections
         case "hasSourcesAdded": self.hasSourcesAdded

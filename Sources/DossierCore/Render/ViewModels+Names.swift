@@ -89,7 +89,7 @@ enum ViewModelNames {
                                               trend: TrendView(.first), isDraft: false, changesHref: "c")]),
             ChangesPageView(layout: layout, name: "n", date: date, previousDate: date, snapshotHref: "s", previousHref: "p",
                             versionsHref: "v", riskChanged: true, riskBefore: risk, risk: risk, trend: TrendView(.first),
-                            headlineChanged: true, headlineRuns: [run], hasSectionChanges: true,
+                            headlineChanged: true, headlineRuns: [run], headlineHTML: "<ins>t</ins> ", hasSectionChanges: true,
                             sections: [.init(title: "t", anchor: "a", statusLabel: "s", isChanged: true, wordsInserted: 1,
                                              wordsDeleted: 1, paragraphs: [.init(runs: [.init(change: .inserted, text: "t")])])],
                             hasSourcesAdded: true, sourcesAdded: [.init(title: "t")], hasSourcesRemoved: true,

@@ -246,7 +246,10 @@ struct ChangesPageView: Sendable {
     var risk: RiskView
     var trend: TrendView
     var headlineChanged: Bool
+    /// Word runs of the headline, for a template that marks them up itself.
     var headlineRuns: [RunView]
+    /// The headline's redline as HTML, marked up like a paragraph's (`{{{headlineHTML}}}`).
+    var headlineHTML: String
     var hasSectionChanges: Bool
     var sections: [SectionView]
     var hasSourcesAdded: Bool
