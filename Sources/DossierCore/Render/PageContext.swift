@@ -14,27 +14,27 @@ struct PageContext: Sendable {
             let slug = situation.situation.slug
             for version in situation.versions {
                 // One job per update: its content is made once, and so are the partials that show only it.
-                let isLatest = version.update.date == latest.update.date
-                var pages: [SiteRenderer.Job.Page] = []
-                if isLatest {
-                    pages.append(.init(path: OutputPaths.latest(slug), template: "situation"))
-                    pages.append(.init(path: OutputPaths.latestPrint(slug), template: "print"))
+                typealias View = @Sendable (UpdateContentView) -> any Sendable
+                var pages: [(page: SiteRenderer.Job.Page, view: View)] = []
+                func add(_ path: String, _ template: String, _ view: @escaping View) {
+                    pages.append((.init(path: path, template: template), view))
                 }
-                pages.append(.init(path: OutputPaths.snapshot(slug, version.update.date), template: "situation"))
-                pages.append(.init(path: OutputPaths.print(slug, version.update.date), template: "print"))
-                if version.redline != nil {
-                    pages.append(.init(path: OutputPaths.changes(slug, version.update.date), template: "changes"))
+                var paths = [OutputPaths.snapshot(slug, version.update.date)]
+                if version.update.date == latest.update.date { paths.insert(OutputPaths.latest(slug), at: 0) }
+                for path in paths {
+                    add(path, "situation") { [self] in situationView(situation, version, $0, at: path) }
+                    let print = path == OutputPaths.latest(slug) ? OutputPaths.latestPrint(slug)
+                                                                 : OutputPaths.print(slug, version.update.date)
+                    add(print, "print") { [self] in printView(situation, version, $0, at: print) }
                 }
-                jobs.append(SiteRenderer.Job(pages: pages) { [self, pages] in
+                if let redline = version.redline {
+                    let path = OutputPaths.changes(slug, version.update.date)
+                    add(path, "changes") { [self] _ in changesView(situation, version, redline, at: path) }
+                }
+                let views = pages.map(\.view)
+                jobs.append(SiteRenderer.Job(pages: pages.map(\.page)) { [self] in
                     let content = self.content(situation, version)
-                    let views: [any Sendable] = pages.map { page in
-                        switch page.template {
-                        case "situation": return situationView(situation, version, content, at: page.path)
-                        case "print": return printView(situation, version, content, at: page.path)
-                        default: return changesView(situation, version, version.redline!, at: page.path)
-                        }
-                    }
-                    return (content, views)
+                    return (content, views.map { $0(content) })
                 })
             }
             jobs.append(.single(path: OutputPaths.versions(situation.situation.slug), template: "versions",

@@ -110,6 +110,7 @@ struct TemplateLibrary: Sendable {
         var sites: [String: [Bool]] = [:]
         for name in reachable {
             guard let file = templates[name], let list = tags[name] else { continue }
+            let lines = file.text.split(separator: "\n", omittingEmptySubsequences: false)
             var open: [TemplateTags.Tag] = []
             for tag in list {
                 switch tag.kind {
@@ -120,8 +121,7 @@ struct TemplateLibrary: Sendable {
                 case .close:
                     if let index = open.lastIndex(where: { $0.name == tag.name }) { open.removeSubrange(index...) }
                 case .partial:
-                    let line = file.text.split(separator: "\n", omittingEmptySubsequences: false)[tag.location.line - 1]
-                    let before = line.prefix(tag.location.column - 1)
+                    let before = lines[tag.location.line - 1].prefix(tag.location.column - 1)
                     let indented = !before.isEmpty && before.allSatisfy { $0 == " " || $0 == "\t" }
                     sites[tag.name, default: []].append(frames.contains(name) && isNeutral(open) && !indented)
                 default:
@@ -135,16 +135,18 @@ struct TemplateLibrary: Sendable {
                 var depth = 0
                 for tag in list {
                     switch tag.kind {
-                    case .parent, .block: return false
-                    case .section, .inverted:
-                        if ViewModelNames.pageDependent.contains(String(tag.name.prefix { $0 != "." })) { return false }
-                        depth += 1
-                    case .close: depth -= 1
-                    case .variable:
-                        if tag.name == "." ? depth == 0 : ViewModelNames.pageDependent.contains(String(tag.name.prefix { $0 != "." })) {
-                            return false
-                        }
-                    default: break
+                    case .parent, .block:
+                        return false
+                    case .section, .inverted, .variable:
+                        // `.` outside a section is the page's own view, a different one on each kind of page.
+                        let dependent = tag.name == "." ? depth == 0
+                            : ViewModelNames.pageDependent.contains(String(tag.name.prefix { $0 != "." }))
+                        if dependent { return false }
+                        if tag.kind != .variable { depth += 1 }
+                    case .close:
+                        depth -= 1
+                    default:
+                        break
                     }
                 }
             }
