@@ -33,14 +33,8 @@ struct Fixture {
     /// Adds the real templates of the project, so fixtures render with what users get.
     func withProjectTemplates() -> Fixture {
         var copy = self
-        let root = Fixture.projectRoot.appendingPathComponent("Templates")
-        let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)!
-        for case let url as URL in enumerator where !url.hasDirectoryPath {
-            let relative = String(url.path.dropFirst(root.path.count + 1))
-            if copy.files["Templates/" + relative] == nil {
-                copy.files["Templates/" + relative] = try! String(contentsOf: url, encoding: .utf8)
-            }
-        }
+        let templates = try! Fixture.directory(Fixture.projectRoot, folders: ["Templates"])
+        copy.files.merge(templates.files) { own, _ in own }
         return copy
     }
 

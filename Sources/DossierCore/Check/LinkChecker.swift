@@ -66,7 +66,7 @@ public struct LinkChecker: Sendable {
             guard let first = bytes.first else { return nil }
             if first == UInt8(ascii: "#") { return (page, String(decoding: bytes[1...], as: UTF8.self)) }
             if bytes.count >= 2, first == UInt8(ascii: "/"), bytes[1] == UInt8(ascii: "/") { return nil }
-            if Self.hasScheme(bytes) { return nil }
+            if LinkPolicy.hasScheme(bytes) { return nil }
             var end = bytes.count
             var fragment: String?
             if let hash = bytes.firstIndex(of: UInt8(ascii: "#")) {
@@ -124,21 +124,6 @@ public struct LinkChecker: Sendable {
             let path = String(decoding: target, as: UTF8.self)
             return (target.contains(0x25) ? Self.percentDecoded(path) : path, fragment)
         }
-    }
-
-    /// Whether a link starts with a URL scheme (`https:`, `mailto:`…), by the rule of `LinkPolicy.scheme(of:)`.
-    static func hasScheme(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var length = 0
-        for byte in bytes where byte > 0x20 && byte != 0x7F {
-            switch byte {
-            case UInt8(ascii: ":"): return length > 0
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."):
-                length += 1
-            default: return false
-            }
-        }
-        return false
     }
 
     /// Where a link target is written in a Markdown file, as `](target` or `<target>`.

@@ -4,21 +4,35 @@ public enum LinkPolicy {
     /// Control characters and spaces are ignored the way browsers ignore them (`java\tscript:`).
     public static func scheme(of url: String) -> String? {
         var scheme: [UInt8] = []
-        for byte in url.utf8 where byte > 0x20 && byte != 0x7F {
+        guard readScheme(url.utf8, into: { scheme.append($0) }) else { return nil }
+        return String(decoding: scheme, as: UTF8.self)
+    }
+
+    /// Whether a URL's bytes start with a scheme, by the rule of `scheme(of:)`, without making it.
+    static func hasScheme(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        readScheme(bytes, into: { _ in })
+    }
+
+    /// Hands each byte of a URL's scheme, lower-cased, to `take`; true if the URL has one.
+    private static func readScheme(_ bytes: some Sequence<UInt8>, into take: (UInt8) -> Void) -> Bool {
+        var length = 0
+        for byte in bytes where byte > 0x20 && byte != 0x7F {
             switch byte {
             case UInt8(ascii: ":"):
-                return scheme.isEmpty ? nil : String(decoding: scheme, as: UTF8.self)
+                return length > 0
             case UInt8(ascii: "A")...UInt8(ascii: "Z"):
-                scheme.append(byte + 0x20)
+                take(byte + 0x20)
+                length += 1
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
                  UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."):
-                scheme.append(byte)
+                take(byte)
+                length += 1
             default:
                 // Anything else, non-ASCII included, means there is no scheme.
-                return nil
+                return false
             }
         }
-        return nil
+        return false
     }
 
     /// Links in Markdown: web, mail and relative targets only.

@@ -23,11 +23,6 @@ public struct SiteRenderer: Sendable {
         /// the partials that show only that content are rendered once for all of them.
         var views: @Sendable () -> (content: UpdateContentView?, views: [any Sendable])
 
-        init(pages: [Page], views: @escaping @Sendable () -> (content: UpdateContentView?, views: [any Sendable])) {
-            self.pages = pages
-            self.views = views
-        }
-
         static func single(path: String, template: String, view: @autoclosure @escaping @Sendable () -> any Sendable) -> Job {
             Job(pages: [Page(path: path, template: template)]) { (nil, [view()]) }
         }
