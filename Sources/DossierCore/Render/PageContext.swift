@@ -12,6 +12,7 @@ struct PageContext: Sendable {
         for situation in site.situations where !situation.reused {
             guard let latest = situation.latest else { continue }
             let slug = situation.situation.slug
+            let links = VersionLinks(situation)
             for version in situation.versions {
                 // One job per update: its content is made once, and so are the partials that show only it.
                 typealias View = @Sendable (UpdateContentView) -> any Sendable
@@ -22,10 +23,10 @@ struct PageContext: Sendable {
                 var paths = [OutputPaths.snapshot(slug, version.update.date)]
                 if version.update.date == latest.update.date { paths.insert(OutputPaths.latest(slug), at: 0) }
                 for path in paths {
-                    add(path, "situation") { [self] in situationView(situation, version, $0, at: path) }
+                    add(path, "situation") { [self] in situationView(situation, version, $0, at: path, links: links) }
                     let print = path == OutputPaths.latest(slug) ? OutputPaths.latestPrint(slug)
                                                                  : OutputPaths.print(slug, version.update.date)
-                    add(print, "print") { [self] in printView(situation, version, $0, at: print) }
+                    add(print, "print") { [self] in printView(situation, version, $0, at: print, links: links) }
                 }
                 if let redline = version.redline {
                     let path = OutputPaths.changes(slug, version.update.date)
@@ -153,18 +154,34 @@ struct PageContext: Sendable {
             previousDate: version.redline.map { DateView($0.previousDate) })
     }
 
+    /// A situation's versions, newest first, made once for all its pages: each page only adds
+    /// the way back to the root and marks its own.
+    struct VersionLinks: Sendable {
+        let versions: [(date: IsoDate, view: DateView, snapshot: String, isDraft: Bool)]
+
+        init(_ resolved: ResolvedSituation) {
+            versions = resolved.versions.reversed().map { other in
+                (other.update.date, DateView(other.update.date),
+                 OutputPaths.snapshot(resolved.situation.slug, other.update.date), other.update.isDraft)
+            }
+        }
+
+        func views(from path: String, current: IsoDate?) -> [VersionLinkView] {
+            let root = OutputPaths.root(from: path)
+            return versions.map { other in
+                VersionLinkView(date: other.view, href: root + other.snapshot, isCurrent: other.date == current,
+                                isDraft: other.isDraft)
+            }
+        }
+    }
+
     func situationView(_ resolved: ResolvedSituation, _ version: Version, _ content: UpdateContentView,
-                       at path: String) -> SituationPageView {
+                       at path: String, links: VersionLinks) -> SituationPageView {
         let situation = resolved.situation
         let update = version.update
         let latest = resolved.latest ?? version
         let isLatestPage = path == OutputPaths.latest(situation.slug)
-        let versions = resolved.versions.reversed().map { other in
-            VersionLinkView(date: DateView(other.update.date),
-                            href: OutputPaths.href(from: path, to: OutputPaths.snapshot(situation.slug, other.update.date)),
-                            isCurrent: !isLatestPage && other.update.date == update.date,
-                            isDraft: other.update.isDraft)
-        }
+        let versions = links.views(from: path, current: isLatestPage ? nil : update.date)
         let title = "\(situation.name)" + (isLatestPage ? "" : " (\(update.date.long))")
         return SituationPageView(
             content: content,
@@ -181,11 +198,11 @@ struct PageContext: Sendable {
     }
 
     func printView(_ resolved: ResolvedSituation, _ version: Version, _ content: UpdateContentView,
-                   at path: String) -> PrintPageView {
+                   at path: String, links: VersionLinks) -> PrintPageView {
         let slug = resolved.situation.slug
         let update = version.update
         let snapshot = OutputPaths.snapshot(slug, update.date)
-        var page = situationView(resolved, version, content, at: path)
+        var page = situationView(resolved, version, content, at: path, links: links)
         page.isArchived = false
         let modified = update.corrections.last.map { max($0.date, update.date) } ?? update.date
         return PrintPageView(
@@ -218,8 +235,7 @@ struct PageContext: Sendable {
         let sections = redline.sections.map { section in
             ChangesPageView.SectionView(
                 title: section.title, anchor: section.id,
-                statusLabel: ["added": "New section", "removed": "Section removed", "changed": "Changed",
-                              "unchanged": "Unchanged"][section.status.rawValue] ?? section.status.rawValue,
+                statusLabel: Self.label(section.status),
                 isChanged: section.status != .unchanged,
                 wordsInserted: section.wordsInserted, wordsDeleted: section.wordsDeleted,
                 paragraphs: section.paragraphs.map { .init(runs: $0) })
@@ -250,6 +266,15 @@ struct PageContext: Sendable {
             hasFactChanges: !redline.factChanges.isEmpty,
             factChanges: redline.factChanges.map { .init(label: $0.label, before: $0.before, after: $0.after) },
             isDraft: version.update.isDraft)
+    }
+
+    static func label(_ status: Redline.Section.Status) -> String {
+        switch status {
+        case .added: "New section"
+        case .removed: "Section removed"
+        case .changed: "Changed"
+        case .unchanged: "Unchanged"
+        }
     }
 
     func versionsView(_ resolved: ResolvedSituation) -> VersionsPageView {
