@@ -229,15 +229,16 @@ public struct Builder: Sendable {
             let written = staging.writtenCount
             result.timings.append(("publish", clock.now - start))
             start = clock.now
-            if options.writeLock, let lock = result.lockToWrite {
-                try Publisher.writeAtomically(Data(lock.text.utf8), to: options.content + "/versions.lock")
+            let lockText = options.writeLock ? result.lockToWrite?.text : nil
+            if let lockText {
+                try Publisher.writeAtomically(Data(lockText.utf8), to: options.content + "/versions.lock")
             }
             result.writtenCount = written
             // Remember what this build saw and made; written after the site, so a state file
             // never describes a site that was not published. A lock write changes the inputs.
             var final = inputs
-            if options.writeLock, let lock = result.lockToWrite {
-                final.replaceLock(with: lock.text, path: options.content + "/versions.lock")
+            if let lockText {
+                final.replaceLock(with: lockText, path: options.content + "/versions.lock")
             }
             try BuildState(key: final.fingerprint(digests), manifest: publisher.currentManifestDigest(), result: result,
                            situations: final.situationKeys(digests))

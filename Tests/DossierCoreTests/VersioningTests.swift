@@ -223,4 +223,42 @@ struct LockTests {
         let old = try String(contentsOf: root.appendingPathComponent("Public/situations/ruritania/2024-01-10/index.html"), encoding: .utf8)
         #expect(old.contains("Many thousands"))
     }
+
+    /// The digest a rebuild uses to tell whether a situation's locked record changed.
+    @Test func lockDigestSeesEveryFieldAndNotTheOrder() {
+        func digest(_ lock: VersionLock) -> String {
+            var hasher = Hasher256()
+            lock.add(to: &hasher)
+            return hasher.finish()
+        }
+        let fact = VersionLock.LockedFact(label: "Detainees", value: "80,000", source: "coi-2014")
+        let entry = VersionLock.Entry(sha256: "aa", corrections: 0, facts: [fact])
+        let base = VersionLock(updates: ["dprk/2024-01-10": entry, "dprk/2024-05-01": entry])
+        func with(_ change: (inout VersionLock.Entry) -> Void) -> VersionLock {
+            var changed = entry
+            change(&changed)
+            return VersionLock(updates: ["dprk/2024-01-10": entry, "dprk/2024-05-01": changed])
+        }
+        let variants = [
+            with { $0.sha256 = "ab" },
+            with { $0.corrections = 1 },
+            with { $0.facts = [] },
+            with { $0.facts = [fact, fact] },
+            with { $0.facts[0].label = "Detainee" },
+            with { $0.facts[0].value = "80,001" },
+            with { $0.facts[0].source = nil },
+            with { $0.facts[0].source = "" },
+            with { $0.facts[0].source = "-" },
+            VersionLock(updates: ["dprk/2024-01-10": entry, "dprk/2024-05-02": entry]),
+            VersionLock(updates: ["dprk/2024-01-10": entry]),
+            VersionLock(format: 2, updates: base.updates),
+        ]
+        let digests = [digest(base)] + variants.map(digest)
+        #expect(Set(digests).count == digests.count)
+        // The same record built in another order digests the same.
+        var reordered = VersionLock()
+        reordered.updates["dprk/2024-05-01"] = entry
+        reordered.updates["dprk/2024-01-10"] = entry
+        #expect(digest(reordered) == digest(base))
+    }
 }

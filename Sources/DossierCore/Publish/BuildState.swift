@@ -73,7 +73,7 @@ struct BuildInputs: Sendable {
                 hasher.add(path)
                 hasher.add(digest)
             }
-            hasher.add(VersionLock(updates: lockBySlug[folder.slug] ?? [:]).text)
+            VersionLock(updates: lockBySlug[folder.slug] ?? [:]).add(to: &hasher)
             keys[folder.slug] = hasher.finish()
         }
         return keys

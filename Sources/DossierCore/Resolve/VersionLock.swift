@@ -54,6 +54,24 @@ public struct VersionLock: Sendable, Hashable, Codable {
     }
 }
 
+extension VersionLock {
+    /// Feeds every entry to `hasher` in key order, each field length-prefixed: the same record
+    /// always gives the same digest, without writing it out as JSON first.
+    func add(to hasher: inout Hasher256) {
+        hasher.add("format \(format)")
+        for (key, entry) in updates.sorted(by: { $0.key < $1.key }) {
+            hasher.add(key)
+            hasher.add(entry.sha256)
+            hasher.add("\(entry.corrections) \(entry.facts.count)")
+            for fact in entry.facts {
+                hasher.add(fact.label)
+                hasher.add(fact.value)
+                hasher.add(fact.source.map { "+" + $0 } ?? "-")
+            }
+        }
+    }
+}
+
 extension VersionLock.LockedFact {
     init(_ fact: Fact) {
         self.init(label: fact.label, value: fact.value, source: fact.sourceKey)

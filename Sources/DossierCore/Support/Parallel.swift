@@ -13,15 +13,31 @@ extension Array where Element: Sendable {
             withoutActuallyEscaping(transform) { transform in
                 self.withUnsafeBufferPointer { items in
                     nonisolated(unsafe) let items = items
-                    // Interleaved, so slow and fast elements spread evenly over the workers.
-                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                        for index in stride(from: worker, to: count, by: workers) {
+                    // Each worker takes the next element when it is free, so a worker that starts
+                    // late or meets slower elements never leaves the others idle at the end.
+                    let next = NextIndex()
+                    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                        while let index = next.take(below: count) {
                             (out.baseAddress! + index).initialize(to: transform(items[index]))
                         }
                     }
                 }
             }
             initialized = count
+        }
+    }
+}
+
+/// A shared counter handing out indexes to workers, each once.
+private final class NextIndex: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func take(below count: Int) -> Int? {
+        lock.withLock {
+            guard value < count else { return nil }
+            defer { value += 1 }
+            return value
         }
     }
 }
