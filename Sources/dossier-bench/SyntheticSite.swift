@@ -87,10 +87,23 @@ struct SyntheticSite {
         return bodies
     }
 
-    /// The same bodies as plain Hugo pages with trivial templates.
+    /// Hugo's configuration with three pages per body, as many files as Dossier makes.
+    static let hugoThreePagesConfig = "hugo-three-pages.toml"
+
+    /// The same bodies as plain Hugo pages with trivial templates. A second configuration
+    /// (`hugoThreePagesConfig`) makes three pages of each body, as Dossier makes a snapshot, a
+    /// print view and a redline of each update: Hugo renders the body once and writes it three times.
     func writeHugo(to root: URL, bodies: [String]) throws {
-        try write("baseURL = 'https://bench.example.org/'\ntitle = 'Benchmark'\ndisableKinds = ['taxonomy', 'term', 'RSS', 'sitemap', 'robotsTXT', '404']\n",
-                  to: root.appendingPathComponent("hugo.toml"))
+        let config = "baseURL = 'https://bench.example.org/'\ntitle = 'Benchmark'\ndisableKinds = ['taxonomy', 'term', 'RSS', 'sitemap', 'robotsTXT', '404']\n"
+        try write(config, to: root.appendingPathComponent("hugo.toml"))
+        var three = config
+        for format in ["print", "changes"] {
+            three += "[outputFormats.\(format)]\n  mediaType = 'text/html'\n  path = '\(format)'\n  isHTML = true\n  permalinkable = true\n"
+            try write("<!DOCTYPE html><html><head><title>{{ .Title }} (\(format))</title></head><body>{{ .Content }}</body></html>\n",
+                      to: root.appendingPathComponent("layouts/_default/single.\(format).html"))
+        }
+        three += "[outputs]\n  page = ['html', 'print', 'changes']\n"
+        try write(three, to: root.appendingPathComponent(Self.hugoThreePagesConfig))
         try write("<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body>{{ .Content }}</body></html>\n",
                   to: root.appendingPathComponent("layouts/_default/single.html"))
         try write("<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body>{{ range .Pages }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}</body></html>\n",

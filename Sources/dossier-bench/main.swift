@@ -86,9 +86,12 @@ let megabytes = Double(bodies.reduce(0) { $0 + $1.utf8.count }) / 1_000_000
 print("Synthetic site: \(situations) situations × \(updates) updates, \(bodies.count) bodies, "
       + String(format: "%.1f MB of Markdown, %.1f KB each; %d runs, medians\n", megabytes, megabytes * 1000 / Double(bodies.count), runs))
 
-// The Markdown stage alone, in this process, one core, on the same bytes as cmark.
-@MainActor func markdownStage() -> [Double] {
+// The Markdown stage alone, in this process, one core, on the same bytes as cmark; the two take
+// turns, run by run, so both meet the machine in the same state.
+@MainActor func markdownAndCmark() -> (markdown: [Double], cmark: [Measurement]) {
     var markdown: [Double] = []
+    var cmark: [Measurement] = []
+    let program = which("cmark")
     let renderer = MarkdownRenderer(options: .init())
     let context = MarkdownRenderer.CitationContext(knownKeys: Set((0..<5).map { "source-\($0)" }), sourcesFile: "sources.yaml")
     let sources = bodies.map { MarkdownSource(text: $0, file: "b.md", startLine: 1, fullText: $0) }
@@ -96,13 +99,9 @@ print("Synthetic site: \(situations) situations × \(updates) updates, \(bodies.
         let start = DispatchTime.now()
         for source in sources { _ = renderer.render(source, citations: context) }
         markdown.append(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)
+        if let program { cmark.append(measure(program, ["--smart"] + plain)) }
     }
-    return markdown
-}
-
-@MainActor func cmarkRuns() -> [Measurement] {
-    guard let program = which("cmark") else { return [] }
-    return (0..<runs).map { _ in measure(program, ["--smart"] + plain) }
+    return (markdown, cmark)
 }
 
 if stagesOnly {
@@ -127,7 +126,8 @@ if stagesOnly {
 }
 
 if markdownOnly {
-    let ours = median(markdownStage()), floor = median(cmarkRuns().map(\.seconds))
+    let (stage, cmark) = markdownAndCmark()
+    let ours = median(stage), floor = median(cmark.map(\.seconds))
     print(String(format: "Markdown stage %.3f s, cmark %.3f s, ratio %.2f (target <= 1.5)", ours, floor, ours / floor))
     exit(0)
 }
@@ -144,12 +144,16 @@ let hugoProgram = which("hugo")
 // which would measure the disk's bookkeeping rather than either tool.
 var cold: [Measurement] = []
 var hugo: [Measurement] = []
+var hugoThree: [Measurement] = []
 for run in 0..<runs {
     try? FileManager.default.removeItem(atPath: content + "/versions.lock")
     cold.append(measure(dossier, buildArguments(into: dossierRoot.appendingPathComponent("Public-\(run)").path)))
     if let hugoProgram {
         hugo.append(measure(hugoProgram, ["--quiet", "--source", work.appendingPathComponent("hugo").path,
                                           "--destination", work.appendingPathComponent("hugo/public-\(run)").path]))
+        hugoThree.append(measure(hugoProgram, ["--quiet", "--source", work.appendingPathComponent("hugo").path,
+                                               "--config", SyntheticSite.hugoThreePagesConfig,
+                                               "--destination", work.appendingPathComponent("hugo/public-three-\(run)").path]))
     }
 }
 // Rebuilds of the last cold build's output: nothing changed, then one update edited.
@@ -168,7 +172,7 @@ for run in 0..<runs {
     edited.append(measure(dossier, build))
 }
 
-let markdown = markdownStage()
+let (markdown, cmark) = markdownAndCmark()
 
 func row(_ name: String, _ values: [Measurement]) -> (Double, Int) {
     let seconds = median(values.map(\.seconds))
@@ -183,8 +187,8 @@ let (unchangedSeconds, _) = row("dossier build, nothing changed", unchanged)
 let (editedSeconds, _) = row("dossier build, one update edited", edited)
 let markdownSeconds = median(markdown)
 print("Dossier's Markdown stage alone (one core)".padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%8.3f s", markdownSeconds))
-let cmark = cmarkRuns()
 let hugoResult = hugo.isEmpty ? nil : row("hugo, same bodies as plain pages", hugo)
+let hugoThreeResult = hugoThree.isEmpty ? nil : row("hugo, three pages per body (for context)", hugoThree)
 let cmarkResult = cmark.isEmpty ? nil : row("cmark command line, same bodies", cmark)
 
 print("\nratio                                           value   target")
@@ -194,6 +198,9 @@ func ratio(_ name: String, _ value: Double, _ target: String) {
 if let (hugoSeconds, hugoPeak) = hugoResult {
     ratio("cold build / hugo", coldSeconds / hugoSeconds, "<= 1.0 (aim 0.5)")
     ratio("peak memory / hugo", Double(coldPeak) / Double(hugoPeak), "< 1.0")
+    if let (threeSeconds, _) = hugoThreeResult {
+        ratio("cold build / hugo, three pages per body", coldSeconds / threeSeconds, "(context: as many files)")
+    }
 } else {
     print("hugo not found: install the Debian package 'hugo' for the comparison")
 }
@@ -204,7 +211,8 @@ ratio("no-change rebuild / cold", unchangedSeconds / coldSeconds, "<= 0.25")
 ratio("one-update edit / cold", editedSeconds / coldSeconds, "<= 0.30")
 
 // The work each tool did: Dossier makes several files per update (latest view, snapshot, print
-// view, redline, archives), Hugo one page per body. Files per second put the two side by side.
+// view, redline, archives), Hugo one page per body (or three, in the second configuration).
+// Files per second put them side by side.
 func fileCount(_ folder: URL) -> Int {
     let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
     var count = 0
@@ -218,4 +226,8 @@ print("\nfiles made, cold: dossier \(dossierFiles)" + String(format: " (%.0f per
       + (hugoResult.map { hugoSeconds, _ in
           let pages = fileCount(work.appendingPathComponent("hugo/public-0"))
           return ", hugo \(pages)" + String(format: " (%.0f per second)", Double(pages) / hugoSeconds)
+      } ?? "")
+      + (hugoThreeResult.map { seconds, _ in
+          let pages = fileCount(work.appendingPathComponent("hugo/public-three-0"))
+          return ", hugo with three pages per body \(pages)" + String(format: " (%.0f per second)", Double(pages) / seconds)
       } ?? ""))
