@@ -235,7 +235,7 @@ struct PageContext: Sendable {
         let sections = redline.sections.map { section in
             ChangesPageView.SectionView(
                 title: section.title, anchor: section.id,
-                statusLabel: Self.label(section.status),
+                statusLabel: Self.statusLabel(section.status),
                 isChanged: section.status != .unchanged,
                 wordsInserted: section.wordsInserted, wordsDeleted: section.wordsDeleted,
                 paragraphs: section.paragraphs.map { .init(runs: $0) })
@@ -268,7 +268,8 @@ struct PageContext: Sendable {
             isDraft: version.update.isDraft)
     }
 
-    static func label(_ status: Redline.Section.Status) -> String {
+    /// How the redline page names a section's status.
+    static func statusLabel(_ status: Redline.Section.Status) -> String {
         switch status {
         case .added: "New section"
         case .removed: "Section removed"
