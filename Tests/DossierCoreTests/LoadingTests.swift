@@ -53,6 +53,24 @@ struct LoadingTests {
         #expect(diagnostic.message.contains("'a'"))
     }
 
+    /// Values are read as written: no implicit booleans, numbers or dates; only the plain YAML
+    /// nulls are null, and a key written twice is a duplicate however it is quoted.
+    @Test func valuesStayTextAndOnlyPlainNullsAreNull() throws {
+        let node = try YAMLParser.parse("a: yes\nb: 2024-01-10\nc: 0x1F\nd: null\ne: 'null'\nf: NULL\ng: .nan\n", file: "s.yaml").get()
+        let pairs = try #require(node.pairs)
+        let scalars = pairs.map { pair -> String? in
+            if case .scalar(let text, plain: _) = pair.value.value { return text }
+            return nil
+        }
+        #expect(scalars == ["yes", "2024-01-10", "0x1F", nil, "null", nil, ".nan"])
+        #expect(pairs.map(\.value.isNull) == [false, false, false, true, false, true, false])
+        guard case .failure(let duplicate) = YAMLParser.parse("1: a\n\"1\": b\n", file: "s.yaml") else {
+            Issue.record("expected a duplicate key")
+            return
+        }
+        #expect(duplicate.message == "duplicate key '1' in this mapping")
+    }
+
     @Test func quotedAndPlainScalars() throws {
         let node = try YAMLParser.parse("a: '74'\nb: 74\nc:\nd: ~\n", file: "s.yaml").get()
         let pairs = try #require(node.pairs)

@@ -7,7 +7,11 @@ enum YAMLParser {
         let whole = SourceLocation(file: file, line: lineOffset + 1, column: 1)
         let node: Node?
         do {
-            node = try Yams.compose(yaml: text)
+            // Our files need no implicit types (we read every value as text and find nulls
+            // ourselves), so the resolver has no rules: Yams then hashes mapping keys for its
+            // duplicate check without matching each against its regular expressions. UTF-8 is
+            // named, since Yams's default reads the whole environment at every parse.
+            node = try Yams.compose(yaml: text, .basic, .default, .utf8)
         } catch let error as YamlError {
             return .failure(diagnostic(for: error, file: file, lineOffset: lineOffset))
         } catch {
