@@ -211,6 +211,27 @@ struct LockTests {
         #expect(result.errors.contains { $0.file == "Content/versions.lock" && $0.message.hasPrefix("versions.lock is damaged") })
     }
 
+    /// The lock text last read or written is decoded once; reading it again gives the same
+    /// record, and a lock of another format is refused however often it is read.
+    @Test func lockReadAgainIsTheSameRecord() throws {
+        let fact = VersionLock.LockedFact(label: "Detainees", value: "80,000", source: nil)
+        let lock = VersionLock(updates: ["dprk/2024-01-10": .init(sha256: "ab", corrections: 1, facts: [fact])])
+        let file = SourceFile(path: "versions.lock", text: lock.text)
+        #expect(try VersionLock.parse(file).get() == lock)
+        #expect(try VersionLock.parse(file).get() == lock)
+        let other = SourceFile(path: "versions.lock", text: "{\"format\": 1, \"updates\": {}}")
+        #expect(try VersionLock.parse(other).get() == VersionLock())
+        #expect(try VersionLock.parse(file).get() == lock)
+        let future = SourceFile(path: "versions.lock", text: VersionLock(format: 2, updates: lock.updates).text)
+        for _ in 0..<2 {
+            guard case .failure(let problem) = VersionLock.parse(future) else {
+                Issue.record("a lock of format 2 was read")
+                return
+            }
+            #expect(problem.message == "versions.lock has format 2; this Dossier reads format 1")
+        }
+    }
+
     @Test func snapshotKeepsTheFactsPublishedWithIt() async throws {
         let root = try versionedSite.write()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -33,8 +33,16 @@ public struct VersionLock: Sendable, Hashable, Codable {
     /// Parses the lock file; a damaged lock is an error, never silently replaced.
     static func parse(_ file: SourceFile?) -> Result<VersionLock, Diagnostic> {
         guard let file else { return .success(VersionLock()) }
+        // A build reads the same lock up to three times (to plan, to resolve, to record) and
+        // often the text it has just written: the last text seen is decoded only once.
         do {
-            let lock = try JSONDecoder().decode(VersionLock.self, from: Data(file.text.utf8))
+            let lock: VersionLock
+            if let known = LastLock.shared.lock(for: file.text) {
+                lock = known
+            } else {
+                lock = try JSONDecoder().decode(VersionLock.self, from: Data(file.text.utf8))
+                LastLock.shared.remember(lock, text: file.text)
+            }
             guard lock.format == 1 else {
                 return .failure(.error(file.path, line: 1, column: 1, "versions.lock has format \(lock.format); this Dossier reads format 1"))
             }
@@ -49,8 +57,25 @@ public struct VersionLock: Sendable, Hashable, Codable {
     public var text: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(self)) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        guard let data = try? encoder.encode(self) else { return "{}\n" }
+        let text = String(decoding: data, as: UTF8.self) + "\n"
+        LastLock.shared.remember(self, text: text)
+        return text
+    }
+}
+
+/// The last lock text decoded or written, with its record.
+private final class LastLock: @unchecked Sendable {
+    static let shared = LastLock()
+    private let mutex = NSLock()
+    private var last: (text: String, lock: VersionLock)?
+
+    func lock(for text: String) -> VersionLock? {
+        mutex.withLock { last.flatMap { $0.text == text ? $0.lock : nil } }
+    }
+
+    func remember(_ lock: VersionLock, text: String) {
+        mutex.withLock { last = (text, lock) }
     }
 }
 
