@@ -156,15 +156,22 @@ private struct TreePass {
     }
 
     func plainText(_ node: OpaquePointer) -> String {
-        var out = ""
-        for child in nodes(under: node, where: { _ in true }) {
+        // Gathered as bytes straight from cmark's strings, made into one String at the end.
+        var bytes: [UInt8] = []
+        guard let iterator = cmark_iter_new(node) else { return "" }
+        defer { cmark_iter_free(iterator) }
+        while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
+            guard event == CMARK_EVENT_ENTER, let child = cmark_iter_get_node(iterator) else { continue }
             switch type(child) {
-            case CMARK_NODE_TEXT, CMARK_NODE_CODE: out += literal(child)
-            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: out += " "
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE:
+                if let text = cmark_node_get_literal(child) {
+                    bytes += UnsafeRawBufferPointer(start: text, count: strlen(text))
+                }
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: bytes.append(0x20)
             default: break
             }
         }
-        return out
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     // MARK: sanitizing
@@ -248,6 +255,8 @@ private struct TreePass {
     }
 
     mutating func processRun(_ run: [OpaquePointer]) {
+        // Most runs cite nothing: look for an `@` in the nodes' own text before copying any of it.
+        guard run.contains(where: { node in cmark_node_get_literal(node).map { strchr($0, 0x40) != nil } ?? false }) else { return }
         // The run's text as UTF-8 bytes, and the byte offset where each node's text starts in it.
         var joined: [UInt8] = []
         var starts: [Int] = []
