@@ -174,15 +174,17 @@ extension Redline {
         return text
     }
 
-    /// A run of words before they are joined into text; `nil` is a paragraph break.
+    /// A run of words before they are joined into text; `nil` is a paragraph break. The words
+    /// are a slice of the text they come from (deleted words of the earlier text, the others of
+    /// the later one), never copied.
     struct WordRun {
         var change: Change
-        var words: [Substring?]
+        var words: ArraySlice<Substring?>
     }
 
     /// Word-level difference as runs of text (used for headlines).
     static func diff(_ before: [Substring], _ after: [Substring]) -> [Run] {
-        diffWords(before.map { $0 }, after.map { $0 }).map { Run(change: $0.change, text: text(of: $0.words[...])) }
+        diffWords(before.map { $0 }, after.map { $0 }).map { Run(change: $0.change, text: text(of: $0.words)) }
     }
 
     /// Word-level difference (Myers, on interned words), grouped into runs.
@@ -192,27 +194,36 @@ extension Redline {
         func id(_ word: Substring?) -> Int32 { word.map { table.id($0) } ?? -1 }
         let (removed, insertedAt) = Diff.changes(before.map(id), after.map(id))
         var runs: [WordRun] = []
-        func append(_ change: Change, _ word: Substring?) {
-            if let last = runs.last, last.change == change {
-                runs[runs.count - 1].words.append(word)
-            } else {
-                runs.append(WordRun(change: change, words: [word]))
+        // The run being gathered: its change and where its words start and end in their text.
+        var change = Change.unchanged, start = 0, end = 0
+        func close() {
+            guard end > start else { return }
+            runs.append(WordRun(change: change, words: change == .deleted ? before[start..<end] : after[start..<end]))
+        }
+        // A word at `index` of its text; consecutive words of one change are consecutive there.
+        func take(_ next: Change, _ index: Int) {
+            if next != change || index != end {
+                close()
+                change = next
+                start = index
             }
+            end = index + 1
         }
         var i = 0, j = 0
         while i < before.count || j < after.count {
             if i < before.count, removed[i] {
-                append(.deleted, before[i]); i += 1
+                take(.deleted, i); i += 1
             } else if j < after.count, insertedAt[j] {
-                append(.inserted, after[j]); j += 1
+                take(.inserted, j); j += 1
             } else if i < before.count, j < after.count {
-                append(.unchanged, after[j]); i += 1; j += 1
+                take(.unchanged, j); i += 1; j += 1
             } else if i < before.count {
-                append(.deleted, before[i]); i += 1
+                take(.deleted, i); i += 1
             } else {
-                append(.inserted, after[j]); j += 1
+                take(.inserted, j); j += 1
             }
         }
+        close()
         return runs
     }
 }
