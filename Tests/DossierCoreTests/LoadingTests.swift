@@ -53,6 +53,25 @@ struct LoadingTests {
         #expect(diagnostic.message.contains("'a'"))
     }
 
+    @Test func realFilesAreReadWholeAndFailuresNamed() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-read-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for size in [0, 1, 4095, 4096, 4097, 100_000] {
+            let bytes = Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+            let path = folder.appendingPathComponent("f\(size)").path
+            try bytes.write(to: URL(fileURLWithPath: path))
+            #expect(try FileSystem.real.read(path) == bytes, "\(size) bytes")
+        }
+        #expect(throws: (any Error).self) { try FileSystem.real.read(folder.path) }
+        do {
+            _ = try FileSystem.real.read(folder.appendingPathComponent("missing.md").path)
+            Issue.record("a missing file was read")
+        } catch {
+            #expect(error.localizedDescription == "No such file or directory")
+        }
+    }
+
     /// Values are read as written: no implicit booleans, numbers or dates; only the plain YAML
     /// nulls are null, and a key written twice is a duplicate however it is quoted.
     @Test func valuesStayTextAndOnlyPlainNullsAreNull() throws {
