@@ -56,7 +56,8 @@ extension FileSystem {
         defer { close(fd) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw ReadError(errno) }
-        var data = Data(count: Int(info.st_size))
+        // One byte more than the file holds, so the read that finds its end needs no more room.
+        var data = Data(count: Int(info.st_size) + 1)
         var filled = 0
         while true {
             // Read past the size fstat gave, so a file that grew meanwhile is read whole.

@@ -93,15 +93,20 @@ private struct TreePass {
 
     // MARK: walking
 
-    /// Nodes in document order, collected first so the tree can be edited afterwards.
-    func nodes(under root: OpaquePointer, where include: (OpaquePointer) -> Bool) -> [OpaquePointer] {
-        guard let iterator = cmark_iter_new(root) else { return [] }
+    /// Visits `root` and every node under it in document order; the tree must not change meanwhile.
+    func visit(_ root: OpaquePointer, _ body: (OpaquePointer) -> Void) {
+        guard let iterator = cmark_iter_new(root) else { return }
         defer { cmark_iter_free(iterator) }
-        var found: [OpaquePointer] = []
         while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
             guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
-            if include(node) { found.append(node) }
+            body(node)
         }
+    }
+
+    /// Nodes in document order, collected first so the tree can be edited afterwards.
+    func nodes(under root: OpaquePointer, where include: (OpaquePointer) -> Bool) -> [OpaquePointer] {
+        var found: [OpaquePointer] = []
+        visit(root) { node in if include(node) { found.append(node) } }
         return found
     }
 
@@ -158,10 +163,7 @@ private struct TreePass {
     func plainText(_ node: OpaquePointer) -> String {
         // Gathered as bytes straight from cmark's strings, made into one String at the end.
         var bytes: [UInt8] = []
-        guard let iterator = cmark_iter_new(node) else { return "" }
-        defer { cmark_iter_free(iterator) }
-        while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
-            guard event == CMARK_EVENT_ENTER, let child = cmark_iter_get_node(iterator) else { continue }
+        visit(node) { child in
             switch type(child) {
             case CMARK_NODE_TEXT, CMARK_NODE_CODE:
                 if let text = cmark_node_get_literal(child) {
