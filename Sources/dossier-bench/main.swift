@@ -8,6 +8,9 @@ import Foundation
 struct Measurement {
     var seconds: Double
     var peakKB: Int
+    /// Processor time in the program itself and in the kernel on its behalf (file creation).
+    var userSeconds: Double
+    var systemSeconds: Double
 }
 
 /// Runs a program to completion and returns its wall time and peak resident memory.
@@ -32,7 +35,9 @@ func measure(_ program: String, _ arguments: [String]) -> Measurement {
     wait4(pid, &status, 0, &usage)
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     if status != 0 { FileHandle.standardError.write(Data("warning: \(program) exited with \(status)\n".utf8)) }
-    return Measurement(seconds: seconds, peakKB: Int(usage.ru_maxrss))
+    func cpu(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return Measurement(seconds: seconds, peakKB: Int(usage.ru_maxrss),
+                       userSeconds: cpu(usage.ru_utime), systemSeconds: cpu(usage.ru_stime))
 }
 
 func median(_ values: [Double]) -> Double {
@@ -88,6 +93,12 @@ let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().dele
     .deletingLastPathComponent().appendingPathComponent("Templates").path
 let work = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-bench-\(getpid())")
 defer { try? FileManager.default.removeItem(at: work) }
+/// Ends an early run (`--stages`, `--markdown-only`): `exit` skips the `defer` above, and each run
+/// would leave its 50 MB synthetic site in the temporary folder.
+func finish() -> Never {
+    try? FileManager.default.removeItem(at: work)
+    exit(0)
+}
 
 let site = SyntheticSite(situations: situations, updates: updates)
 if let generateOnly {
@@ -138,14 +149,14 @@ if stagesOnly {
         let seconds = Double(fastest[stage]!.components.attoseconds) / 1e18 + Double(fastest[stage]!.components.seconds)
         print(stage.padding(toLength: 10, withPad: " ", startingAt: 0) + String(format: "%8.3f s", seconds))
     }
-    exit(0)
+    finish()
 }
 
 if markdownOnly {
     let (stage, cmark) = markdownAndCmark()
     let ours = median(stage.map(\.seconds)), floor = median(cmark.map(\.seconds))
     print(String(format: "Markdown stage %.3f s, cmark %.3f s, ratio %.2f (target <= 1.5)", ours, floor, ours / floor))
-    exit(0)
+    finish()
 }
 
 let content = dossierRoot.appendingPathComponent("Content").path
@@ -193,11 +204,12 @@ let (markdown, cmark) = markdownAndCmark()
 func row(_ name: String, _ values: [Measurement]) -> (Double, Int) {
     let seconds = median(values.map(\.seconds))
     let peak = values.map(\.peakKB).max() ?? 0
-    print(name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%8.3f s %9.1f MB", seconds, Double(peak) / 1024))
+    print(name.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%8.3f s %9.1f MB %8.2f s %7.2f s", seconds, Double(peak) / 1024,
+                                                                          median(values.map(\.userSeconds)), median(values.map(\.systemSeconds))))
     return (seconds, peak)
 }
 
-print("what".padding(toLength: 44, withPad: " ", startingAt: 0) + "  median      peak")
+print("what".padding(toLength: 44, withPad: " ", startingAt: 0) + "  median      peak  CPU: user  kernel")
 let (coldSeconds, coldPeak) = row("dossier build, cold", cold)
 let (unchangedSeconds, _) = row("dossier build, nothing changed", unchanged)
 let (editedSeconds, _) = row("dossier build, one update edited", edited)
