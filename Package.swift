@@ -55,7 +55,7 @@ let package = Package(
         // The benchmark: `swift run -c release dossier-bench`. Not part of the tests.
         .executableTarget(
             name: "dossier-bench",
-            dependencies: ["DossierCore"]
+            dependencies: ["DossierCore", .product(name: "Mustache", package: "swift-mustache")]
         ),
         .testTarget(
             name: "DossierCoreTests",

@@ -169,12 +169,20 @@ let hugoProgram = which("hugo")
 // writes into a folder of its own, removed only at the end: deleting thousands of files just
 // before a timed run slows the next run's file creation (ext4 rechecks recently freed inodes),
 // which would measure the disk's bookkeeping rather than either tool.
+// Each run also copies the run's output with `cp -r`: the file system's share of a cold build,
+// making the same files and folders with no other work, on one core.
 var cold: [Measurement] = []
 var hugo: [Measurement] = []
 var hugoThree: [Measurement] = []
+var copies: [Measurement] = []
+let copyProgram = which("cp")
 for run in 0..<runs {
     try? FileManager.default.removeItem(atPath: content + "/versions.lock")
     cold.append(measure(dossier, buildArguments(into: dossierRoot.appendingPathComponent("Public-\(run)").path)))
+    if let copyProgram {
+        copies.append(measure(copyProgram, ["-r", dossierRoot.appendingPathComponent("Public-\(run)").path,
+                                            dossierRoot.appendingPathComponent("Copy-\(run)").path]))
+    }
     if let hugoProgram {
         hugo.append(measure(hugoProgram, ["--quiet", "--source", work.appendingPathComponent("hugo").path,
                                           "--destination", work.appendingPathComponent("hugo/public-\(run)").path]))
@@ -213,8 +221,11 @@ print("what".padding(toLength: 44, withPad: " ", startingAt: 0) + "  median     
 let (coldSeconds, coldPeak) = row("dossier build, cold", cold)
 let (unchangedSeconds, _) = row("dossier build, nothing changed", unchanged)
 let (editedSeconds, _) = row("dossier build, one update edited", edited)
+let copyResult = copies.isEmpty ? nil : row("cp -r of the cold build's output (one core)", copies)
 let markdownSeconds = median(markdown.map(\.seconds))
 print("Dossier's Markdown stage alone (one core)".padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%8.3f s", markdownSeconds))
+print("swift-mustache, one name looked up".padding(toLength: 44, withPad: " ", startingAt: 0)
+      + String(format: "%8.2f µs", MustacheLookup.nanoseconds() / 1000))
 let hugoResult = hugo.isEmpty ? nil : row("hugo, same bodies as plain pages", hugo)
 let hugoThreeResult = hugoThree.isEmpty ? nil : row("hugo, three pages per body (for context)", hugoThree)
 let cmarkResult = cmark.isEmpty ? nil : row("cmark command line, same bodies", cmark)
@@ -228,6 +239,9 @@ if let (hugoSeconds, hugoPeak) = hugoResult {
     ratio("peak memory / hugo", Double(coldPeak) / Double(hugoPeak), "< 1.0")
     if let (threeSeconds, _) = hugoThreeResult {
         ratio("cold build / hugo, three pages per body", coldSeconds / threeSeconds, "(context: as many files)")
+    }
+    if let (copySeconds, _) = copyResult {
+        ratio("cp -r of the output / hugo", copySeconds / hugoSeconds, "(context: making the files alone)")
     }
 } else {
     print("hugo not found: install the Debian package 'hugo' for the comparison")
