@@ -92,9 +92,8 @@ let dossier = executables.appendingPathComponent("dossier").path
 let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Templates").path
 let work = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-bench-\(getpid())")
-defer { try? FileManager.default.removeItem(at: work) }
-/// Ends an early run (`--stages`, `--markdown-only`): `exit` skips the `defer` above, and each run
-/// would leave its 50 MB synthetic site in the temporary folder.
+/// Ends a run, removing its synthetic site (50 MB) from the temporary folder: every way out of
+/// the benchmark after the site is written goes through here.
 func finish() -> Never {
     try? FileManager.default.removeItem(at: work)
     exit(0)
@@ -273,3 +272,4 @@ print("\nfiles made, cold: dossier \(dossierFiles)" + String(format: " (%.0f per
           let pages = fileCount(work.appendingPathComponent("hugo/public-three-0"))
           return ", hugo with three pages per body \(pages)" + String(format: " (%.0f per second)", Double(pages) / seconds)
       } ?? ""))
+finish()
