@@ -72,6 +72,7 @@ var situations = 200, updates = 10, runs = 5
 var generateOnly: String?
 var markdownOnly = false
 var stagesOnly = false
+var templatesOption: String?
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
@@ -81,15 +82,17 @@ while let argument = arguments.next() {
     case "--generate-only": generateOnly = arguments.next()
     case "--markdown-only": markdownOnly = true
     case "--stages": stagesOnly = true
+    case "--templates": templatesOption = arguments.next()
     default:
-        print("usage: dossier-bench [--situations N] [--updates M] [--runs R] [--generate-only FOLDER] [--markdown-only] [--stages]")
+        print("usage: dossier-bench [--situations N] [--updates M] [--runs R] [--generate-only FOLDER] [--markdown-only] [--stages] [--templates FOLDER]")
         exit(64)
     }
 }
 
 let executables = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
 let dossier = executables.appendingPathComponent("dossier").path
-let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+// The project's templates unless `--templates` names others (to compare a template change).
+let templates = templatesOption.map { URL(fileURLWithPath: $0).path } ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Templates").path
 let work = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-bench-\(getpid())")
 /// Ends a run, removing its synthetic site (50 MB) from the temporary folder: every way out of

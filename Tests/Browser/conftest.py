@@ -3,7 +3,6 @@ import os
 import pathlib
 import shutil
 import subprocess
-import tempfile
 
 import pytest
 
@@ -13,8 +12,9 @@ SHOTS = ROOT / "Screenshots"
 
 
 def build(content: pathlib.Path, output: pathlib.Path, *flags: str) -> pathlib.Path:
-    """Builds a copy of the content, so the lock file the build writes stays out of the repository."""
-    work = pathlib.Path(tempfile.mkdtemp(prefix="dossier-browser-"))
+    """Builds a copy of the content, so the lock file the build writes stays out of the repository.
+    The copy sits beside the output, in pytest's temporary folder, which pytest prunes."""
+    work = output.parent / (output.name + "-work")
     shutil.copytree(content, work / "Content")
     subprocess.run(
         [str(DOSSIER), "build", "--content", str(work / "Content"), "--templates", str(ROOT / "Templates"),

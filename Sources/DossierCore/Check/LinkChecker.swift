@@ -141,34 +141,36 @@ public struct LinkChecker: Sendable {
     /// The `id`, `href` and `src` values of a page, in one pass over its bytes: jump from one `="`
     /// to the next and look at the attribute name before it.
     static func scan(_ data: Data) -> PageScan {
+        data.withUnsafeBytes { scan($0) }
+    }
+
+    static func scan(_ raw: UnsafeRawBufferPointer) -> PageScan {
         var scan = PageScan()
         var seen = Set<String>()
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
-            let count = raw.count
-            var i = 0
-            while i < count, let found = memchr(base + i, 0x3D, count - i) {
-                let equals = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                i = equals + 1
-                guard i < count, base[i] == 0x22 else { continue }
-                func named(_ name: StaticString) -> Bool {
-                    let length = name.utf8CodeUnitCount
-                    guard equals >= length + 1, base[equals - length - 1] == 0x20 else { return false }
-                    return memcmp(base + equals - length, name.utf8Start, length) == 0
-                }
-                let isID = named("id")
-                guard isID || named("href") || named("src") else { continue }
-                let start = i + 1
-                guard let close = memchr(base + start, 0x22, count - start) else { break }
-                let end = base.distance(to: close.assumingMemoryBound(to: UInt8.self))
-                let value = String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self)
-                if isID {
-                    scan.ids.insert(value)
-                } else if seen.insert(value).inserted {
-                    scan.links.append(value)
-                }
-                i = end + 1
+        guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return scan }
+        let count = raw.count
+        var i = 0
+        while i < count, let found = memchr(base + i, 0x3D, count - i) {
+            let equals = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            i = equals + 1
+            guard i < count, base[i] == 0x22 else { continue }
+            func named(_ name: StaticString) -> Bool {
+                let length = name.utf8CodeUnitCount
+                guard equals >= length + 1, base[equals - length - 1] == 0x20 else { return false }
+                return memcmp(base + equals - length, name.utf8Start, length) == 0
             }
+            let isID = named("id")
+            guard isID || named("href") || named("src") else { continue }
+            let start = i + 1
+            guard let close = memchr(base + start, 0x22, count - start) else { break }
+            let end = base.distance(to: close.assumingMemoryBound(to: UInt8.self))
+            let value = String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self)
+            if isID {
+                scan.ids.insert(value)
+            } else if seen.insert(value).inserted {
+                scan.links.append(value)
+            }
+            i = end + 1
         }
         return scan
     }

@@ -28,17 +28,19 @@ enum FileTree {
     /// Writes a new file (or replaces one) with `data`.
     /// - Parameter exclusive: fail rather than write into a file that already exists.
     static func write(_ data: Data, to path: String, exclusive: Bool = false) throws {
+        try data.withUnsafeBytes { try write($0, to: path, exclusive: exclusive) }
+    }
+
+    static func write(_ bytes: UnsafeRawBufferPointer, to path: String, exclusive: Bool = false) throws {
         let fd = open(path, O_WRONLY | O_CREAT | (exclusive ? O_EXCL : O_TRUNC) | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw PublishError("cannot write \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        try data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
-            var offset = 0
-            while offset < bytes.count {
-                let count = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if count < 0, errno == EINTR { continue }
-                guard count > 0 else { throw PublishError("cannot write \(path): \(String(cString: strerror(errno)))") }
-                offset += count
-            }
+        var offset = 0
+        while offset < bytes.count {
+            let count = Foundation.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { throw PublishError("cannot write \(path): \(String(cString: strerror(errno)))") }
+            offset += count
         }
     }
 

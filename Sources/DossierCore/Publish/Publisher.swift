@@ -166,16 +166,21 @@ public final class Staging: @unchecked Sendable {
 
     /// Puts one file of the new site in place. A failure is kept and reported by `commit`.
     func accept(_ file: OutputFile, sha256: String) {
+        file.data.withUnsafeBytes { accept(path: file.path, bytes: $0, sha256: sha256) }
+    }
+
+    /// Puts one file of the new site in place from its bytes (a page, straight from its text).
+    func accept(path: String, bytes: UnsafeRawBufferPointer, sha256: String) {
         do {
-            try makeFolders(for: file.path)
-            if let entry = published[file.path], entry.sha256 == sha256, entry.bytes == file.data.count,
-               Publisher.size(of: current + "/" + file.path) == file.data.count, try placePublished(file.path) {
+            try makeFolders(for: path)
+            if let entry = published[path], entry.sha256 == sha256, entry.bytes == bytes.count,
+               Publisher.size(of: current + "/" + path) == bytes.count, try placePublished(path) {
                 return
             }
-            let target = root + "/" + file.path
+            let target = root + "/" + path
             try clear(target)
             // A new file, never an existing one: in a reused folder that could be the published site's.
-            try FileTree.write(file.data, to: target, exclusive: true)
+            try FileTree.write(bytes, to: target, exclusive: true)
             lock.withLock { written += 1 }
         } catch {
             record(error)

@@ -52,6 +52,21 @@ public struct SiteRenderer: Sendable {
             staging?.accept(file, sha256: sha256)
             return (staging == nil || keep(file.path) ? file : nil, record)
         }
+
+        /// Records a rendered page. A page that goes only to the staging folder is hashed, scanned
+        /// and written from its text's own UTF-8 bytes, never copied into a `Data` first.
+        func emit(page path: String, html: String) -> (OutputFile?, FileRecord) {
+            guard let staging, !keep(path) else { return emit(OutputFile(path: path, text: html)) }
+            var html = html
+            return html.withUTF8 { utf8 in
+                let bytes = UnsafeRawBufferPointer(utf8)
+                let sha256 = Digest.sha256(bytes)
+                let record = FileRecord(entry: ManifestEntry(path: path, bytes: bytes.count, sha256: sha256),
+                                        scan: path.hasSuffix(".html") ? LinkChecker.scan(bytes) : nil)
+                staging.accept(path: path, bytes: bytes, sha256: sha256)
+                return (nil, record)
+            }
+        }
     }
 
     /// Renders with templates checked by `TemplateLibrary.make`; `assets` supplies the static files.
@@ -94,7 +109,7 @@ public struct SiteRenderer: Sendable {
                             return (nil, nil, .error(loaded.root + "/\(page.template).mustache",
                                                      "template '\(page.template)' could not be rendered for \(page.path)"))
                         }
-                        let (kept, record) = destination.emit(OutputFile(path: page.path, data: Data(html.utf8)))
+                        let (kept, record) = destination.emit(page: page.path, html: html)
                         return (kept, record, nil)
                     }
                 }

@@ -18,6 +18,9 @@ enum Digest {
     /// SHA-256 of `data` in hexadecimal.
     static func sha256(_ data: Data) -> String { SHA256.hash(data: data).hex }
 
+    /// SHA-256 of bytes in memory (a page's text, without copying it into a `Data`).
+    static func sha256(_ bytes: UnsafeRawBufferPointer) -> String { SHA256.hash(data: bytes).hex }
+
     /// SHA-256 of several parts, each length-prefixed.
     static func sha256(parts: [Data]) -> String {
         var hasher = Hasher256()
