@@ -58,6 +58,18 @@ struct PropertyTests {
         }
     }
 
+    @Test func diffKeepsALongestCommonSubsequenceOfLongTexts() async {
+        // Past 64 elements a row spans several machine words and the sum carries between them.
+        let tokens = Gen<Int32>.int32(in: 0...5).array(of: 60...300)
+        await propertyCheck(count: 150, input: tokens, tokens) { a, b in
+            let (removed, inserted) = Diff.changes(a, b)
+            let keptA = a.indices.filter { !removed[$0] }.map { a[$0] }
+            let keptB = b.indices.filter { !inserted[$0] }.map { b[$0] }
+            #expect(keptA == keptB)
+            #expect(keptA.count == Self.lcsLength(a, b))
+        }
+    }
+
     @Test func wordRunsRebuildBothTexts() async {
         let words = Gen<Character?>.element(of: Array("abc")).map { $0! }.string(of: 1...2).array(of: 0...25)
         await propertyCheck(count: 300, input: words, words) { before, after in
