@@ -15,7 +15,9 @@ enum OutputPaths {
 
     /// The prefix that leads from the folder of `path` back to the root.
     static func root(from path: String) -> String {
-        String(repeating: "../", count: path.count(where: { $0 == "/" }))
+        // Slashes counted on the bytes: a folder separator is one byte, and no grapheme
+        // breaking is needed to find it (this runs for every link of every page).
+        String(repeating: "../", count: path.utf8.count(where: { $0 == UInt8(ascii: "/") }))
     }
 
     /// A relative link from the page at `from` to the file at `to`.
