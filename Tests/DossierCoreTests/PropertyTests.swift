@@ -70,6 +70,21 @@ struct PropertyTests {
         }
     }
 
+    @Test func paragraphChangesKeepALongestCommonSubsequence() async {
+        // Paragraphs equal at either end are matched by their text, the rest by the diff: together
+        // still a shortest edit.
+        let paragraphs = Gen<Character?>.element(of: Array("abc")).map { String($0!) }.array(of: 0...12)
+        await propertyCheck(count: 500, input: paragraphs, paragraphs) { before, after in
+            let (removed, inserted) = Redline.paragraphChanges(before, after)
+            #expect(removed.count == before.count && inserted.count == after.count)
+            let keptBefore = before.indices.filter { !removed[$0] }.map { before[$0] }
+            let keptAfter = after.indices.filter { !inserted[$0] }.map { after[$0] }
+            #expect(keptBefore == keptAfter)
+            let id = { (text: String) in Int32(text.unicodeScalars.first!.value) }
+            #expect(keptBefore.count == Self.lcsLength(before.map(id), after.map(id)))
+        }
+    }
+
     @Test func wordRunsRebuildBothTexts() async {
         let words = Gen<Character?>.element(of: Array("abc")).map { $0! }.string(of: 1...2).array(of: 0...25)
         await propertyCheck(count: 300, input: words, words) { before, after in

@@ -116,9 +116,7 @@ extension Redline {
     static func compare(_ before: [String], _ after: [String], title: String, id: String) -> Section {
         // Whole paragraphs first: unchanged ones need no word-level work, which keeps the cost
         // of a redline near the size of what changed rather than the size of the section.
-        var paragraphIDs = TokenTable<String>()
-        let (removedParagraphs, insertedParagraphs) = Diff.changes(before.map { paragraphIDs.id($0) },
-                                                                   after.map { paragraphIDs.id($0) })
+        let (removedParagraphs, insertedParagraphs) = paragraphChanges(before, after)
         var paragraphs: [Paragraph] = []
         var inserted = 0, deleted = 0
         var i = 0, j = 0
@@ -151,6 +149,27 @@ extension Redline {
         }
         return Section(title: title, id: id, status: inserted + deleted == 0 ? .unchanged : .changed,
                        paragraphs: paragraphs, wordsInserted: inserted, wordsDeleted: deleted)
+    }
+
+    /// Which paragraphs were removed and inserted. Equal paragraphs at either end (all of them,
+    /// in a section that did not change) are matched by comparing their bytes; only those between
+    /// are hashed into ids for the diff.
+    static func paragraphChanges(_ before: [String], _ after: [String]) -> (removed: [Bool], inserted: [Bool]) {
+        var low = 0
+        while low < before.count, low < after.count, before[low] == after[low] { low += 1 }
+        var endBefore = before.count, endAfter = after.count
+        while endBefore > low, endAfter > low, before[endBefore - 1] == after[endAfter - 1] {
+            endBefore -= 1
+            endAfter -= 1
+        }
+        var removed = [Bool](repeating: false, count: before.count)
+        var inserted = [Bool](repeating: false, count: after.count)
+        guard low < endBefore || low < endAfter else { return (removed, inserted) }
+        var ids = TokenTable<String>()
+        let middle = Diff.changes(before[low..<endBefore].map { ids.id($0) }, after[low..<endAfter].map { ids.id($0) })
+        removed.replaceSubrange(low..<endBefore, with: middle.removed)
+        inserted.replaceSubrange(low..<endAfter, with: middle.inserted)
+        return (removed, inserted)
     }
 
     /// The words of consecutive paragraphs, with `nil` where one paragraph ends and the next begins.
