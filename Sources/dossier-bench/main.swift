@@ -92,8 +92,9 @@ while let argument = arguments.next() {
 let executables = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
 let dossier = executables.appendingPathComponent("dossier").path
 // The project's templates unless `--templates` names others (to compare a template change).
-let templates = templatesOption.map { URL(fileURLWithPath: $0).path } ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+let projectTemplates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Templates").path
+let templates = templatesOption.map { URL(fileURLWithPath: $0).path } ?? projectTemplates
 let work = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-bench-\(getpid())")
 /// Ends a run, removing its synthetic site (50 MB) from the temporary folder: every way out of
 /// the benchmark after the site is written goes through here.
