@@ -44,17 +44,24 @@ struct PropertyTests {
         return row[b.count]
     }
 
+    /// What a shortest edit keeps: the same sequence on both sides, and as long as a common
+    /// subsequence of the two can be (`lcs`, from the table).
+    static func expectShortestEdit<T: Equatable>(_ a: [T], _ b: [T], removed: [Bool], inserted: [Bool], lcs: Int,
+                                                 sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        #expect(removed.count == a.count && inserted.count == b.count, sourceLocation: sourceLocation)
+        guard removed.count == a.count, inserted.count == b.count else { return }
+        let keptA = a.indices.filter { !removed[$0] }.map { a[$0] }
+        let keptB = b.indices.filter { !inserted[$0] }.map { b[$0] }
+        #expect(keptA == keptB, sourceLocation: sourceLocation)
+        #expect(keptA.count == lcs, sourceLocation: sourceLocation)
+    }
+
     @Test func diffKeepsALongestCommonSubsequence() async {
         // Small alphabets make many repeats, where a diff is easiest to get wrong.
         let tokens = Gen<Int32>.int32(in: 0...3).array(of: 0...40)
         await propertyCheck(count: 500, input: tokens, tokens) { a, b in
             let (removed, inserted) = Diff.changes(a, b)
-            #expect(removed.count == a.count && inserted.count == b.count)
-            let keptA = a.indices.filter { !removed[$0] }.map { a[$0] }
-            let keptB = b.indices.filter { !inserted[$0] }.map { b[$0] }
-            // What is kept on both sides is the same sequence, and as long as it can be: a shortest edit.
-            #expect(keptA == keptB)
-            #expect(keptA.count == Self.lcsLength(a, b))
+            Self.expectShortestEdit(a, b, removed: removed, inserted: inserted, lcs: Self.lcsLength(a, b))
         }
     }
 
@@ -63,10 +70,7 @@ struct PropertyTests {
         let tokens = Gen<Int32>.int32(in: 0...5).array(of: 60...300)
         await propertyCheck(count: 150, input: tokens, tokens) { a, b in
             let (removed, inserted) = Diff.changes(a, b)
-            let keptA = a.indices.filter { !removed[$0] }.map { a[$0] }
-            let keptB = b.indices.filter { !inserted[$0] }.map { b[$0] }
-            #expect(keptA == keptB)
-            #expect(keptA.count == Self.lcsLength(a, b))
+            Self.expectShortestEdit(a, b, removed: removed, inserted: inserted, lcs: Self.lcsLength(a, b))
         }
     }
 
@@ -76,12 +80,9 @@ struct PropertyTests {
         let paragraphs = Gen<Character?>.element(of: Array("abc")).map { String($0!) }.array(of: 0...12)
         await propertyCheck(count: 500, input: paragraphs, paragraphs) { before, after in
             let (removed, inserted) = Redline.paragraphChanges(before, after)
-            #expect(removed.count == before.count && inserted.count == after.count)
-            let keptBefore = before.indices.filter { !removed[$0] }.map { before[$0] }
-            let keptAfter = after.indices.filter { !inserted[$0] }.map { after[$0] }
-            #expect(keptBefore == keptAfter)
             let id = { (text: String) in Int32(text.unicodeScalars.first!.value) }
-            #expect(keptBefore.count == Self.lcsLength(before.map(id), after.map(id)))
+            Self.expectShortestEdit(before, after, removed: removed, inserted: inserted,
+                                    lcs: Self.lcsLength(before.map(id), after.map(id)))
         }
     }
 
