@@ -152,8 +152,9 @@ extension Redline {
     }
 
     /// Which paragraphs were removed and inserted. Equal paragraphs at either end (all of them,
-    /// in a section that did not change) are matched by comparing their bytes; only those between
-    /// are hashed into ids for the diff.
+    /// in a section that did not change) are matched by comparing them as strings, as the ids
+    /// do (a byte comparison for the usual NFC text); only those between are hashed into ids
+    /// for the diff.
     static func paragraphChanges(_ before: [String], _ after: [String]) -> (removed: [Bool], inserted: [Bool]) {
         var low = 0
         while low < before.count, low < after.count, before[low] == after[low] { low += 1 }
