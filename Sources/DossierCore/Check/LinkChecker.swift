@@ -140,10 +140,6 @@ public struct LinkChecker: Sendable {
 
     /// The `id`, `href` and `src` values of a page, in one pass over its bytes: jump from one `="`
     /// to the next and look at the attribute name before it.
-    static func scan(_ data: Data) -> PageScan {
-        data.withUnsafeBytes { scan($0) }
-    }
-
     static func scan(_ raw: UnsafeRawBufferPointer) -> PageScan {
         var scan = PageScan()
         var seen = Set<String>()

@@ -25,12 +25,8 @@ enum FileTree {
         return first.st_dev == second.st_dev && first.st_ino == second.st_ino
     }
 
-    /// Writes a new file (or replaces one) with `data`.
+    /// Writes a new file (or replaces one) with `bytes`.
     /// - Parameter exclusive: fail rather than write into a file that already exists.
-    static func write(_ data: Data, to path: String, exclusive: Bool = false) throws {
-        try data.withUnsafeBytes { try write($0, to: path, exclusive: exclusive) }
-    }
-
     static func write(_ bytes: UnsafeRawBufferPointer, to path: String, exclusive: Bool = false) throws {
         let fd = open(path, O_WRONLY | O_CREAT | (exclusive ? O_EXCL : O_TRUNC) | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw PublishError("cannot write \(path): \(String(cString: strerror(errno)))") }

@@ -164,12 +164,7 @@ public final class Staging: @unchecked Sendable {
     /// How many files were written; the rest were unchanged and linked.
     public var writtenCount: Int { lock.withLock { written } }
 
-    /// Puts one file of the new site in place. A failure is kept and reported by `commit`.
-    func accept(_ file: OutputFile, sha256: String) {
-        file.data.withUnsafeBytes { accept(path: file.path, bytes: $0, sha256: sha256) }
-    }
-
-    /// Puts one file of the new site in place from its bytes (a page, straight from its text).
+    /// Puts one file of the new site in place from its bytes. A failure is kept and reported by `commit`.
     func accept(path: String, bytes: UnsafeRawBufferPointer, sha256: String) {
         do {
             try makeFolders(for: path)

@@ -46,26 +46,24 @@ public struct SiteRenderer: Sendable {
 
         /// Records a file, hands it to the staging folder, and returns it if it is to be kept.
         func emit(_ file: OutputFile) -> (OutputFile?, FileRecord) {
-            let sha256 = Digest.sha256(file.data)
-            let record = FileRecord(entry: ManifestEntry(path: file.path, bytes: file.data.count, sha256: sha256),
-                                    scan: file.path.hasSuffix(".html") ? LinkChecker.scan(file.data) : nil)
-            staging?.accept(file, sha256: sha256)
+            let record = file.data.withUnsafeBytes { place(file.path, $0) }
             return (staging == nil || keep(file.path) ? file : nil, record)
         }
 
         /// Records a rendered page. A page that goes only to the staging folder is hashed, scanned
         /// and written from its text's own UTF-8 bytes, never copied into a `Data` first.
         func emit(page path: String, html: String) -> (OutputFile?, FileRecord) {
-            guard let staging, !keep(path) else { return emit(OutputFile(path: path, text: html)) }
+            guard staging != nil, !keep(path) else { return emit(OutputFile(path: path, text: html)) }
             var html = html
-            return html.withUTF8 { utf8 in
-                let bytes = UnsafeRawBufferPointer(utf8)
-                let sha256 = Digest.sha256(bytes)
-                let record = FileRecord(entry: ManifestEntry(path: path, bytes: bytes.count, sha256: sha256),
-                                        scan: path.hasSuffix(".html") ? LinkChecker.scan(bytes) : nil)
-                staging.accept(path: path, bytes: bytes, sha256: sha256)
-                return (nil, record)
-            }
+            return (nil, html.withUTF8 { place(path, UnsafeRawBufferPointer($0)) })
+        }
+
+        /// Hashes a file's bytes, scans a page's ids and links, and hands the bytes to the staging folder.
+        private func place(_ path: String, _ bytes: UnsafeRawBufferPointer) -> FileRecord {
+            let sha256 = Digest.sha256(bytes)
+            staging?.accept(path: path, bytes: bytes, sha256: sha256)
+            return FileRecord(entry: ManifestEntry(path: path, bytes: bytes.count, sha256: sha256),
+                              scan: path.hasSuffix(".html") ? LinkChecker.scan(bytes) : nil)
         }
     }
 
