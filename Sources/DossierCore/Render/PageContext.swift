@@ -5,14 +5,21 @@ struct PageContext: Sendable {
     let printStylesheet: String
     /// Whether PDFs are built, so pages can link to them.
     let pdf: Bool
+    /// Renders the entries of the lists of versions ahead, when the templates have version partials.
+    var versionPartials: VersionPartials.Renderer? = nil
 
-    func jobs() -> [SiteRenderer.Job] {
+    /// The pages to render, and what must be done before any of them renders: each situation's
+    /// version partials.
+    func jobs() -> (preparations: [@Sendable () -> Void], jobs: [SiteRenderer.Job]) {
         var jobs: [SiteRenderer.Job] = []
+        var preparations: [@Sendable () -> Void] = []
         jobs.append(.single(path: OutputPaths.index, template: "index", view: indexView()))
         for situation in site.situations where !situation.reused {
             guard let latest = situation.latest else { continue }
             let slug = situation.situation.slug
-            let links = VersionLinks(situation)
+            let links = VersionLinks(situation, partials: versionPartials.map { _ in VersionPartials() })
+            // The folders the situation's pages list its versions in, and whether a page there is one of them.
+            var roots: [String: Bool] = [:]
             for version in situation.versions {
                 // One job per update: its content is made once, and so are the partials that show only it.
                 typealias View = @Sendable (UpdateContentView) -> any Sendable
@@ -27,6 +34,12 @@ struct PageContext: Sendable {
                     let print = path == OutputPaths.latest(slug) ? OutputPaths.latestPrint(slug)
                                                                  : OutputPaths.print(slug, version.update.date)
                     add(print, "print") { [self] in printView(situation, version, $0, at: print, links: links) }
+                    for (page, template) in [(path, "situation"), (print, "print")]
+                    where versionPartials?.templates.contains(template) == true {
+                        // Only the latest page marks none of the versions as its own.
+                        let root = OutputPaths.root(from: page)
+                        roots[root] = roots[root] == true || page != OutputPaths.latest(slug)
+                    }
                 }
                 if let redline = version.redline {
                     let path = OutputPaths.changes(slug, version.update.date)
@@ -40,6 +53,10 @@ struct PageContext: Sendable {
             }
             jobs.append(.single(path: OutputPaths.versions(situation.situation.slug), template: "versions",
                                 view: versionsView(situation)))
+            if let renderer = versionPartials, let partials = links.partials, !roots.isEmpty {
+                let needed = roots
+                preparations.append { partials.prepare(links, roots: needed, with: renderer) }
+            }
         }
         for page in site.pages {
             let path = OutputPaths.page(page.page.slug)
@@ -55,7 +72,7 @@ struct PageContext: Sendable {
         notFound.canonical = nil
         let notFoundLayout = notFound
         jobs.append(.single(path: OutputPaths.notFound, template: "404", view: NotFoundView(layout: notFoundLayout)))
-        return jobs
+        return (preparations, jobs)
     }
 
     /// The content file each page is written from, for locating problems found in the output.
@@ -158,19 +175,25 @@ struct PageContext: Sendable {
     /// the way back to the root and marks its own.
     struct VersionLinks: Sendable {
         let versions: [(date: IsoDate, view: DateView, snapshot: String, isDraft: Bool)]
+        /// The situation's version partials, rendered once per distinct entry for all its pages.
+        let partials: VersionPartials?
 
-        init(_ resolved: ResolvedSituation) {
+        init(_ resolved: ResolvedSituation, partials: VersionPartials? = nil) {
             versions = resolved.versions.reversed().map { other in
                 (other.update.date, DateView(other.update.date),
                  OutputPaths.snapshot(resolved.situation.slug, other.update.date), other.update.isDraft)
             }
+            self.partials = partials
         }
 
         func views(from path: String, current: IsoDate?) -> [VersionLinkView] {
             let root = OutputPaths.root(from: path)
-            return versions.map { other in
-                VersionLinkView(date: other.view, href: root + other.snapshot, isCurrent: other.date == current,
-                                isDraft: other.isDraft)
+            let table = partials?.tables[root]
+            return versions.enumerated().map { index, other in
+                let isCurrent = other.date == current
+                return VersionLinkView(date: other.view, href: root + other.snapshot, isCurrent: isCurrent,
+                                       isDraft: other.isDraft,
+                                       versionPartials: isCurrent ? table?.current?[index] : table?.link[index])
             }
         }
     }

@@ -95,8 +95,15 @@ public struct SiteRenderer: Sendable {
         }
         assets.forEach(emit)
 
-        let context = PageContext(site: site, stylesheet: stylesheet, printStylesheet: printStylesheet, pdf: pdf)
-        let jobs = context.jobs()
+        var context = PageContext(site: site, stylesheet: stylesheet, printStylesheet: printStylesheet, pdf: pdf)
+        if !library.versionPartials.isEmpty {
+            context.versionPartials = .init(names: library.versionPartials, templates: library.versionPartialTemplates,
+                                            render: library.renderVersionPartial)
+        }
+        let (preparations, jobs) = context.jobs()
+        await withTaskGroup(of: Void.self) { group in
+            for prepare in preparations { group.addTask(operation: prepare) }
+        }
         let rendered = await withTaskGroup(of: [(OutputFile?, FileRecord?, Diagnostic?)].self) { group in
             for job in jobs {
                 group.addTask {

@@ -11,13 +11,21 @@ struct TemplateLibrary: Sendable {
     /// Partials that show only an update's content (see `sharedPartials(_:)`): rendered once per
     /// update and placed into each of its pages.
     let sharedPartials: [String]
-    /// The library the page templates render with: each shared partial replaced by its output.
+    /// Partials that show only one entry of a situation's list of versions (see `versionPartials(_:)`):
+    /// rendered once per distinct entry and placed into every page that lists it.
+    let versionPartials: [String]
+    /// The page templates that show a version partial.
+    let versionPartialTemplates: Set<String>
+    /// The library the page templates render with: each shared partial and version partial
+    /// replaced by its output.
     let pageLibrary: MustacheLibrary
 
     /// Templates rendered with their update's shared partials.
     static let pageTemplates: Set<String> = ["situation", "print"]
     /// The name a page template finds its update's shared partials under.
     static let sharedPartialsName = "sharedPartials"
+    /// The name an entry of a situation's list of versions answers with its version partials.
+    static let versionPartialsName = "versionPartials"
 
     /// - Parameter sharePartials: render partials that show only an update's content once per update
     ///   (off only to check that it changes nothing).
@@ -59,13 +67,88 @@ struct TemplateLibrary: Sendable {
         }
         if diagnostics.hasErrors { return (nil, diagnostics) }
         let shared = sharePartials ? sharedPartials(loaded.templates) : []
+        let perVersion = sharePartials ? versionPartials(loaded.templates) : []
         var pageLibrary = library
         for name in shared {
             // The partial's tag now places the text rendered once for the update.
             pageLibrary.register(try! MustacheTemplate(string: "{{{\(sharedPartialsName).\(name)}}}"), named: name)
         }
-        return (TemplateLibrary(library: library, files: loaded.templates, sharedPartials: shared, pageLibrary: pageLibrary),
+        for name in perVersion {
+            // The partial's tag now places the text rendered once for the entry of the list.
+            pageLibrary.register(try! MustacheTemplate(string: "{{{\(versionPartialsName).\(name)}}}"), named: name)
+        }
+        let reach = Reach(loaded.templates)
+        let showing = pageTemplates.filter { page in
+            reach.included(from: [page], kinds: [.partial, .parent]).contains { name in
+                reach.tags[name]?.contains { $0.kind == .partial && perVersion.contains($0.name) } == true
+            }
+        }
+        return (TemplateLibrary(library: library, files: loaded.templates, sharedPartials: shared,
+                                versionPartials: perVersion, versionPartialTemplates: showing, pageLibrary: pageLibrary),
                 diagnostics)
+    }
+
+    /// The templates a page template reaches, and what a light scan can vouch for.
+    struct Reach {
+        let tags: [String: [TemplateTags.Tag]]
+        /// Templates reached from the page templates through partials and parents.
+        let reachable: Set<String>
+        /// Page templates and the parents they extend.
+        let frames: Set<String>
+        /// False when a reached template sets delimiters (which the scan does not follow) or
+        /// another content type: then nothing is rendered ahead.
+        let scannable: Bool
+
+        init(_ templates: [String: SourceFile]) {
+            let tags = templates.mapValues { TemplateTags.scan($0) }
+            self.tags = tags
+            reachable = Self.included(from: pageTemplates, kinds: [.partial, .parent], tags: tags)
+            frames = Self.included(from: pageTemplates, kinds: [.parent], tags: tags)
+            scannable = reachable.allSatisfy { name in
+                guard let file = templates[name], let list = tags[name] else { return true }
+                return !file.text.contains("{{=") && !list.contains { $0.kind == .pragma && $0.name != "CONTENT_TYPE: HTML" }
+            }
+        }
+
+        func included(from roots: Set<String>, kinds: Set<TemplateTags.Kind>) -> Set<String> {
+            Self.included(from: roots, kinds: kinds, tags: tags)
+        }
+
+        static func included(from roots: Set<String>, kinds: Set<TemplateTags.Kind>,
+                             tags: [String: [TemplateTags.Tag]]) -> Set<String> {
+            var seen: Set<String> = []
+            var queue = Array(roots)
+            while let name = queue.popLast() {
+                guard seen.insert(name).inserted else { continue }
+                queue += (tags[name] ?? []).filter { kinds.contains($0.kind) }.map(\.name)
+            }
+            return seen
+        }
+
+        /// Every `{{>partial}}` in the reached templates: where it is, the tags open around it, and
+        /// whether it is indented (swift-mustache indents every line of an indented partial).
+        func partialSites(_ templates: [String: SourceFile]) -> [(partial: String, in: String, open: [TemplateTags.Tag], indented: Bool)] {
+            var sites: [(String, String, [TemplateTags.Tag], Bool)] = []
+            for name in reachable {
+                guard let file = templates[name], let list = tags[name] else { continue }
+                let lines = file.text.split(separator: "\n", omittingEmptySubsequences: false)
+                var open: [TemplateTags.Tag] = []
+                for tag in list {
+                    switch tag.kind {
+                    case .section, .inverted, .parent, .block:
+                        open.append(tag)
+                    case .close:
+                        if let index = open.lastIndex(where: { $0.name == tag.name }) { open.removeSubrange(index...) }
+                    case .partial:
+                        let before = lines[tag.location.line - 1].prefix(tag.location.column - 1)
+                        sites.append((tag.name, name, open, !before.isEmpty && before.allSatisfy { $0 == " " || $0 == "\t" }))
+                    default:
+                        break
+                    }
+                }
+            }
+            return sites
+        }
     }
 
     /// The partials a page template may take ready-made from its update: those whose output is
@@ -80,24 +163,8 @@ struct TemplateLibrary: Sendable {
     /// - the templates involved use no set-delimiter tags and only the HTML content type.
     /// Anything else renders on every page as before.
     static func sharedPartials(_ templates: [String: SourceFile]) -> [String] {
-        let tags = templates.mapValues { TemplateTags.scan($0) }
-        func included(from roots: Set<String>, kinds: Set<TemplateTags.Kind>) -> Set<String> {
-            var seen: Set<String> = []
-            var queue = Array(roots)
-            while let name = queue.popLast() {
-                guard seen.insert(name).inserted else { continue }
-                queue += (tags[name] ?? []).filter { kinds.contains($0.kind) }.map(\.name)
-            }
-            return seen
-        }
-        let reachable = included(from: pageTemplates, kinds: [.partial, .parent])
-        // Page templates and the parents they extend: where a shared partial may be placed.
-        let frames = included(from: pageTemplates, kinds: [.parent])
-        for name in reachable {
-            guard let file = templates[name], let list = tags[name] else { continue }
-            if file.text.contains("{{=") { return [] }
-            if list.contains(where: { $0.kind == .pragma && $0.name != "CONTENT_TYPE: HTML" }) { return [] }
-        }
+        let reach = Reach(templates)
+        guard reach.scannable else { return [] }
         func isNeutral(_ open: [TemplateTags.Tag]) -> Bool {
             open.allSatisfy { tag in
                 switch tag.kind {
@@ -107,31 +174,28 @@ struct TemplateLibrary: Sendable {
                 }
             }
         }
-        var sites: [String: [Bool]] = [:]
-        for name in reachable {
-            guard let file = templates[name], let list = tags[name] else { continue }
-            let lines = file.text.split(separator: "\n", omittingEmptySubsequences: false)
+        // A block placed in a parent shows a child's text in the parent's context there.
+        for name in reach.reachable {
             var open: [TemplateTags.Tag] = []
-            for tag in list {
+            for tag in reach.tags[name] ?? [] {
                 switch tag.kind {
                 case .section, .inverted, .parent, .block:
-                    // A block placed in a parent shows a child's text in the parent's context there.
                     if tag.kind == .block, !open.contains(where: { $0.kind == .parent }), !isNeutral(open) { return [] }
                     open.append(tag)
                 case .close:
                     if let index = open.lastIndex(where: { $0.name == tag.name }) { open.removeSubrange(index...) }
-                case .partial:
-                    let before = lines[tag.location.line - 1].prefix(tag.location.column - 1)
-                    let indented = !before.isEmpty && before.allSatisfy { $0 == " " || $0 == "\t" }
-                    sites[tag.name, default: []].append(frames.contains(name) && isNeutral(open) && !indented)
                 default:
                     break
                 }
             }
         }
+        var sites: [String: [Bool]] = [:]
+        for site in reach.partialSites(templates) {
+            sites[site.partial, default: []].append(reach.frames.contains(site.in) && isNeutral(site.open) && !site.indented)
+        }
         func showsOnlyContent(_ partial: String) -> Bool {
-            for name in included(from: [partial], kinds: [.partial]) {
-                guard let list = tags[name] else { return false }
+            for name in reach.included(from: [partial], kinds: [.partial]) {
+                guard let list = reach.tags[name] else { return false }
                 var depth = 0
                 for tag in list {
                     switch tag.kind {
@@ -153,8 +217,66 @@ struct TemplateLibrary: Sendable {
             return true
         }
         return sites.filter { name, valid in
-            valid.allSatisfy { $0 } && !frames.contains(name) && templates[name] != nil
-                && name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" } && showsOnlyContent(name)
+            valid.allSatisfy { $0 } && !reach.frames.contains(name) && templates[name] != nil
+                && isPlainName(name) && showsOnlyContent(name)
+        }.keys.sorted()
+    }
+
+    /// A partial's name that can be looked up as one name (no dots, spaces or braces).
+    static func isPlainName(_ name: String) -> Bool {
+        name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+    }
+
+    /// The partials a situation page may take ready-made from each entry of its list of versions
+    /// (`{{#versions}}{{>version-link}}{{/versions}}`): an entry's partial renders the same on every
+    /// page that lists that entry with the same link and the same mark, so it is rendered once for
+    /// each, instead of once per entry on every page (which grows with the square of a situation's
+    /// updates). A partial qualifies when
+    /// - every `{{>partial}}` that reaches it from a page template is directly inside a `{{#versions}}`
+    ///   section (no other section opened between them, inverted ones aside) and not indented;
+    /// - it and the partials it includes name only an entry's own fields (`date`, `href`, `isCurrent`,
+    ///   `isDraft`, and a date's fields inside `{{#date}}`), `{{.}}` only inside a section, and have
+    ///   no blocks or parents;
+    /// - the templates involved use no set-delimiter tags and only the HTML content type.
+    /// Anything else renders on every page as before.
+    static func versionPartials(_ templates: [String: SourceFile]) -> [String] {
+        let reach = Reach(templates)
+        guard reach.scannable else { return [] }
+        var sites: [String: [Bool]] = [:]
+        for site in reach.partialSites(templates) {
+            let section = site.open.last { $0.kind != .inverted }
+            let valid = section?.kind == .section && section?.name == "versions" && !site.indented
+            sites[site.partial, default: []].append(valid)
+        }
+        let parents = Set(reach.tags.values.joined().filter { $0.kind == .parent }.map(\.name))
+        let entryNames = ViewModelNames.versionLinkFields
+        let dateNames = Set(Mirror(reflecting: ViewModelNames.sampleDate).children.compactMap(\.label))
+        func showsOnlyItsEntry(_ partial: String) -> Bool {
+            for name in reach.included(from: [partial], kinds: [.partial]) {
+                guard let list = reach.tags[name] else { return false }
+                var open: [String] = []
+                for tag in list {
+                    switch tag.kind {
+                    case .parent, .block:
+                        return false
+                    case .section, .inverted, .variable:
+                        let first = String(tag.name.prefix { $0 != "." })
+                        let known = tag.name == "." ? !open.isEmpty
+                            : entryNames.contains(first) || (dateNames.contains(first) && open.contains("date"))
+                        if !known { return false }
+                        if tag.kind != .variable { open.append(tag.name) }
+                    case .close:
+                        if let index = open.lastIndex(of: tag.name) { open.removeSubrange(index...) }
+                    default:
+                        break
+                    }
+                }
+            }
+            return true
+        }
+        return sites.filter { name, valid in
+            valid.allSatisfy { $0 } && !reach.frames.contains(name) && !parents.contains(name) && templates[name] != nil
+                && isPlainName(name) && showsOnlyItsEntry(name)
         }.keys.sorted()
     }
 
@@ -177,12 +299,19 @@ struct TemplateLibrary: Sendable {
         }
     }
 
-    /// Renders a page; a page template of an update takes the update's `shared` partials ready-made.
+    /// Renders a page; a page template of an update takes the update's `shared` partials ready-made,
+    /// and its version partials from the entries of its list of versions.
     func render(_ view: Any, template name: String, shared: [String: String] = [:]) -> String? {
-        if !shared.isEmpty, Self.pageTemplates.contains(name), let page = view as? any MustacheParent {
+        if !(sharedPartials.isEmpty && versionPartials.isEmpty), Self.pageTemplates.contains(name),
+           let page = view as? any MustacheParent {
             return pageLibrary.render(SharedPartialsView(partials: shared, page: page), withTemplate: name)
         }
         return library.render(view, withTemplate: name)
+    }
+
+    /// One entry's version partial, rendered on its own (what `VersionPartials` keeps).
+    func renderVersionPartial(_ link: VersionLinkView, _ name: String) -> String? {
+        library.render(link, withTemplate: name)
     }
 }
 

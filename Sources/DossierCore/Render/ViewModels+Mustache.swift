@@ -117,6 +117,7 @@ extension VersionLinkView: MustacheParent {
         case "href": self.href
         case "isCurrent": self.isCurrent
         case "isDraft": self.isDraft
+        case TemplateLibrary.versionPartialsName: self.versionPartials.map { $0 as Any }
         default: nil
         }
     }

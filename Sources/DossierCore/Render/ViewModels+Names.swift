@@ -21,9 +21,27 @@ enum ViewModelNames {
         }
         guard mirror.displayStyle == .struct else { return }
         for child in mirror.children {
-            if let label = child.label, !flattened.contains(label) { names.insert(label) }
+            guard let label = child.label, !internalFields.contains(label) else { continue }
+            if !flattened.contains(label) { names.insert(label) }
             collect(child.value, into: &names)
         }
+    }
+
+    /// Fields that carry work done ahead for the template engine, not values to show.
+    static let internalFields: Set<String> = [TemplateLibrary.versionPartialsName]
+
+    /// The fields of an entry of a situation page's list of versions.
+    static let versionLinkFields: Set<String> = {
+        var names: Set<String> = []
+        for child in Mirror(reflecting: sampleVersionLink).children {
+            if let label = child.label, !internalFields.contains(label) { names.insert(label) }
+        }
+        return names
+    }()
+
+    static var sampleVersionLink: VersionLinkView {
+        VersionLinkView(date: sampleDate, href: "h", isCurrent: true, isDraft: false,
+                        versionPartials: ["p": "t"])
     }
 
     /// Fields that hold part of a view whose own fields templates name directly
@@ -66,7 +84,7 @@ enum ViewModelNames {
             hasCorrections: true, corrections: [.init(date: date, note: "n")], previousDate: date)
         return SituationPageView(
             content: content, layout: sampleLayout, isArchived: false, latestHref: "l", permalinkHref: "p",
-            versions: [.init(date: date, href: "h", isCurrent: true, isDraft: false)], versionsHref: "v",
+            versions: [sampleVersionLink], versionsHref: "v",
             changesHref: "c", printHref: "p", pdfHref: "p")
     }
 

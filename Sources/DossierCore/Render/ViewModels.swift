@@ -91,6 +91,9 @@ struct VersionLinkView: Sendable {
     var href: String
     var isCurrent: Bool
     var isDraft: Bool
+    /// This entry's version partials, rendered ahead by name; not a field for templates
+    /// (`TemplateLibrary.versionPartials`).
+    var versionPartials: [String: String]? = nil
 }
 
 /// What every page of one update shows alike, whatever its address: made once per update.
