@@ -293,4 +293,13 @@ struct MustacheLookupTests {
         }
         for sample in ViewModelNames.samples { check(sample, path: "\(type(of: sample))") }
     }
+
+    /// Strings and whole numbers render as themselves, as `String(describing:)` would print them,
+    /// and still open a section when present and an inverted one when absent.
+    @Test(arguments: [0, 7, -12, Int.max])
+    func numbersAndStringsRenderAsThemselves(number: Int) throws {
+        let template = try MustacheTemplate(string: "{{n}}|{{{n}}}|{{#n}}[{{.}}]{{/n}}{{^n}}none{{/n}}|{{s}}|{{#s}}<{{.}}>{{/s}}")
+        #expect(template.render(["n": number, "s": "a&b"]) == "\(number)|\(number)|[\(number)]|a&amp;b|<a&amp;b>")
+        #expect(template.render(["s": ""]) == "||none||<>")
+    }
 }

@@ -105,6 +105,13 @@ public struct SiteRenderer: Sendable {
             for prepare in preparations { group.addTask(operation: prepare) }
         }
         let rendered = await withTaskGroup(of: [(OutputFile?, FileRecord?, Diagnostic?)].self) { group in
+            // The feed and the sitemap list every update: made beside the pages, not after them.
+            group.addTask {
+                Feeds(site: site).files().map { file in
+                    let (kept, record) = destination.emit(file)
+                    return (kept, record, nil)
+                }
+            }
             for job in jobs {
                 group.addTask {
                     let (content, views) = job.views()
@@ -129,7 +136,6 @@ public struct SiteRenderer: Sendable {
             if let record { records.append(record) }
             if let problem { problems.append(problem) }
         }
-        Feeds(site: site).files().forEach(emit)
         files.sort { $0.path < $1.path }
         return (files, records, problems)
     }

@@ -367,6 +367,13 @@ extension String: @retroactive MustacheCustomRenderable {
     public var isNull: Bool { false }
 }
 
+// Whole numbers (source numbers, issue numbers, words counted) render as their digits, directly,
+// for the same reason.
+extension Int: @retroactive MustacheCustomRenderable {
+    public var renderText: String { String(self) }
+    public var isNull: Bool { false }
+}
+
 // A string opened as a section (`{{#url}}<a href="{{url}}">{{title}}</a>{{/url}}`) sits on the
 // context stack, and every name inside is first looked up on it. swift-mustache does that by
 // reflection (`Mirror`), which finds nothing on a string: saying so directly is the same answer, faster.
