@@ -10,11 +10,16 @@ public struct ContentValidator: Sendable {
         guard let siteFile = content.site, let site = validateSite(siteFile, into: &diagnostics) else {
             return (nil, diagnostics)
         }
+        // Situations are independent: validated across the cores, their problems kept in order.
+        let checked = content.situations.concurrentMap { folder in
+            var problems: [Diagnostic] = []
+            let situation = validateSituation(folder, site: site, into: &problems)
+            return (situation, problems)
+        }
         var situations: [Situation] = []
-        for folder in content.situations {
-            if let situation = validateSituation(folder, site: site, into: &diagnostics) {
-                situations.append(situation)
-            }
+        for (situation, problems) in checked {
+            diagnostics += problems
+            if let situation { situations.append(situation) }
         }
         var pages: [Page] = []
         for file in content.pages {
