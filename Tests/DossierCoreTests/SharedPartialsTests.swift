@@ -43,6 +43,9 @@ struct SharedPartialsTests {
         ("partials/corrections.mustache", "<ul>", "<ul data-paper=\"{{paper}}\">", "corrections"),
         // The current object, which is a different view on each kind of page.
         ("partials/risk-badge.mustache", "Risk level:", "Risk level {{.}}:", "risk-badge"),
+        // Still the page's own view inside a section over a flag, which opens no value.
+        ("partials/sources.mustache", "<ol>", "<ol>{{#hasSources}}{{.}}{{/hasSources}}", "sources"),
+        ("partials/sources.mustache", "<ol>", "<ol>{{^isDraft}}{{.}}{{/isDraft}}", "sources"),
         // Placed inside a loop, where the context is a version, not the update.
         ("partials/version-link.mustache", "<li>{{#isCurrent}}", "<li>{{>risk-badge}}{{#isCurrent}}", "risk-badge"),
         ("situation.mustache", "{{>version-link}}", "{{>version-link}}{{>risk-badge}}", "risk-badge"),
@@ -75,7 +78,7 @@ struct SharedPartialsTests {
         #expect(Self.perVersion() == ["version-link"])
         // A date's own fields inside a section over it are still the entry's.
         #expect(Self.perVersion("partials/version-link.mustache", "{{date.long}}</span>",
-                                with: "{{#date}}{{long}} ({{iso}}){{/date}}</span>") == ["version-link"])
+                                with: "{{#date}}{{long}} ({{iso}}, {{.}}){{/date}}</span>") == ["version-link"])
     }
 
     @Test(arguments: [
@@ -84,8 +87,11 @@ struct SharedPartialsTests {
         ("partials/version-link.mustache", "<li>", "<li>{{#layout}}{{root}}{{/layout}}"),
         // A date's field outside a section over the date is looked up on the page.
         ("partials/version-link.mustache", "<li>", "<li>{{long}}"),
-        // The current object outside a section.
+        // The current object outside a section, or inside one over a flag.
         ("partials/version-link.mustache", "<li>", "<li>{{.}}"),
+        ("partials/version-link.mustache", "<li>", "<li>{{#isCurrent}}{{.}}{{/isCurrent}}"),
+        // A date's field inside an inverted section, which opens no value.
+        ("partials/version-link.mustache", "<li>", "<li>{{^date}}{{long}}{{/date}}"),
         // Includes a partial that names the update.
         ("partials/version-link.mustache", "</li>", "{{>risk-badge}}</li>"),
         // A block.

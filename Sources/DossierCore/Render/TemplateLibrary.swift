@@ -196,19 +196,23 @@ struct TemplateLibrary: Sendable {
         func showsOnlyContent(_ partial: String) -> Bool {
             for name in reach.included(from: [partial], kinds: [.partial]) {
                 guard let list = reach.tags[name] else { return false }
-                var depth = 0
+                // The sections open, and whether each put a value of its own on the context stack.
+                var open: [(name: String, value: Bool)] = []
                 for tag in list {
                     switch tag.kind {
                     case .parent, .block:
                         return false
                     case .section, .inverted, .variable:
-                        // `.` outside a section is the page's own view, a different one on each kind of page.
-                        let dependent = tag.name == "." ? depth == 0
+                        // `.` outside a section over a value is the page's own view, a different one
+                        // on each kind of page.
+                        let dependent = tag.name == "." ? !open.contains { $0.value }
                             : ViewModelNames.pageDependent.contains(String(tag.name.prefix { $0 != "." }))
                         if dependent { return false }
-                        if tag.kind != .variable { depth += 1 }
+                        if tag.kind != .variable {
+                            open.append((tag.name, tag.kind == .section && ViewModelNames.opensValue(tag.name)))
+                        }
                     case .close:
-                        depth -= 1
+                        if let index = open.lastIndex(where: { $0.name == tag.name }) { open.removeSubrange(index...) }
                     default:
                         break
                     }
@@ -254,19 +258,24 @@ struct TemplateLibrary: Sendable {
         func showsOnlyItsEntry(_ partial: String) -> Bool {
             for name in reach.included(from: [partial], kinds: [.partial]) {
                 guard let list = reach.tags[name] else { return false }
-                var open: [String] = []
+                // The sections open, and whether each put a value of its own on the context stack.
+                var open: [(name: String, value: Bool)] = []
                 for tag in list {
                     switch tag.kind {
                     case .parent, .block:
                         return false
                     case .section, .inverted, .variable:
+                        // `.` outside a section over a value is the entry itself, which carries its
+                        // partials' texts on a page and not where they are rendered.
                         let first = String(tag.name.prefix { $0 != "." })
-                        let known = tag.name == "." ? !open.isEmpty
-                            : entryNames.contains(first) || (dateNames.contains(first) && open.contains("date"))
+                        let known = tag.name == "." ? open.contains { $0.value }
+                            : entryNames.contains(first) || (dateNames.contains(first) && open.contains { $0.name == "date" && $0.value })
                         if !known { return false }
-                        if tag.kind != .variable { open.append(tag.name) }
+                        if tag.kind != .variable {
+                            open.append((tag.name, tag.kind == .section && ViewModelNames.opensValue(tag.name)))
+                        }
                     case .close:
-                        if let index = open.lastIndex(of: tag.name) { open.removeSubrange(index...) }
+                        if let index = open.lastIndex(where: { $0.name == tag.name }) { open.removeSubrange(index...) }
                     default:
                         break
                     }

@@ -27,6 +27,26 @@ enum ViewModelNames {
         }
     }
 
+    /// Fields that hold a `Bool` in some view model. A section over one renders its text or not,
+    /// in the same context: `{{.}}` inside it is still the view around it.
+    static let boolFields: Set<String> = {
+        var names: Set<String> = []
+        func collect(_ value: Any) {
+            let mirror = Mirror(reflecting: value)
+            for child in mirror.children {
+                if let label = child.label, child.value is Bool { names.insert(label) }
+                collect(child.value)
+            }
+        }
+        samples.forEach(collect)
+        return names
+    }()
+
+    /// Whether a section over `name` puts a new value on the context stack (a `Bool` does not).
+    static func opensValue(_ name: String) -> Bool {
+        !boolFields.contains(String(name.split(separator: ".").last ?? ""))
+    }
+
     /// Fields that carry work done ahead for the template engine, not values to show.
     static let internalFields: Set<String> = [TemplateLibrary.versionPartialsName]
 
