@@ -155,7 +155,7 @@ struct TemplateLibrary: Sendable {
     /// the same on every page of one update (latest page, snapshot, print views), so rendering
     /// them once per update instead of on every page changes no byte. A partial qualifies when
     /// - it names nothing that differs between those pages (`ViewModelNames.pageDependent`: links,
-    ///   `isArchived`, the layout, the print view's own fields) and no `{{.}}` outside a section,
+    ///   `isArchived`, the layout, the print view's own fields) and no `{{.}}` outside a section over a value,
     ///   nor do partials it includes, and it has no blocks or parents;
     /// - every `{{>partial}}` that reaches it is in a page template or its parent, outside any
     ///   section except `{{#page}}` (which opens the same page) and inverted ones, and not indented
@@ -239,8 +239,8 @@ struct TemplateLibrary: Sendable {
     /// - every `{{>partial}}` that reaches it from a page template is directly inside a `{{#versions}}`
     ///   section (no other section opened between them, inverted ones aside) and not indented;
     /// - it and the partials it includes name only an entry's own fields (`date`, `href`, `isCurrent`,
-    ///   `isDraft`, and a date's fields inside `{{#date}}`), `{{.}}` only inside a section, and have
-    ///   no blocks or parents;
+    ///   `isDraft`, and a date's fields inside `{{#date}}`), `{{.}}` only inside a section over a
+    ///   value (not a flag), and have no blocks or parents;
     /// - the templates involved use no set-delimiter tags and only the HTML content type.
     /// Anything else renders on every page as before.
     static func versionPartials(_ templates: [String: SourceFile]) -> [String] {

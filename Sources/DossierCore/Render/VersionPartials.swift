@@ -1,7 +1,7 @@
 /// A situation's version partials (`TemplateLibrary.versionPartials`), rendered ahead for each
 /// entry of its list of versions, from each folder its pages list the versions in: once as a link,
 /// and once marked as the page's own where a page can be that version. Every page then takes its
-/// entries' text ready-made, so the list costs a lookup per entry instead of a render.
+/// entries' text ready-made, so the list costs two lookups per entry instead of a render.
 ///
 /// The render stage prepares every situation's tables before any page renders and only reads them
 /// after, so they need no lock.
