@@ -54,6 +54,9 @@ public struct Builder: Sendable {
         var resolveDiagnostics: [Diagnostic] = []
         /// How long each stage took, for `--verbose`.
         public var timings: [(stage: String, duration: Duration)] = []
+        /// The partials rendered ahead (`TemplateLibrary.sharedPartials` and `versionPartials`), for
+        /// `--verbose`: a template author sees whether a change to a partial still lets it be.
+        public var partialsAhead: (perUpdate: [String], perVersion: [String])?
         /// The public record to write to `versions.lock` after a successful build, when it changed.
         public var lockToWrite: VersionLock?
 
@@ -112,6 +115,7 @@ public struct Builder: Sendable {
 
         // Templates are checked up front, so their errors are reported with the content's.
         let (library, templateProblems) = TemplateLibrary.make(templates, sharePartials: options.sharePartials)
+        result.partialsAhead = library.map { ($0.sharedPartials, $0.versionPartials) }
         let (validated, validation) = ContentValidator().validate(content)
         result.diagnostics = validation + templateProblems
         lap("validate")

@@ -64,6 +64,11 @@ struct Build: AsyncParsableCommand {
             for (stage, duration) in result.timings {
                 Console.out("  \(stage.padding(toLength: 9, withPad: " ", startingAt: 0)) \(Console.seconds(duration))")
             }
+            if let ahead = result.partialsAhead {
+                func list(_ names: [String]) -> String { names.isEmpty ? "none" : names.joined(separator: ", ") }
+                Console.out("  partials rendered once per update: \(list(ahead.perUpdate))")
+                Console.out("  partials rendered once per version listed: \(list(ahead.perVersion))")
+            }
         }
         let files = result.unchangedFileCount.map { "\($0) files (nothing changed)" }
             ?? "\(result.paths.count + result.carried.count) files (\(result.writtenCount) changed)"

@@ -86,6 +86,8 @@ struct BuildOutputTests {
         for stage in ["load", "validate", "resolve", "render", "publish"] {
             #expect(run.stdout.contains("  \(stage) "))
         }
+        #expect(run.stdout.contains("  partials rendered once per update: corrections, fact-box, risk-badge, sources\n"
+                                    + "  partials rendered once per version listed: version-link\n"))
     }
 
     @Test func progressLineUpdatesInPlaceOnATerminal() throws {
