@@ -125,6 +125,32 @@ struct TemplateLibrary: Sendable {
             return seen
         }
 
+        /// Whether every name in a partial and the partials it includes passes `accepts`, which is
+        /// given the tag and the sections open around it, each with whether it put a value of its
+        /// own on the context stack (a section over a flag does not). Blocks and parents never pass.
+        func everyName(in partial: String, _ accepts: (TemplateTags.Tag, [(name: String, value: Bool)]) -> Bool) -> Bool {
+            for name in included(from: [partial], kinds: [.partial]) {
+                guard let list = tags[name] else { return false }
+                var open: [(name: String, value: Bool)] = []
+                for tag in list {
+                    switch tag.kind {
+                    case .parent, .block:
+                        return false
+                    case .section, .inverted, .variable:
+                        guard accepts(tag, open) else { return false }
+                        if tag.kind != .variable {
+                            open.append((tag.name, tag.kind == .section && ViewModelNames.opensValue(tag.name)))
+                        }
+                    case .close:
+                        if let index = open.lastIndex(where: { $0.name == tag.name }) { open.removeSubrange(index...) }
+                    default:
+                        break
+                    }
+                }
+            }
+            return true
+        }
+
         /// Every `{{>partial}}` in the reached templates: where it is, the tags open around it, and
         /// whether it is indented (swift-mustache indents every line of an indented partial).
         func partialSites(_ templates: [String: SourceFile]) -> [(partial: String, in: String, open: [TemplateTags.Tag], indented: Bool)] {
@@ -194,31 +220,12 @@ struct TemplateLibrary: Sendable {
             sites[site.partial, default: []].append(reach.frames.contains(site.in) && isNeutral(site.open) && !site.indented)
         }
         func showsOnlyContent(_ partial: String) -> Bool {
-            for name in reach.included(from: [partial], kinds: [.partial]) {
-                guard let list = reach.tags[name] else { return false }
-                // The sections open, and whether each put a value of its own on the context stack.
-                var open: [(name: String, value: Bool)] = []
-                for tag in list {
-                    switch tag.kind {
-                    case .parent, .block:
-                        return false
-                    case .section, .inverted, .variable:
-                        // `.` outside a section over a value is the page's own view, a different one
-                        // on each kind of page.
-                        let dependent = tag.name == "." ? !open.contains { $0.value }
-                            : ViewModelNames.pageDependent.contains(String(tag.name.prefix { $0 != "." }))
-                        if dependent { return false }
-                        if tag.kind != .variable {
-                            open.append((tag.name, tag.kind == .section && ViewModelNames.opensValue(tag.name)))
-                        }
-                    case .close:
-                        if let index = open.lastIndex(where: { $0.name == tag.name }) { open.removeSubrange(index...) }
-                    default:
-                        break
-                    }
-                }
+            reach.everyName(in: partial) { tag, open in
+                // `.` outside a section over a value is the page's own view, a different one on
+                // each kind of page.
+                tag.name == "." ? open.contains { $0.value }
+                    : !ViewModelNames.pageDependent.contains(String(tag.name.prefix { $0 != "." }))
             }
-            return true
         }
         return sites.filter { name, valid in
             valid.allSatisfy { $0 } && !reach.frames.contains(name) && templates[name] != nil
@@ -252,39 +259,19 @@ struct TemplateLibrary: Sendable {
             let valid = section?.kind == .section && section?.name == "versions" && !site.indented
             sites[site.partial, default: []].append(valid)
         }
-        let parents = Set(reach.tags.values.joined().filter { $0.kind == .parent }.map(\.name))
         let entryNames = ViewModelNames.versionLinkFields
         let dateNames = Set(Mirror(reflecting: ViewModelNames.sampleDate).children.compactMap(\.label))
         func showsOnlyItsEntry(_ partial: String) -> Bool {
-            for name in reach.included(from: [partial], kinds: [.partial]) {
-                guard let list = reach.tags[name] else { return false }
-                // The sections open, and whether each put a value of its own on the context stack.
-                var open: [(name: String, value: Bool)] = []
-                for tag in list {
-                    switch tag.kind {
-                    case .parent, .block:
-                        return false
-                    case .section, .inverted, .variable:
-                        // `.` outside a section over a value is the entry itself, which carries its
-                        // partials' texts on a page and not where they are rendered.
-                        let first = String(tag.name.prefix { $0 != "." })
-                        let known = tag.name == "." ? open.contains { $0.value }
-                            : entryNames.contains(first) || (dateNames.contains(first) && open.contains { $0.name == "date" && $0.value })
-                        if !known { return false }
-                        if tag.kind != .variable {
-                            open.append((tag.name, tag.kind == .section && ViewModelNames.opensValue(tag.name)))
-                        }
-                    case .close:
-                        if let index = open.lastIndex(where: { $0.name == tag.name }) { open.removeSubrange(index...) }
-                    default:
-                        break
-                    }
-                }
+            reach.everyName(in: partial) { tag, open in
+                // `.` outside a section over a value is the entry itself, which carries its
+                // partials' texts on a page and not where they are rendered.
+                let first = String(tag.name.prefix { $0 != "." })
+                return tag.name == "." ? open.contains { $0.value }
+                    : entryNames.contains(first) || (dateNames.contains(first) && open.contains { $0.name == "date" && $0.value })
             }
-            return true
         }
         return sites.filter { name, valid in
-            valid.allSatisfy { $0 } && !reach.frames.contains(name) && !parents.contains(name) && templates[name] != nil
+            valid.allSatisfy { $0 } && !reach.frames.contains(name) && templates[name] != nil
                 && isPlainName(name) && showsOnlyItsEntry(name)
         }.keys.sorted()
     }
