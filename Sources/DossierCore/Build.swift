@@ -177,6 +177,12 @@ public struct Builder: Sendable {
         result.versionCount = resolved.situations.reduce(0) { $0 + $1.versions.count }
         result.pageCount = resolved.pages.count
         result.lockToWrite = resolved.lockChanged ? resolved.lock : nil
+        // What the build held of the site (every body's HTML, every redline, each page's ids and
+        // links) is freed by a task of its own while the site is published: freed here, on the way
+        // out of this function, it took 0.06 to 0.08 s of a cold build with the other core idle.
+        // A process that ends first leaves it to the system.
+        let held = (consume resolved, consume validated, consume records)
+        Task.detached(priority: .utility) { withExtendedLifetime(held) {} }
         return result
     }
 

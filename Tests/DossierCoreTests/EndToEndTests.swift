@@ -124,6 +124,14 @@ struct EndToEndTests {
         #expect((index["sha256"] as? String)?.count == 64)
     }
 
+    /// A path in the manifest reads back as itself, whether it needs escaping or not.
+    @Test(arguments: ["situations/dprk/index.html", "pages/é/index.html", "a\"b\\c", "tab\there\u{1}", "line\nbreak"])
+    func manifestPathsReadBackAsThemselves(path: String) throws {
+        let json = "[" + SiteRenderer.jsonString(path) + "]"
+        let decoded = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String]
+        #expect(decoded == [path])
+    }
+
     @Test func contentErrorsAreCollectedAndLocated() async {
         let broken = validSite
             .replacing("Content/situations/ruritania/updates/2024-06-01.md", "risk_level: imminent-risk", with: "risk_level: critical")

@@ -161,6 +161,10 @@ public struct SiteRenderer: Sendable {
     }
 
     static func jsonString(_ text: String) -> String {
+        // Most paths need no escaping at all: found on the bytes, they are copied whole.
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 < 0x20 }) {
+            return "\"" + text + "\""
+        }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
