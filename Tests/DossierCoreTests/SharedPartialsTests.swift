@@ -109,6 +109,34 @@ struct SharedPartialsTests {
         #expect(Self.perVersion(path, old, with: new).isEmpty)
     }
 
+    /// Whether a page's list of versions may be one entry carrying the texts of all.
+    static func collapse(_ path: String = "situation.mustache", _ old: String = "", with new: String = "") -> Bool {
+        let files = templates(path, old, with: new)
+        return TemplateLibrary.listsCollapse(files, perVersion: TemplateLibrary.versionPartials(files))
+    }
+
+    @Test func projectTemplatesListVersionsAsOneEntry() {
+        #expect(Self.collapse())
+        // The three tags in one run show the partial's text and nothing between, too.
+        #expect(Self.collapse("situation.mustache", "{{#versions}}\n{{>version-link}}\n{{/versions}}",
+                              with: "<li hidden></li>{{#versions}}{{>version-link}}{{/versions}}"))
+    }
+
+    @Test(arguments: [
+        // The list used otherwise too: its entries, or whether it is empty.
+        ("situation.mustache", "<h2 id=\"versions-heading\">Versions</h2>", "<h2 id=\"versions-heading\">Versions</h2>{{^versions}}None{{/versions}}"),
+        ("situation.mustache", "<h2 id=\"versions-heading\">Versions</h2>", "<h2 id=\"versions-heading\">Versions ({{#versions}}.{{/versions}})</h2>"),
+        ("situation.mustache", "<h2 id=\"versions-heading\">Versions</h2>", "<h2 id=\"versions-heading\">Versions {{versions.0.href}}</h2>"),
+        // Text beside the partial, which shows once for each entry.
+        ("situation.mustache", "{{>version-link}}\n", "{{>version-link}}\n<!-- entry -->\n"),
+        ("situation.mustache", "{{#versions}}\n", "{{#versions}} \n"),
+        // No version partial at all (indented, it is rendered on every page).
+        ("situation.mustache", "{{>version-link}}", "  {{>version-link}}"),
+    ])
+    func listsUsedOtherwiseKeepTheirEntries(path: String, old: String, new: String) {
+        #expect(!Self.collapse(path, old, with: new))
+    }
+
     /// The sample site and the test site, built with and without sharing: the same bytes.
     @Test func sharingChangesNoByte() async throws {
         let sample = try Fixture.directory(Fixture.projectRoot, folders: ["Content", "Templates"])
@@ -123,6 +151,13 @@ struct SharedPartialsTests {
         variants.append((validSite.replacing("Templates/print.mustache", "{{>fact-box}}",
                                              with: "{{>fact-box}}\n<ul>\n{{#versions}}\n{{>version-link}}\n{{/versions}}\n</ul>"),
                          "situations/ruritania/print/index.html", "<li><a href=\"../../../situations/ruritania/2024-01-10/index.html\">"))
+        // The list in one run of tags, given as one entry; and used otherwise too, given entry by entry.
+        variants.append((validSite.replacing("Templates/situation.mustache", "{{#versions}}\n{{>version-link}}\n{{/versions}}",
+                                             with: "{{#versions}}{{>version-link}}{{/versions}}"),
+                         "situations/ruritania/2024-01-10/index.html", "<li><span aria-current=\"page\">10 January 2024</span></li>"))
+        variants.append((validSite.replacing("Templates/situation.mustache", "<h2 id=\"versions-heading\">Versions</h2>",
+                                             with: "<h2 id=\"versions-heading\">Versions ({{#versions}}.{{/versions}})</h2>"),
+                         "situations/ruritania/index.html", "Versions (...)</h2>"))
         // A version link that names the page around it: rendered on every page, still right.
         variants.append((validSite.replacing("Templates/partials/version-link.mustache", "<li>", with: "<li data-page=\"{{name}}\">"),
                          "situations/ruritania/index.html", "<li data-page=\"Republic of Ruritania\">"))

@@ -189,6 +189,18 @@ struct PageContext: Sendable {
         func views(from path: String, current: IsoDate?) -> [VersionLinkView] {
             let root = OutputPaths.root(from: path)
             let table = partials?.tables[root]
+            if let table, partials?.collapse == true, let first = versions.first {
+                // The templates show only the partials' texts, one entry after another: one entry
+                // carrying them all, joined, shows the same.
+                var joined: [String: String] = [:]
+                for (index, other) in versions.enumerated() {
+                    for (name, text) in (other.date == current ? table.current?[index] : table.link[index]) ?? [:] {
+                        joined[name, default: ""] += text
+                    }
+                }
+                return [VersionLinkView(date: first.view, href: root + first.snapshot, isCurrent: first.date == current,
+                                        isDraft: first.isDraft, versionPartials: joined)]
+            }
             return versions.enumerated().map { index, other in
                 let isCurrent = other.date == current
                 return VersionLinkView(date: other.view, href: root + other.snapshot, isCurrent: isCurrent,

@@ -98,7 +98,7 @@ public struct SiteRenderer: Sendable {
         var context = PageContext(site: site, stylesheet: stylesheet, printStylesheet: printStylesheet, pdf: pdf)
         if !library.versionPartials.isEmpty {
             context.versionPartials = .init(names: library.versionPartials, templates: library.versionPartialTemplates,
-                                            render: library.renderVersionPartial)
+                                            collapse: library.versionListsCollapse, render: library.renderVersionPartial)
         }
         let (preparations, jobs) = context.jobs()
         await withTaskGroup(of: Void.self) { group in

@@ -16,6 +16,9 @@ struct TemplateLibrary: Sendable {
     let versionPartials: [String]
     /// The page templates that show a version partial.
     let versionPartialTemplates: Set<String>
+    /// Whether a page's list of versions may be given to the templates as one entry carrying the
+    /// texts of all (see `listsCollapse`).
+    let versionListsCollapse: Bool
     /// The library the page templates render with: each shared partial and version partial
     /// replaced by its output.
     let pageLibrary: MustacheLibrary
@@ -84,8 +87,44 @@ struct TemplateLibrary: Sendable {
             }
         }
         return (TemplateLibrary(library: library, files: loaded.templates, sharedPartials: shared,
-                                versionPartials: perVersion, versionPartialTemplates: showing, pageLibrary: pageLibrary),
+                                versionPartials: perVersion, versionPartialTemplates: showing,
+                                versionListsCollapse: listsCollapse(loaded.templates, perVersion: perVersion),
+                                pageLibrary: pageLibrary),
                 diagnostics)
+    }
+
+    /// Whether the page templates use their list of versions only as `{{#versions}}` around a
+    /// version partial and nothing else, either on three lines of their own
+    /// (`{{#versions}}`, `{{>version-link}}`, `{{/versions}}`) or as one run of the three tags. Such a
+    /// section shows, entry after entry, the partial's text and nothing between: given one entry
+    /// that carries the texts of all, joined, it shows the same bytes, without going over the
+    /// entries in the template engine (work that grows with the square of a situation's updates).
+    static func listsCollapse(_ templates: [String: SourceFile], perVersion: [String]) -> Bool {
+        let reach = Reach(templates)
+        guard reach.scannable, !perVersion.isEmpty else { return false }
+        for name in reach.reachable {
+            guard let file = templates[name], let list = reach.tags[name] else { continue }
+            let lines = file.text.split(separator: "\n", omittingEmptySubsequences: false)
+            func line(_ tag: TemplateTags.Tag) -> Substring { lines[tag.location.line - 1] }
+            var index = 0
+            while index < list.count {
+                let tag = list[index]
+                defer { index += 1 }
+                guard tag.name.prefix(while: { $0 != "." }) == "versions" else { continue }
+                guard tag.kind == .section, tag.name == "versions", index + 2 < list.count else { return false }
+                let partial = list[index + 1], close = list[index + 2]
+                guard partial.kind == .partial, perVersion.contains(partial.name),
+                      close.kind == .close, close.name == "versions" else { return false }
+                let open = "{{#versions}}", place = "{{>\(partial.name)}}", end = "{{/versions}}"
+                let onLinesOfTheirOwn = line(tag) == open && line(partial) == place && line(close) == end
+                    && partial.location.line == tag.location.line + 1 && close.location.line == partial.location.line + 1
+                let inOneRun = tag.location.line == close.location.line
+                    && line(tag).dropFirst(tag.location.column - 1).hasPrefix(open + place + end)
+                guard onLinesOfTheirOwn || inOneRun else { return false }
+                index += 2
+            }
+        }
+        return true
     }
 
     /// The templates a page template reaches, and what a light scan can vouch for.

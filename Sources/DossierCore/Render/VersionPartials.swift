@@ -11,6 +11,8 @@ final class VersionPartials: @unchecked Sendable {
     struct Renderer: Sendable {
         var names: [String]
         var templates: Set<String>
+        /// Whether a page's list may be one entry carrying the texts of all (`TemplateLibrary.listsCollapse`).
+        var collapse: Bool
         var render: @Sendable (VersionLinkView, String) -> String?
     }
 
@@ -21,10 +23,13 @@ final class VersionPartials: @unchecked Sendable {
     }
 
     private(set) var tables: [String: Table] = [:]
+    /// Whether pages list the versions as one entry carrying the texts of all.
+    private(set) var collapse = false
 
     /// Renders the partials of every entry of `links` for each folder (its way back to the root);
     /// `current` says whether a page there marks one of them as its own.
     func prepare(_ links: PageContext.VersionLinks, roots: [String: Bool], with renderer: Renderer) {
+        collapse = renderer.collapse
         for (root, current) in roots {
             func texts(current: Bool) -> [[String: String]] {
                 links.versions.map { entry in
