@@ -49,7 +49,7 @@ PAGES = {
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(tmp_path_factory):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -58,6 +58,10 @@ def browser():
                  "--force-color-profile=srgb", "--hide-scrollbars", "--allow-file-access-from-files"):
         options.add_argument(flag)
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+    # Chromium keeps its profile lock (a folder with a socket) in the temporary folder and leaves
+    # it behind when the driver ends it: give it one of pytest's, which pytest prunes.
+    env = dict(os.environ, TMPDIR=str(tmp_path_factory.mktemp("chromium")))
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver", env=env),
+                              options=options)
     yield driver
     driver.quit()
