@@ -23,12 +23,12 @@ struct SharedPartialsTests {
 
     /// The shared partials for the project's templates with one file changed.
     static func shared(_ path: String = "situation.mustache", _ old: String = "", with new: String = "") -> [String] {
-        TemplateLibrary.sharedPartials(templates(path, old, with: new))
+        TemplateLibrary.sharedPartials(.init(templates(path, old, with: new)))
     }
 
     /// The version partials for the project's templates with one file changed.
     static func perVersion(_ path: String = "situation.mustache", _ old: String = "", with new: String = "") -> [String] {
-        TemplateLibrary.versionPartials(templates(path, old, with: new))
+        TemplateLibrary.versionPartials(.init(templates(path, old, with: new)))
     }
 
     @Test func projectTemplatesShareTheirContentPartials() {
@@ -111,8 +111,8 @@ struct SharedPartialsTests {
 
     /// Whether a page's list of versions may be one entry carrying the texts of all.
     static func collapse(_ path: String = "situation.mustache", _ old: String = "", with new: String = "") -> Bool {
-        let files = templates(path, old, with: new)
-        return TemplateLibrary.listsCollapse(files, perVersion: TemplateLibrary.versionPartials(files))
+        let reach = TemplateLibrary.Reach(templates(path, old, with: new))
+        return TemplateLibrary.listsCollapse(reach, perVersion: TemplateLibrary.versionPartials(reach))
     }
 
     @Test func projectTemplatesListVersionsAsOneEntry() {

@@ -17,7 +17,7 @@ struct PageContext: Sendable {
         for situation in site.situations where !situation.reused {
             guard let latest = situation.latest else { continue }
             let slug = situation.situation.slug
-            let links = VersionLinks(situation, partials: versionPartials.map { _ in VersionPartials() })
+            let links = VersionLinks(situation, partials: versionPartials.map { VersionPartials(collapse: $0.collapse) })
             // The folders the situation's pages list its versions in, and whether a page there is one of them.
             var roots: [String: Bool] = [:]
             for version in situation.versions {

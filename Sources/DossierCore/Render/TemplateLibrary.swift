@@ -35,6 +35,8 @@ struct TemplateLibrary: Sendable {
     static func make(_ loaded: LoadedTemplates, sharePartials: Bool = true) -> (TemplateLibrary?, [Diagnostic]) {
         var diagnostics = loaded.diagnostics
         _ = HTMLEscaping.registered
+        // Every template's tags, scanned once: for the checks below and for what is rendered ahead.
+        let reach = Reach(loaded.templates)
         var library = MustacheLibrary()
         for (name, file) in loaded.templates.sorted(by: { $0.key < $1.key }) {
             do {
@@ -45,7 +47,7 @@ struct TemplateLibrary: Sendable {
             } catch {
                 diagnostics.append(.error(file.path, "template syntax error: \(error)"))
             }
-            diagnostics += TemplateTags.scan(file).compactMap { tag in
+            diagnostics += (reach.tags[name] ?? []).compactMap { tag in
                 switch tag.kind {
                 case .partial, .parent:
                     guard loaded.templates[tag.name] == nil else { return nil }
@@ -69,8 +71,8 @@ struct TemplateLibrary: Sendable {
             diagnostics.append(.error(loaded.root, "missing template \(name).mustache"))
         }
         if diagnostics.hasErrors { return (nil, diagnostics) }
-        let shared = sharePartials ? sharedPartials(loaded.templates) : []
-        let perVersion = sharePartials ? versionPartials(loaded.templates) : []
+        let shared = sharePartials ? sharedPartials(reach) : []
+        let perVersion = sharePartials ? versionPartials(reach) : []
         var pageLibrary = library
         for name in shared {
             // The partial's tag now places the text rendered once for the update.
@@ -80,7 +82,6 @@ struct TemplateLibrary: Sendable {
             // The partial's tag now places the text rendered once for the entry of the list.
             pageLibrary.register(try! MustacheTemplate(string: "{{{\(versionPartialsName).\(name)}}}"), named: name)
         }
-        let reach = Reach(loaded.templates)
         let showing = pageTemplates.filter { page in
             reach.included(from: [page], kinds: [.partial, .parent]).contains { name in
                 reach.tags[name]?.contains { $0.kind == .partial && perVersion.contains($0.name) } == true
@@ -88,7 +89,7 @@ struct TemplateLibrary: Sendable {
         }
         return (TemplateLibrary(library: library, files: loaded.templates, sharedPartials: shared,
                                 versionPartials: perVersion, versionPartialTemplates: showing,
-                                versionListsCollapse: listsCollapse(loaded.templates, perVersion: perVersion),
+                                versionListsCollapse: listsCollapse(reach, perVersion: perVersion),
                                 pageLibrary: pageLibrary),
                 diagnostics)
     }
@@ -99,11 +100,10 @@ struct TemplateLibrary: Sendable {
     /// section shows, entry after entry, the partial's text and nothing between: given one entry
     /// that carries the texts of all, joined, it shows the same bytes, without going over the
     /// entries in the template engine (work that grows with the square of a situation's updates).
-    static func listsCollapse(_ templates: [String: SourceFile], perVersion: [String]) -> Bool {
-        let reach = Reach(templates)
+    static func listsCollapse(_ reach: Reach, perVersion: [String]) -> Bool {
         guard reach.scannable, !perVersion.isEmpty else { return false }
         for name in reach.reachable {
-            guard let file = templates[name], let list = reach.tags[name] else { continue }
+            guard let file = reach.files[name], let list = reach.tags[name] else { continue }
             let lines = file.text.split(separator: "\n", omittingEmptySubsequences: false)
             func line(_ tag: TemplateTags.Tag) -> Substring { lines[tag.location.line - 1] }
             var index = 0
@@ -129,6 +129,7 @@ struct TemplateLibrary: Sendable {
 
     /// The templates a page template reaches, and what a light scan can vouch for.
     struct Reach {
+        let files: [String: SourceFile]
         let tags: [String: [TemplateTags.Tag]]
         /// Templates reached from the page templates through partials and parents.
         let reachable: Set<String>
@@ -140,6 +141,7 @@ struct TemplateLibrary: Sendable {
 
         init(_ templates: [String: SourceFile]) {
             let tags = templates.mapValues { TemplateTags.scan($0) }
+            files = templates
             self.tags = tags
             reachable = Self.included(from: pageTemplates, kinds: [.partial, .parent], tags: tags)
             frames = Self.included(from: pageTemplates, kinds: [.parent], tags: tags)
@@ -192,10 +194,10 @@ struct TemplateLibrary: Sendable {
 
         /// Every `{{>partial}}` in the reached templates: where it is, the tags open around it, and
         /// whether it is indented (swift-mustache indents every line of an indented partial).
-        func partialSites(_ templates: [String: SourceFile]) -> [(partial: String, in: String, open: [TemplateTags.Tag], indented: Bool)] {
+        func partialSites() -> [(partial: String, in: String, open: [TemplateTags.Tag], indented: Bool)] {
             var sites: [(String, String, [TemplateTags.Tag], Bool)] = []
             for name in reachable {
-                guard let file = templates[name], let list = tags[name] else { continue }
+                guard let file = files[name], let list = tags[name] else { continue }
                 let lines = file.text.split(separator: "\n", omittingEmptySubsequences: false)
                 var open: [TemplateTags.Tag] = []
                 for tag in list {
@@ -227,8 +229,7 @@ struct TemplateLibrary: Sendable {
     ///   (swift-mustache indents every line of an indented partial);
     /// - the templates involved use no set-delimiter tags and only the HTML content type.
     /// Anything else renders on every page as before.
-    static func sharedPartials(_ templates: [String: SourceFile]) -> [String] {
-        let reach = Reach(templates)
+    static func sharedPartials(_ reach: Reach) -> [String] {
         guard reach.scannable else { return [] }
         func isNeutral(_ open: [TemplateTags.Tag]) -> Bool {
             open.allSatisfy { tag in
@@ -255,7 +256,7 @@ struct TemplateLibrary: Sendable {
             }
         }
         var sites: [String: [Bool]] = [:]
-        for site in reach.partialSites(templates) {
+        for site in reach.partialSites() {
             sites[site.partial, default: []].append(reach.frames.contains(site.in) && isNeutral(site.open) && !site.indented)
         }
         func showsOnlyContent(_ partial: String) -> Bool {
@@ -267,7 +268,7 @@ struct TemplateLibrary: Sendable {
             }
         }
         return sites.filter { name, valid in
-            valid.allSatisfy { $0 } && !reach.frames.contains(name) && templates[name] != nil
+            valid.allSatisfy { $0 } && !reach.frames.contains(name) && reach.files[name] != nil
                 && isPlainName(name) && showsOnlyContent(name)
         }.keys.sorted()
     }
@@ -289,11 +290,10 @@ struct TemplateLibrary: Sendable {
     ///   value (not a flag), and have no blocks or parents;
     /// - the templates involved use no set-delimiter tags and only the HTML content type.
     /// Anything else renders on every page as before.
-    static func versionPartials(_ templates: [String: SourceFile]) -> [String] {
-        let reach = Reach(templates)
+    static func versionPartials(_ reach: Reach) -> [String] {
         guard reach.scannable else { return [] }
         var sites: [String: [Bool]] = [:]
-        for site in reach.partialSites(templates) {
+        for site in reach.partialSites() {
             let section = site.open.last { $0.kind != .inverted }
             let valid = section?.kind == .section && section?.name == "versions" && !site.indented
             sites[site.partial, default: []].append(valid)
@@ -310,7 +310,7 @@ struct TemplateLibrary: Sendable {
             }
         }
         return sites.filter { name, valid in
-            valid.allSatisfy { $0 } && !reach.frames.contains(name) && templates[name] != nil
+            valid.allSatisfy { $0 } && !reach.frames.contains(name) && reach.files[name] != nil
                 && isPlainName(name) && showsOnlyItsEntry(name)
         }.keys.sorted()
     }

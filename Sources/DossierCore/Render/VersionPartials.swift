@@ -24,12 +24,15 @@ final class VersionPartials: @unchecked Sendable {
 
     private(set) var tables: [String: Table] = [:]
     /// Whether pages list the versions as one entry carrying the texts of all.
-    private(set) var collapse = false
+    let collapse: Bool
+
+    init(collapse: Bool) {
+        self.collapse = collapse
+    }
 
     /// Renders the partials of every entry of `links` for each folder (its way back to the root);
     /// `current` says whether a page there marks one of them as its own.
     func prepare(_ links: PageContext.VersionLinks, roots: [String: Bool], with renderer: Renderer) {
-        collapse = renderer.collapse
         for (root, current) in roots {
             func texts(current: Bool) -> [[String: String]] {
                 links.versions.map { entry in
