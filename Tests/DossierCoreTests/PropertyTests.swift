@@ -89,11 +89,29 @@ struct PropertyTests {
     @Test func wordRunsRebuildBothTexts() async {
         let words = Gen<Character?>.element(of: Array("abc")).map { $0! }.string(of: 1...2).array(of: 0...25)
         await propertyCheck(count: 300, input: words, words) { before, after in
-            let runs = Redline.diff(before.map { Substring($0) }, after.map { Substring($0) })
+            let runs = Redline.diff(before.joined(separator: " "), after.joined(separator: " "))
             let old = runs.filter { $0.change != .inserted }.map(\.text).joined(separator: " ")
             let new = runs.filter { $0.change != .deleted }.map(\.text).joined(separator: " ")
             #expect(old == before.joined(separator: " "))
             #expect(new == after.joined(separator: " "))
+        }
+    }
+
+    @Test func redlineSectionsKeepEveryWordOfBothTexts() async {
+        // Paragraphs of a few short words, some repeated, some the same text in another form
+        // (é precomposed and decomposed): the runs of a section give back each text's words in
+        // order, and the counts are the words marked.
+        let word = Gen<String?>.element(of: ["a", "b", "c", "é", "e\u{301}", "a,"]).map { $0! }
+        let paragraphs = word.array(of: 1...6).map { $0.joined(separator: " ") }.array(of: 0...6)
+        await propertyCheck(count: 400, input: paragraphs, paragraphs) { before, after in
+            let section = Redline.compare(before, after, title: "T", id: "t")
+            let runs = section.paragraphs.flatMap { $0 }
+            func words(_ runs: [Redline.Run]) -> [String] { runs.flatMap { $0.text.split(separator: " ").map(String.init) } }
+            #expect(words(runs.filter { $0.change != .inserted }) == before.flatMap { $0.split(separator: " ").map(String.init) })
+            #expect(words(runs.filter { $0.change != .deleted }) == after.flatMap { $0.split(separator: " ").map(String.init) })
+            #expect(section.wordsInserted == words(runs.filter { $0.change == .inserted }).count)
+            #expect(section.wordsDeleted == words(runs.filter { $0.change == .deleted }).count)
+            #expect((section.status == .unchanged) == (before == after))
         }
     }
 
@@ -105,7 +123,9 @@ struct PropertyTests {
             // The plain rule: runs of bytes between ASCII spaces, tabs and line ends.
             let expected = text.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x0A || $0 == 0x09 || $0 == 0x0D })
                 .map { String(Substring($0)) }
-            #expect(Redline.words(text).map(String.init) == expected, "\(text.debugDescription)")
+            var buffer = WordBuffer()
+            let words = buffer.append([text]).map { buffer.text(of: [$0]) }
+            #expect(words == expected, "\(text.debugDescription)")
         }
     }
 

@@ -117,7 +117,7 @@ struct VersioningTests {
     }
 
     @Test func wordDiffUsesRuns() {
-        let runs = Redline.diff(Redline.words("a b c d"), Redline.words("a x c d e"))
+        let runs = Redline.diff("a b c d", "a x c d e")
         #expect(runs == [.init(change: .unchanged, text: "a"), .init(change: .deleted, text: "b"),
                          .init(change: .inserted, text: "x"), .init(change: .unchanged, text: "c d"),
                          .init(change: .inserted, text: "e")])

@@ -87,30 +87,8 @@ extension Redline {
 
         return Redline(previousDate: previous.update.date, riskBefore: previous.riskLevel, riskAfter: current.riskLevel,
                        headlineBefore: previous.update.headline,
-                       headline: diff(words(previous.update.headline), words(current.update.headline)),
+                       headline: diff(previous.update.headline, current.update.headline),
                        sections: sections, sourcesAdded: added, sourcesRemoved: removed, factChanges: facts)
-    }
-
-    /// Words of a text; whitespace is where they split, punctuation stays with its word.
-    static func words(_ text: String) -> [Substring] {
-        // Split on the bytes of ASCII whitespace: as exact as Character.isWhitespace for our
-        // plain text, and many times faster on long sections.
-        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D }
-        let utf8 = text.utf8
-        // Native strings: a loop over the bytes, words cut out by offset (about 3x the generic split).
-        let fast: [Substring]? = utf8.withContiguousStorageIfAvailable { bytes in
-            var words: [Substring] = []
-            var i = 0
-            while i < bytes.count {
-                while i < bytes.count, isSpace(bytes[i]) { i += 1 }
-                guard i < bytes.count else { break }
-                let start = i
-                while i < bytes.count, !isSpace(bytes[i]) { i += 1 }
-                words.append(text[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: i)])
-            }
-            return words
-        }
-        return fast ?? utf8.split(whereSeparator: isSpace).map { Substring($0) }
     }
 
     static func compare(_ before: [String], _ after: [String], title: String, id: String) -> Section {
@@ -123,13 +101,15 @@ extension Redline {
         while i < before.count || j < after.count {
             if (i < before.count && removedParagraphs[i]) || (j < after.count && insertedParagraphs[j]) {
                 // A stretch of changed paragraphs on either side: compare its words, and start a
-                // new paragraph wherever either version had a paragraph break (a `nil` word).
+                // new paragraph wherever either version had a paragraph break.
                 let startI = i, startJ = j
                 while i < before.count, removedParagraphs[i] { i += 1 }
                 while j < after.count, insertedParagraphs[j] { j += 1 }
+                var words = WordBuffer()
+                let old = words.append(before[startI..<i]), new = words.append(after[startJ..<j])
                 var current: Paragraph = []
-                for run in diffWords(tokens(before[startI..<i]), tokens(after[startJ..<j])) {
-                    for (index, piece) in run.words.split(separator: nil, omittingEmptySubsequences: false).enumerated() {
+                for run in words.diff(old, new) {
+                    for (index, piece) in run.words.split(separator: .paragraphBreak, omittingEmptySubsequences: false).enumerated() {
                         if index > 0, !current.isEmpty {
                             paragraphs.append(current)
                             current = []
@@ -137,7 +117,7 @@ extension Redline {
                         guard !piece.isEmpty else { continue }
                         if run.change == .inserted { inserted += piece.count }
                         if run.change == .deleted { deleted += piece.count }
-                        current.append(Run(change: run.change, text: text(of: piece)))
+                        current.append(Run(change: run.change, text: words.text(of: piece)))
                     }
                 }
                 if !current.isEmpty { paragraphs.append(current) }
@@ -152,8 +132,8 @@ extension Redline {
     }
 
     /// Which paragraphs were removed and inserted. Equal paragraphs at either end (all of them,
-    /// in a section that did not change) are matched by comparing them as strings, as the ids
-    /// do (a byte comparison for the usual NFC text); only those between are hashed into ids
+    /// in a section that did not change) are matched by comparing them as strings (a byte
+    /// comparison for the usual NFC text); only those between are given ids, by their bytes,
     /// for the diff.
     static func paragraphChanges(_ before: [String], _ after: [String]) -> (removed: [Bool], inserted: [Bool]) {
         var low = 0
@@ -166,62 +146,146 @@ extension Redline {
         var removed = [Bool](repeating: false, count: before.count)
         var inserted = [Bool](repeating: false, count: after.count)
         guard low < endBefore || low < endAfter else { return (removed, inserted) }
-        var ids = TokenTable<String>()
-        let middle = Diff.changes(before[low..<endBefore].map { ids.id($0) }, after[low..<endAfter].map { ids.id($0) })
+        var paragraphs = WordBuffer()
+        let old = paragraphs.appendWhole(before[low..<endBefore]), new = paragraphs.appendWhole(after[low..<endAfter])
+        let ids = paragraphs.ids(old, new)
+        let middle = Diff.changes(ids.0, ids.1)
         removed.replaceSubrange(low..<endBefore, with: middle.removed)
         inserted.replaceSubrange(low..<endAfter, with: middle.inserted)
         return (removed, inserted)
     }
 
-    /// The words of consecutive paragraphs, with `nil` where one paragraph ends and the next begins.
-    static func tokens(_ paragraphs: ArraySlice<String>) -> [Substring?] {
-        var out: [Substring?] = []
-        for (index, paragraph) in paragraphs.enumerated() {
-            if index > 0 { out.append(nil) }
-            out += words(paragraph).lazy.map { Optional($0) }
-        }
-        return out
+    /// Word-level difference of two texts (used for headlines).
+    static func diff(_ before: String, _ after: String) -> [Run] {
+        var words = WordBuffer()
+        let old = words.append([before]), new = words.append([after])
+        return words.diff(old, new).map { Run(change: $0.change, text: words.text(of: $0.words)) }
+    }
+}
+
+/// The words (or whole paragraphs) a redline compares, cut from one buffer of their UTF-8 bytes:
+/// a word is where it lies in the buffer, so the words are never copied into strings of their
+/// own, and equal words are found by their bytes (the same as comparing them as strings for
+/// the usual NFC text). Whitespace is where words split; punctuation stays with its word.
+struct WordBuffer {
+    /// A word's bytes in the buffer, or a paragraph break between two paragraphs.
+    struct Word: Equatable {
+        var start: Int32
+        var end: Int32
+        static let paragraphBreak = Word(start: -1, end: -1)
     }
 
-    /// Words joined by single spaces (paragraph breaks, `nil`, are skipped).
-    static func text(of words: ArraySlice<Substring?>) -> String {
-        var text = ""
-        text.reserveCapacity(words.reduce(0) { $0 + ($1?.utf8.count ?? 0) + 1 })
-        for case let word? in words {
-            if !text.isEmpty { text += " " }
-            text += word
-        }
-        return text
-    }
-
-    /// A run of words before they are joined into text; `nil` is a paragraph break. The words
-    /// are a slice of the text they come from (deleted words of the earlier text, the others of
-    /// the later one), never copied.
+    /// A run of words that share one change: deleted words are the earlier text's, the others
+    /// the later one's.
     struct WordRun {
-        var change: Change
-        var words: ArraySlice<Substring?>
+        var change: Redline.Change
+        var words: ArraySlice<Word>
     }
 
-    /// Word-level difference as runs of text (used for headlines).
-    static func diff(_ before: [Substring], _ after: [Substring]) -> [Run] {
-        diffWords(before.map { $0 }, after.map { $0 }).map { Run(change: $0.change, text: text(of: $0.words)) }
+    private(set) var bytes: [UInt8] = []
+
+    /// Adds consecutive paragraphs to the buffer and returns their words, with a paragraph
+    /// break between one paragraph and the next.
+    mutating func append<Paragraphs: Collection<String>>(_ paragraphs: Paragraphs) -> [Word] {
+        // ASCII spaces, tabs and line ends: as exact as Character.isWhitespace for our plain text.
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D }
+        var words: [Word] = []
+        for (index, paragraph) in paragraphs.enumerated() {
+            if index > 0 { words.append(.paragraphBreak) }
+            var i = bytes.count
+            bytes.append(contentsOf: paragraph.utf8)
+            let end = bytes.count
+            bytes.withUnsafeBufferPointer { bytes in
+                while i < end {
+                    while i < end, isSpace(bytes[i]) { i += 1 }
+                    guard i < end else { break }
+                    let start = i
+                    while i < end, !isSpace(bytes[i]) { i += 1 }
+                    words.append(Word(start: Int32(start), end: Int32(i)))
+                }
+            }
+        }
+        return words
     }
 
-    /// Word-level difference (a longest common subsequence of interned words), grouped into runs.
+    /// Adds texts to the buffer, each as one word of all its bytes (to compare whole paragraphs).
+    mutating func appendWhole<Texts: Collection<String>>(_ texts: Texts) -> [Word] {
+        texts.map { text in
+            let start = bytes.count
+            bytes.append(contentsOf: text.utf8)
+            return Word(start: Int32(start), end: Int32(bytes.count))
+        }
+    }
+
+    /// Words joined by single spaces (paragraph breaks are skipped).
+    func text(of words: ArraySlice<Word>) -> String {
+        var length = 0
+        for word in words where word.start >= 0 { length += Int(word.end - word.start) + 1 }
+        return String(unsafeUninitializedCapacity: max(length, 1)) { out in
+            var count = 0
+            bytes.withUnsafeBufferPointer { bytes in
+                for word in words where word.start >= 0 {
+                    if count > 0 { out[count] = 0x20; count += 1 }
+                    let piece = UnsafeBufferPointer(rebasing: bytes[Int(word.start)..<Int(word.end)])
+                    _ = UnsafeMutableBufferPointer(rebasing: out[count..<(count + piece.count)]).initialize(from: piece)
+                    count += piece.count
+                }
+            }
+            return count
+        }
+    }
+
+    /// A small integer per word, equal for words of equal bytes; -1 for a paragraph break.
+    func ids(_ first: [Word], _ second: [Word]) -> ([Int32], [Int32]) {
+        // Open addressing over a table at least twice the words, with each distinct word's
+        // hash kept beside it so a probe compares bytes only when the hashes agree.
+        var capacity = 16
+        while capacity < 2 * (first.count + second.count) { capacity <<= 1 }
+        let mask = capacity - 1
+        var slots = [Int32](repeating: -1, count: capacity)
+        var distinct: [Word] = []
+        var hashes: [UInt64] = []
+        return bytes.withUnsafeBufferPointer { bytes in
+            func id(_ word: Word) -> Int32 {
+                guard word.start >= 0 else { return -1 }
+                // FNV-1a: a byte at a time, fast enough for words and paragraphs.
+                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+                for i in Int(word.start)..<Int(word.end) { hash = (hash ^ UInt64(bytes[i])) &* 0x100_0000_01b3 }
+                var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+                while true {
+                    let known = slots[slot]
+                    if known < 0 {
+                        slots[slot] = Int32(distinct.count)
+                        distinct.append(word)
+                        hashes.append(hash)
+                        return Int32(distinct.count - 1)
+                    }
+                    let other = distinct[Int(known)]
+                    if hashes[Int(known)] == hash, other.end - other.start == word.end - word.start,
+                       bytes[Int(other.start)..<Int(other.end)].elementsEqual(bytes[Int(word.start)..<Int(word.end)]) {
+                        return known
+                    }
+                    slot = (slot + 1) & mask
+                }
+            }
+            return (first.map(id), second.map(id))
+        }
+    }
+
+    /// Word-level difference (a longest common subsequence of the words), grouped into runs.
     /// Where a stretch was replaced, the deleted words come before the inserted ones.
-    static func diffWords(_ before: [Substring?], _ after: [Substring?]) -> [WordRun] {
-        var table = TokenTable<Substring>()
-        func id(_ word: Substring?) -> Int32 { word.map { table.id($0) } ?? -1 }
-        let (removed, insertedAt) = Diff.changes(before.map(id), after.map(id))
+    func diff(_ before: [Word], _ after: [Word]) -> [WordRun] {
+        let (a, b) = ids(before, after)
+        let (removed, insertedAt) = Diff.changes(a, b)
         var runs: [WordRun] = []
         // The run being gathered: its change and where its words start and end in their text.
-        var change = Change.unchanged, start = 0, end = 0
+        var change = Redline.Change.unchanged, start = 0, end = 0
         func close() {
             guard end > start else { return }
             runs.append(WordRun(change: change, words: change == .deleted ? before[start..<end] : after[start..<end]))
         }
         // A word at `index` of its text; consecutive words of one change are consecutive there.
-        func take(_ next: Change, _ index: Int) {
+        func take(_ next: Redline.Change, _ index: Int) {
             if next != change || index != end {
                 close()
                 change = next
@@ -248,18 +312,6 @@ extension Redline {
     }
 }
 
-/// Gives each distinct value a small integer, so a diff compares integers instead of text.
-struct TokenTable<Value: Hashable> {
-    private var ids: [Value: Int32] = [:]
-
-    mutating func id(_ value: Value) -> Int32 {
-        if let known = ids[value] { return known }
-        let next = Int32(ids.count)
-        ids[value] = next
-        return next
-    }
-}
-
 /// A shortest edit script between two sequences of integers: after trimming the common start
 /// and end, a longest common subsequence of the rest by bit-parallel rows (Hyyrö, "Bit-parallel
 /// LCS-length computation revisited", 2004) and a walk back through them. Each element of `a`
@@ -268,7 +320,8 @@ struct TokenTable<Value: Hashable> {
 /// trace that grows with D².
 enum Diff {
     /// For each position of `a`, whether it is removed; for each position of `b`, whether it is inserted.
-    /// Every other position belongs to a longest common subsequence, in order.
+    /// Every other position belongs to a longest common subsequence, in order. The values must be
+    /// small integers, as ids are: the table that finds a value's mask spans them all.
     static func changes(_ a: [Int32], _ b: [Int32]) -> (removed: [Bool], inserted: [Bool]) {
         var removed = [Bool](repeating: false, count: a.count)
         var inserted = [Bool](repeating: false, count: b.count)
@@ -283,15 +336,18 @@ enum Diff {
             return (removed, inserted)
         }
         let words = (m + 63) >> 6
-        // For each value of b's middle, a mask of the positions where it occurs (bit j for b[low + j]).
-        var maskOf: [Int32: Int] = [:]
+        // For each value of b's middle, a mask of the positions where it occurs (bit j for b[low + j]),
+        // found through a table indexed by value: the values are small integers (a WordBuffer's ids),
+        // so the table is about as long as the texts.
+        var smallest = Int32.max, largest = Int32.min
+        for value in a[low..<endA] { smallest = min(smallest, value); largest = max(largest, value) }
+        for value in b[low..<endB] { smallest = min(smallest, value); largest = max(largest, value) }
+        var maskOf = [Int](repeating: -1, count: Int(largest) - Int(smallest) + 1)
         var masks: [UInt64] = []
         for j in 0..<m {
-            let value = b[low + j]
-            let mask: Int
-            if let known = maskOf[value] {
-                mask = known
-            } else {
+            let value = Int(b[low + j]) - Int(smallest)
+            var mask = maskOf[value]
+            if mask < 0 {
                 mask = masks.count
                 maskOf[value] = mask
                 masks.append(contentsOf: repeatElement(0, count: words))
@@ -306,7 +362,8 @@ enum Diff {
             masks.withUnsafeBufferPointer { masks in
                 for i in 0..<n {
                     let previous = i * words, row = previous + words
-                    guard let mask = maskOf[a[low + i]] else {
+                    let mask = maskOf[Int(a[low + i]) - Int(smallest)]
+                    guard mask >= 0 else {
                         for w in 0..<words { rows[row + w] = rows[previous + w] }
                         continue
                     }
