@@ -82,4 +82,35 @@ struct LinkCheckerTests {
             #expect(resolved?.0 == expected?.0 && resolved?.1 == expected?.1, "\(link) from \(page)")
         }
     }
+
+    /// Records of pages as the render stage makes them: scanned from their bytes.
+    func records(_ pages: [(String, String)]) -> [SiteRenderer.FileRecord] {
+        pages.map { path, html in
+            var html = html
+            let scan = html.withUTF8 { LinkChecker.scan(UnsafeRawBufferPointer($0)) }
+            return SiteRenderer.FileRecord(entry: ManifestEntry(path: path, bytes: html.utf8.count, sha256: ""), scan: scan)
+        }
+    }
+
+    @Test func anchorsOfThePageAndOfOthersAreChecked() {
+        let home = """
+            <p id="top"><a href="#notes">ok</a> <a href="#top">ok</a> <a href="#">ok</a> <a href="#gone">broken</a>
+            <a href="#gone">the same, reported once</a> <a href="#a&amp;b">escaped</a> <a href="#x&amp;y">escaped, broken</a>
+            <a href="other.html#there">ok</a> <a href="other.html#nowhere">broken</a> <a href="missing.html">broken</a></p>
+            <ol id="notes"><li id="a&amp;b">note</li></ol>
+            """
+        let other = #"<h1 id="there">Other</h1> <a href="index.html#notes">ok</a> <a href="index.html#gone">broken</a>"#
+        let records = records([("index.html", home), ("other.html", other)])
+        // What the scan keeps to check: no link to an id the page itself has.
+        #expect(records[0].scan?.links == ["#a&amp;b", "#x&amp;y", "other.html#there", "other.html#nowhere", "missing.html", "#gone"])
+        #expect(records[0].scan?.ids == ["a&b", "notes", "top"])
+        let problems = checker.check(records).map(\.message)
+        #expect(problems == [
+            "broken link '#x&y': no element with id 'x&y' in Public/index.html",
+            "broken link 'other.html#nowhere': no element with id 'nowhere' in Public/other.html",
+            "broken link 'missing.html': Public/missing.html does not exist",
+            "broken link '#gone': no element with id 'gone' in Public/index.html",
+            "broken link 'index.html#gone': no element with id 'gone' in Public/index.html",
+        ])
+    }
 }

@@ -15,9 +15,22 @@ public struct LinkChecker: Sendable {
 
     /// What one page holds for the check, found in one scan of its bytes.
     struct PageScan: Sendable {
-        var ids: Set<String> = []
-        /// Each distinct `href` and `src` value, in order of first appearance, still HTML-escaped.
+        /// The page's ids, unescaped and sorted, for links from other pages.
+        var ids: [String] = []
+        /// Each distinct `href` and `src` value, still HTML-escaped, but for links to an id of the
+        /// page itself (`#id`) that the scan found there: other links in order of first
+        /// appearance, then the page's `#id` links to ids it lacks.
         var links: [String] = []
+
+        /// Whether the page has an element with this id.
+        func has(id: String) -> Bool {
+            var low = 0, high = ids.count
+            while low < high {
+                let middle = (low + high) / 2
+                if ids[middle] < id { low = middle + 1 } else { high = middle }
+            }
+            return low < ids.count && ids[low] == id
+        }
     }
 
     /// - Parameters:
@@ -30,14 +43,14 @@ public struct LinkChecker: Sendable {
                kept: Set<String> = []) -> [Diagnostic] {
         let paths = Set(records.map(\.entry.path)).union(kept)
         let pages = records.compactMap { record in record.scan.map { (path: record.entry.path, scan: $0) } }
-        let ids = Dictionary(pages.map { ($0.path, $0.scan.ids) }, uniquingKeysWith: { first, _ in first })
+        let scans = Dictionary(pages.map { ($0.path, $0.scan) }, uniquingKeysWith: { first, _ in first })
         let found = pages.map { ($0.path, $0.scan.links) }.concurrentMap { path, links in
             links.compactMap { raw -> (String, String)? in
                 let link = raw.utf8.contains(0x26) ? Self.unescape(raw) : raw
                 guard let (target, fragment) = resolve(link, from: path) else { return nil }
                 if !paths.contains(target) { return (link, "\(outputName)/\(target) does not exist") }
                 if let fragment, !fragment.isEmpty, target.hasSuffix(".html"), !kept.contains(target),
-                   !(ids[target]?.contains(fragment) ?? false) {
+                   !(scans[target]?.has(id: fragment) ?? false) {
                     return (link, "no element with id '\(fragment)' in \(outputName)/\(target)")
                 }
                 return nil
@@ -139,11 +152,16 @@ public struct LinkChecker: Sendable {
     }
 
     /// The `id`, `href` and `src` values of a page, in one pass over its bytes: jump from one `="`
-    /// to the next and look at the attribute name before it.
+    /// to the next and look at the attribute name before it. Links to the page's own ids (`#id`,
+    /// most of a page's links: citations, notes, sections) are settled here, so no set of
+    /// strings is built for them; a broken one is kept for the check to report.
     static func scan(_ raw: UnsafeRawBufferPointer) -> PageScan {
         var scan = PageScan()
-        var seen = Set<String>()
         guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return scan }
+        // Links as found, and the ids that `#id` links of the page name (an escaped `&` in one is
+        // left to the check, which unescapes).
+        var links: [String] = []
+        var fragments: [String] = []
         let count = raw.count
         var i = 0
         while i < count, let found = memchr(base + i, 0x3D, count - i) {
@@ -160,13 +178,27 @@ public struct LinkChecker: Sendable {
             let start = i + 1
             guard let close = memchr(base + start, 0x22, count - start) else { break }
             let end = base.distance(to: close.assumingMemoryBound(to: UInt8.self))
-            let value = String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self)
-            if isID {
-                scan.ids.insert(value)
-            } else if seen.insert(value).inserted {
-                scan.links.append(value)
-            }
             i = end + 1
+            if !isID, start < end, base[start] == UInt8(ascii: "#"), memchr(base + start, 0x26, end - start) == nil {
+                if end - start > 1 {
+                    fragments.append(String(decoding: UnsafeBufferPointer(start: base + start + 1, count: end - start - 1), as: UTF8.self))
+                }
+                continue
+            }
+            let value = String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self)
+            if !isID {
+                links.append(value)
+            } else {
+                // An id is compared with links after both are unescaped (`id="a&amp;b"` is `a&b`).
+                scan.ids.append(memchr(base + start, 0x26, end - start) == nil ? value : unescape(value))
+            }
+        }
+        scan.ids.sort()
+        var seen = Set<String>(minimumCapacity: links.count)
+        for link in links where seen.insert(link).inserted { scan.links.append(link) }
+        for fragment in fragments where !scan.has(id: fragment) {
+            let link = "#" + fragment
+            if seen.insert(link).inserted { scan.links.append(link) }
         }
         return scan
     }
