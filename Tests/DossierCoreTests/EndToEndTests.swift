@@ -132,6 +132,18 @@ struct EndToEndTests {
         #expect(decoded == [path])
     }
 
+    /// The manifest the build writes reads back as its entries; anything that is not one reads as none.
+    @Test func manifestReadsBackAsItsEntries() {
+        let entries = [ManifestEntry(path: "index.html", bytes: 120, sha256: String(repeating: "a", count: 64)),
+                       ManifestEntry(path: "pages/é \"q\"/index.html", bytes: 0, sha256: String(repeating: "b", count: 64))]
+        let manifest = SiteRenderer.manifest(of: entries)
+        #expect(Set(ManifestEntry.parse(manifest.data)) == Set(entries))
+        for broken in ["", "{}", "[1]", #"{"files": [{"path": "a", "bytes": "12", "sha256": "x"}]}"#,
+                       #"{"files": [{"path": "a", "sha256": "x"}]}"#, String(manifest.text.dropLast(5))] {
+            #expect(ManifestEntry.parse(Data(broken.utf8)).isEmpty, "\(broken)")
+        }
+    }
+
     @Test func contentErrorsAreCollectedAndLocated() async {
         let broken = validSite
             .replacing("Content/situations/ruritania/updates/2024-06-01.md", "risk_level: imminent-risk", with: "risk_level: critical")

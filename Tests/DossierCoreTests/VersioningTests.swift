@@ -245,6 +245,20 @@ struct LockTests {
         #expect(old.contains("Many thousands"))
     }
 
+    /// Parts are length-prefixed, whichever way they are given: the same bytes as one SHA-256 of
+    /// "2:ab1:c", and not the digest of ("a", "bc").
+    @Test func partsDigestIsLengthPrefixed() {
+        var text = Hasher256(), data = Hasher256(), split = Hasher256()
+        text.add("ab"); text.add("c")
+        data.add(Data("ab".utf8)); data.add(Data("c".utf8))
+        split.add("a"); split.add("bc")
+        #expect(text.finish() == Digest.sha256(text: "2:ab1:c"))
+        #expect(data.finish() == text.finish())
+        #expect(split.finish() != text.finish())
+        #expect(Digest.sha256(text: "é") == Digest.sha256(Data("é".utf8)))
+        #expect(Digest.sha256(text: "") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+    }
+
     /// The digest a rebuild uses to tell whether a situation's locked record changed.
     @Test func lockDigestSeesEveryFieldAndNotTheOrder() {
         func digest(_ lock: VersionLock) -> String {

@@ -31,7 +31,7 @@ struct BuildInputs: Sendable {
         let texts = self.texts
         let prefix = content.root + "/situations/"
         let files = texts.filter { $0.key.hasPrefix(prefix) }.map { ($0.key, $0.value) }
-        let hashed = files.concurrentMap { path, text in (path, Digest.sha256(Data(text.utf8))) }
+        let hashed = files.concurrentMap { path, text in (path, Digest.sha256(text: text)) }
         return Digests(siteWide: siteWideDigest(options, texts: texts),
                        files: Dictionary(hashed, uniquingKeysWith: { first, _ in first }))
     }

@@ -27,7 +27,7 @@ public struct VersionLock: Sendable, Hashable, Codable {
     static func key(_ slug: String, _ date: IsoDate) -> String { "\(slug)/\(date)" }
 
     static func fingerprint(_ text: String) -> String {
-        Digest.sha256(Data(text.utf8))
+        Digest.sha256(text: text)
     }
 
     /// Parses the lock file; a damaged lock is an error, never silently replaced.

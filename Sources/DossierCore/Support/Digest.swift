@@ -21,6 +21,12 @@ enum Digest {
     /// SHA-256 of bytes in memory (a page's text, without copying it into a `Data`).
     static func sha256(_ bytes: UnsafeRawBufferPointer) -> String { SHA256.hash(data: bytes).hex }
 
+    /// SHA-256 of a text's UTF-8 bytes, hashed where they are.
+    static func sha256(text: String) -> String {
+        var text = text
+        return text.withUTF8 { sha256(UnsafeRawBufferPointer($0)) }
+    }
+
     /// SHA-256 of several parts, each length-prefixed.
     static func sha256(parts: [Data]) -> String {
         var hasher = Hasher256()
@@ -33,11 +39,21 @@ enum Digest {
 struct Hasher256 {
     private var hasher = SHA256()
 
-    mutating func add(_ text: String) { add(Data(text.utf8)) }
+    // Parts are fed from their own bytes: a build adds tens of thousands of small ones (the
+    // lock's entries, every file's digest), where copying each into a `Data` cost more than hashing.
+    mutating func add(_ text: String) {
+        var text = text
+        text.withUTF8 { add(UnsafeRawBufferPointer($0)) }
+    }
 
     mutating func add(_ data: Data) {
-        hasher.update(data: Data("\(data.count):".utf8))
-        hasher.update(data: data)
+        data.withUnsafeBytes { add($0) }
+    }
+
+    mutating func add(_ bytes: UnsafeRawBufferPointer) {
+        var prefix = "\(bytes.count):"
+        prefix.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        hasher.update(bufferPointer: bytes)
     }
 
     func finish() -> String {
