@@ -107,7 +107,7 @@ struct PublishTests {
         #expect(second.diagnostics.contains { $0.message == "source 'unused' is never cited" && $0.file.contains("/ruritania/") })
         #expect(try InterruptionTests.isComplete(public_))
         // And the result is the same as a build from scratch.
-        let scratch = try await Builder().generate(options(root))
+        let scratch = await Builder().generate(options(root))
         let built = try Fixture.tree(public_)
         for file in scratch.files {
             #expect(built["/" + file.path] == file.data, "\(file.path)")
@@ -142,7 +142,7 @@ struct PublishTests {
 
     /// The published folder holds exactly what a build from scratch makes: every file, its bytes, no more.
     private func expectExactSite(_ root: URL, _ comment: Comment) async throws {
-        let scratch = try await Builder().generate(options(root))
+        let scratch = await Builder().generate(options(root))
         let built = try Fixture.tree(root.appendingPathComponent("Public"))
         #expect(Set(built.keys) == Set(scratch.files.map { "/" + $0.path }), comment)
         for file in scratch.files { #expect(built["/" + file.path] == file.data, "\(comment): \(file.path)") }

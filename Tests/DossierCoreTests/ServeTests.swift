@@ -100,7 +100,7 @@ struct ServeTests {
         process.environment = environment
         let output = Pipe()
         process.standardOutput = output
-        FileManager.default.createFile(atPath: root.appendingPathComponent("serve.log").path, contents: nil)
+        _ = FileManager.default.createFile(atPath: root.appendingPathComponent("serve.log").path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: root.appendingPathComponent("serve.log"))
         try process.run()
         var seen = ""
