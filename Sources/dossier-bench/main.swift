@@ -229,6 +229,11 @@ let markdownSeconds = median(markdown.map(\.seconds))
 print("Dossier's Markdown stage alone (one core)".padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%8.3f s", markdownSeconds))
 print("swift-mustache, one name looked up".padding(toLength: 44, withPad: " ", startingAt: 0)
       + String(format: "%8.2f µs", MustacheLookup.nanoseconds() / 1000))
+let cores = ProcessInfo.processInfo.activeProcessorCount
+if cores > 1 {
+    print("  the same on \(cores) threads at once, each".padding(toLength: 44, withPad: " ", startingAt: 0)
+          + String(format: "%8.2f µs", MustacheLookup.nanoseconds(threads: cores) / 1000))
+}
 let hugoResult = hugo.isEmpty ? nil : row("hugo, same bodies as plain pages", hugo)
 let hugoThreeResult = hugoThree.isEmpty ? nil : row("hugo, three pages per body (for context)", hugoThree)
 let cmarkResult = cmark.isEmpty ? nil : row("cmark command line, same bodies", cmark)
