@@ -187,11 +187,12 @@ for run in 0..<runs {
                                             dossierRoot.appendingPathComponent("Copy-\(run)").path]))
     }
     if let hugoProgram {
-        hugo.append(measure(hugoProgram, ["--quiet", "--source", work.appendingPathComponent("hugo").path,
-                                          "--destination", work.appendingPathComponent("hugo/public-\(run)").path]))
-        hugoThree.append(measure(hugoProgram, ["--quiet", "--source", work.appendingPathComponent("hugo").path,
-                                               "--config", SyntheticSite.hugoThreePagesConfig,
-                                               "--destination", work.appendingPathComponent("hugo/public-three-\(run)").path]))
+        // Hugo's cache goes in the benchmark's own folder, not the system's temporary one.
+        let common = ["--quiet", "--source", work.appendingPathComponent("hugo").path,
+                      "--cacheDir", work.appendingPathComponent("hugo-cache").path]
+        hugo.append(measure(hugoProgram, common + ["--destination", work.appendingPathComponent("hugo/public-\(run)").path]))
+        hugoThree.append(measure(hugoProgram, common + ["--config", SyntheticSite.hugoThreePagesConfig,
+                                                        "--destination", work.appendingPathComponent("hugo/public-three-\(run)").path]))
     }
 }
 // Rebuilds of the last cold build's output: nothing changed, then one update edited.
