@@ -118,11 +118,18 @@ struct ServeTests {
         throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "serve did not start: \(seen)"])
     }
 
+    /// Stops the server and waits for it: a server still shutting down could write into the
+    /// fixture's folder while the test removes it, and leave the folder behind.
+    static func stop(_ process: Process) {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
     @Test func servesRebuildsReloadsAndShowsErrors() async throws {
         let root = try validSite.write()
         defer { try? FileManager.default.removeItem(at: root) }
         let (process, port, output) = try await Self.start(in: root)
-        defer { if process.isRunning { process.terminate() } }
+        defer { Self.stop(process) }
         // Keep reading what the server prints, as a terminal would.
         output.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
         let http = RawHTTP(port: port)
@@ -186,7 +193,7 @@ struct ServeTests {
         let root = try validSite.write()
         defer { try? FileManager.default.removeItem(at: root) }
         let (process, port, output) = try await Self.start(in: root)
-        defer { process.terminate() }
+        defer { Self.stop(process) }
         output.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
         let response = try RawHTTP(port: port).get(path)
         #expect([400, 403, 404].contains(response.status), "\(response.status)")
