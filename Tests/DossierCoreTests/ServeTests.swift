@@ -119,9 +119,13 @@ struct ServeTests {
     }
 
     /// Stops the server and waits for it: a server still shutting down could write into the
-    /// fixture's folder while the test removes it, and leave the folder behind.
+    /// fixture's folder while the test removes it, and leave the folder behind. One that does
+    /// not stop within ten seconds is killed, so a hang fails a test instead of the whole run.
     static func stop(_ process: Process) {
         if process.isRunning { process.terminate() }
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning, Date() < deadline { usleep(50_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One line of `manifest.json`: a published file, its size and its SHA-256.
-public struct ManifestEntry: Sendable, Hashable, Codable {
+public struct ManifestEntry: Sendable, Hashable, Decodable {
     public var path: String
     public var bytes: Int
     public var sha256: String
