@@ -41,6 +41,24 @@ def test_no_sideways_scroll_on_a_phone(browser, sites, kind, width):
     assert overflow <= 0, f"{kind} scrolls sideways by {overflow}px at {width}px"
 
 
+@pytest.mark.parametrize("kind", sorted(set(PAGES) - {"print"}))
+def test_the_content_keeps_clear_of_the_header_and_footer(browser, sites, kind):
+    # Main's own padding sets the content apart from the site's header and footer; a rule for
+    # the centred column (`.wrap`) once reset it to nothing, and the first line touched the header.
+    browser.set_window_size(1280, 900)
+    browser.get((sites["fixture"] / PAGES[kind]).as_uri())
+    gaps = browser.execute_script("""
+        const main = document.querySelector("main");
+        const first = main.firstElementChild.getBoundingClientRect();
+        const last = main.lastElementChild.getBoundingClientRect();
+        const header = document.querySelector(".site-header").getBoundingClientRect();
+        const footer = document.querySelector(".site-footer").getBoundingClientRect();
+        return [first.top - header.bottom, footer.top - last.bottom];
+    """)
+    assert gaps[0] >= 16, f"{kind}: the content starts {gaps[0]}px below the header"
+    assert gaps[1] >= 16, f"{kind}: the content ends {gaps[1]}px above the footer"
+
+
 def test_chromium_prints_the_print_view_with_header_and_page_numbers(browser, sites, tmp_path):
     browser.get((sites["fixture"] / PAGES["print"]).as_uri())
     pdf = browser.execute_cdp_cmd("Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True})
