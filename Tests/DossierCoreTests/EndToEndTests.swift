@@ -207,8 +207,10 @@ struct EndToEndTests {
     @Test func fastEscapingLineChangesNoByte() async throws {
         // Every template starts with `{{% CONTENT_TYPE: HTML }}` for Dossier's quicker escaping;
         // without that line swift-mustache escapes on its own, and the site must be the same.
+        // A source's symbol is shown as written, so its quotes reach the escaping; a headline's are set curly first.
         var plain = validSite.replacing("Content/situations/ruritania/updates/2024-06-01.md", "headline: Attacks",
                                         with: "headline: <b>\"Attacks\"</b> & 'raids' — é😀 Attacks")
+            .replacing("Content/situations/ruritania/sources.yaml", "symbol: A/HRC/00/1", with: #"symbol: "<i>\"S\"</i> & 'x' é😀""#)
         let pragma = "{{% CONTENT_TYPE: HTML }}\n"
         let withPragma = await plain.generate(drafts: true)
         var stripped = 0
@@ -221,7 +223,8 @@ struct EndToEndTests {
         #expect(!withPragma.files.isEmpty)
         #expect(withPragma.files == without.files)
         let page = try #require(withPragma.file("situations/ruritania/index.html"))
-        #expect(page.contains("&lt;b&gt;&quot;Attacks&quot;&lt;/b&gt; &amp; &#39;raids&#39; — é😀 Attacks"))
+        #expect(page.contains("&lt;b&gt;“Attacks”&lt;/b&gt; &amp; ‘raids’ — é😀 Attacks"))
+        #expect(page.contains("&lt;i&gt;&quot;S&quot;&lt;/i&gt; &amp; &#39;x&#39; é😀"))
     }
 
     @Test func publishedSiteHasNoScriptsAndNoExternalResources() async {

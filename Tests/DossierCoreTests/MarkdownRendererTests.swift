@@ -186,3 +186,58 @@ struct MarkdownSafetyTests {
         #expect(out.html == "<p>“Quoted” – it’s</p>\n")
     }
 }
+
+@Suite("Smart punctuation in plain text")
+struct PlainTextPunctuationTests {
+    @Test(arguments: [
+        ("Russia's war", "Russia’s war"),
+        ("Democratic People's Republic of Korea", "Democratic People’s Republic of Korea"),
+        ("the \"politically suspect\"", "the “politically suspect”"),
+        ("'single' quotes", "‘single’ quotes"),
+        ("2014--2024", "2014–2024"),
+        ("now---and later", "now—and later"),
+        ("and so on...", "and so on…"),
+        ("--- and a dash first", "— and a dash first"),
+    ])
+    func punctuationIsSetAsInABody(_ text: String, _ expected: String) {
+        #expect(MarkdownRenderer.smartPunctuation(text) == expected)
+    }
+
+    @Test func plainTextAgreesWithTheBodyOnTheSameWords() {
+        let words = "The DPRK's \"so-called\" reforms -- and what's next..."
+        let body = render(words + "\n", keys: nil).html
+        #expect(body == "<p>" + MarkdownRenderer.smartPunctuation(words) + "</p>\n")
+    }
+
+    // Text that would be Markdown syntax in a body stays exactly as written, quotes aside.
+    @Test(arguments: [
+        "*not emphasis* and _not either_",
+        "# not a heading",
+        "> not a quote",
+        "- not a list",
+        "+ not a list",
+        "1. not a list",
+        "2) not a list",
+        "<b>not HTML</b> &amp; &copy; not entities",
+        "[not a link](https://example.org) `not code` \\ backslash",
+        "A/HRC/25/63 (2014); 3.5 million ~ 40% | pipes {braces} ^ = ! ? @ $",
+        "    indented",
+        "trailing  ",
+        "two\nlines",
+        "",
+    ])
+    func everythingElseIsKept(_ text: String) {
+        #expect(MarkdownRenderer.smartPunctuation(text) == text)
+        #expect(MarkdownRenderer.smartPunctuation(text + " it's") == text + " it’s")
+    }
+
+    @Test func aLineOfDashesAloneStaysAsWritten() {
+        #expect(MarkdownRenderer.smartPunctuation("---") == "---")
+        #expect(MarkdownRenderer.smartPunctuation("- - -") == "- - -")
+        #expect(MarkdownRenderer.smartPunctuation("it's\n---") == "it’s\n---")
+    }
+
+    @Test func spacesAroundEachLineAreKept() {
+        #expect(MarkdownRenderer.smartPunctuation("  it's \n\t\"a\"  ") == "  it’s \n\t“a”  ")
+    }
+}

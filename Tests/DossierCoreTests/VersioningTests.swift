@@ -143,6 +143,38 @@ struct LockTests {
         #expect(lock.updates["ruritania/2024-01-10"]?.facts.first?.label == "Inquiry")
     }
 
+    /// Pages show plain text with the body's punctuation; the lock keeps it as written, so a
+    /// record made before typesetting (or by hand) still matches.
+    @Test func typesetTextLeavesTheRecordAsWritten() async throws {
+        let site = versionedSite
+            .replacing("Content/situations/ruritania/situation.yaml", "label: Inquiry", with: "label: The inquiry's report")
+            .replacing("Content/situations/ruritania/updates/2024-01-10.md", "headline: Tension rises in the northern provinces.",
+                       with: #"headline: Tension "rises" in the north's provinces -- for now..."#)
+        let root = try site.write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let first = try await Builder().build(options(root))
+        #expect(first.errors.isEmpty)
+        let lockURL = root.appendingPathComponent("Content/versions.lock")
+        let lockBefore = try Data(contentsOf: lockURL)
+        let lock = try JSONDecoder().decode(VersionLock.self, from: lockBefore)
+        #expect(lock.updates["ruritania/2024-01-10"]?.facts.first?.label == "The inquiry's report")
+
+        let snapshot = try String(contentsOf: root.appendingPathComponent("Public/situations/ruritania/2024-01-10/index.html"), encoding: .utf8)
+        #expect(snapshot.contains("<p class=\"headline\">Tension “rises” in the north’s provinces – for now…</p>"))
+        #expect(snapshot.contains("<dt>The inquiry’s report</dt>"))
+        let feed = try String(contentsOf: root.appendingPathComponent("Public/feed.xml"), encoding: .utf8)
+        #expect(feed.contains("Tension “rises” in the north’s provinces – for now…"))
+        let changes = try String(contentsOf: root.appendingPathComponent("Public/situations/ruritania/2024-06-01/changes/index.html"), encoding: .utf8)
+        #expect(changes.contains("provinces – for now…"))
+        #expect(!changes.contains("provinces -- for now..."))
+
+        // Rebuilt from the record it wrote (nothing reused), the site is accepted and the record unchanged.
+        try FileManager.default.removeItem(at: root.appendingPathComponent(".Public.state.json"))
+        let second = try await Builder().build(options(root))
+        #expect(second.errors.isEmpty)
+        #expect(try Data(contentsOf: lockURL) == lockBefore)
+    }
+
     @Test func silentEditIsRefusedAndPublicUntouched() async throws {
         let root = try versionedSite.write()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -52,6 +52,85 @@ public struct MarkdownRenderer: Sendable {
                                 citedKeys: pass.citedKeys, diagnostics: pass.diagnostics)
     }
 
+    /// Plain text (a headline, a name, a fact) with the punctuation libcmark gives a body:
+    /// curly quotes and apostrophes, en and em dashes from `--` and `---`, ellipses from `...`.
+    /// Nothing else changes: every other ASCII punctuation mark is escaped before parsing, so
+    /// no Markdown syntax takes effect, and each line's surrounding spaces are kept.
+    public static func smartPunctuation(_ text: String) -> String {
+        let bytes = Array(text.utf8)
+        // Most text has nothing the rules would change: found on the bytes, it is returned as it is.
+        var wanted = false
+        for (index, byte) in bytes.enumerated() where byte == 0x27 || byte == 0x22
+            || (index > 0 && (byte == 0x2D || byte == 0x2E) && bytes[index - 1] == byte) {
+            wanted = true
+            break
+        }
+        guard wanted else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 16)
+        var lineStart = 0
+        while lineStart <= bytes.count {
+            let lineEnd = bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.count
+            smartLine(bytes[lineStart..<lineEnd], into: &out)
+            if lineEnd < bytes.count { out.append(0x0A) }
+            lineStart = lineEnd + 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func smartLine(_ line: ArraySlice<UInt8>, into out: inout [UInt8]) {
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D }
+        let first = line.firstIndex { !isSpace($0) } ?? line.endIndex
+        let end = (line[first...].lastIndex { !isSpace($0) }).map { $0 + 1 } ?? first
+        let text = line[first..<end]
+        // A line of dashes alone would be a rule in a body; as text it stays as written.
+        guard text.contains(where: { $0 != 0x2D && !isSpace($0) }) else {
+            out += line
+            return
+        }
+        // A dash and a space open a list item.
+        let opensList = text.count > 1 && text.first == 0x2D && isSpace(text[text.startIndex + 1])
+        var markdown: [UInt8] = []
+        markdown.reserveCapacity(text.count * 2)
+        var leadingDigits = true
+        for (offset, byte) in text.enumerated() {
+            let isPunctuation = (0x21...0x2F).contains(byte) || (0x3A...0x40).contains(byte)
+                || (0x5B...0x60).contains(byte) || (0x7B...0x7E).contains(byte)
+            // Quotes, dashes and dots are what the smart rules read; a dash that would open a
+            // list, or a dot after leading digits (an ordered list), is escaped all the same.
+            let smart = byte == 0x27 || byte == 0x22 || (byte == 0x2D && !(opensList && offset == 0))
+                || (byte == 0x2E && !(leadingDigits && offset > 0))
+            if isPunctuation && !smart { markdown.append(0x5C) }
+            markdown.append(byte)
+            leadingDigits = leadingDigits && (0x30...0x39).contains(byte)
+        }
+        let set: [UInt8]? = markdown.withUnsafeBufferPointer { buffer in
+            guard let document = buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count, {
+                cmark_parse_document($0, buffer.count, CMARK_OPT_SMART)
+            }) else { return nil }
+            defer { cmark_node_free(document) }
+            // One paragraph of text nodes is all an escaped line can make; anything else keeps the line as written.
+            guard let paragraph = cmark_node_first_child(document), cmark_node_next(paragraph) == nil,
+                  cmark_node_get_type(paragraph) == CMARK_NODE_PARAGRAPH else { return nil }
+            var set: [UInt8] = []
+            set.reserveCapacity(text.count + 16)
+            var child = cmark_node_first_child(paragraph)
+            while let node = child {
+                guard cmark_node_get_type(node) == CMARK_NODE_TEXT, let literal = cmark_node_get_literal(node) else { return nil }
+                set += UnsafeRawBufferPointer(start: literal, count: strlen(literal))
+                child = cmark_node_next(node)
+            }
+            return set
+        }
+        guard let set else {
+            out += line
+            return
+        }
+        out += line[line.startIndex..<first]
+        out += set
+        out += line[end..<line.endIndex]
+    }
+
     fileprivate static func html(of node: OpaquePointer) -> String {
         // Author HTML was removed from the tree already unless allowed, and link targets checked,
         // so the renderer's own filter would only mangle our citation and heading markup.

@@ -106,7 +106,8 @@ struct BuildInputs: Sendable {
 /// The record a successful build leaves beside its output (`.Public.state.json`), so the next
 /// build can tell in a moment that nothing changed.
 struct BuildState: Codable, Sendable {
-    static let toolVersion = "dossier-3"
+    /// Changed whenever the same input comes out differently, so no page of the older output is kept.
+    static let toolVersion = "dossier-4"
 
     struct StoredDiagnostic: Codable, Sendable {
         var severity: String

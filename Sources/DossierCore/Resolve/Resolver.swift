@@ -50,8 +50,10 @@ public struct Resolver: Sendable {
         let lockPath = content.lock?.path ?? "versions.lock"
 
         var situations: [ResolvedSituation] = []
-        // Redlines are computed after this loop, across the cores: (situation, version's date, the version before).
-        var redlines: [(situation: Int, date: IsoDate, previous: Version)] = []
+        // Redlines are computed after this loop, across the cores, on the typeset text:
+        // (situation, version's date, the date of the version before).
+        var redlines: [(situation: Int, date: IsoDate, previous: IsoDate)] = []
+        var typeset = Typesetter()
         for (s, situation) in situationsIn.enumerated() {
             let reused = reuse[situation.slug]
             var versions: [Version] = []
@@ -81,7 +83,7 @@ public struct Resolver: Sendable {
                                       citedSources: body.citedKeys.compactMap(situation.source(key:)),
                                       previous: previous?.update, trend: trend, facts: facts, redline: nil)
                 if let previous, reused == nil {
-                    redlines.append((situations.count, update.date, previous))
+                    redlines.append((situations.count, update.date, previous.update.date))
                 }
                 versions.append(version)
                 if !update.isDraft { previous = version }
@@ -91,7 +93,7 @@ public struct Resolver: Sendable {
             if let reused {
                 // Its warnings are those the last build found, from the same files.
                 diagnostics += reused
-                situations.append(ResolvedSituation(situation: situation, reused: true, versions: versions))
+                situations.append(typeset.situation(ResolvedSituation(situation: situation, reused: true, versions: versions)))
                 continue
             }
             let factKeys = Set(situation.facts.compactMap(\.sourceKey))
@@ -111,15 +113,16 @@ public struct Resolver: Sendable {
                         "the facts differ from those published with the latest update (\(latest.update.date)); they will appear with the next update"))
                 }
             }
-            situations.append(ResolvedSituation(situation: situation, versions: versions))
+            situations.append(typeset.situation(ResolvedSituation(situation: situation, versions: versions)))
         }
 
         let computed = await withTaskGroup(of: (Int, IsoDate, Redline?).self) { group in
             for job in redlines {
                 let resolved = situations[job.situation]
-                guard let current = resolved.versions.first(where: { $0.update.date == job.date }) else { continue }
+                guard let current = resolved.versions.first(where: { $0.update.date == job.date }),
+                      let previous = resolved.versions.first(where: { $0.update.date == job.previous }) else { continue }
                 group.addTask {
-                    (job.situation, job.date, Redline.between(previous: job.previous, current: current, situation: resolved.situation))
+                    (job.situation, job.date, Redline.between(previous: previous, current: current, situation: resolved.situation))
                 }
             }
             var out: [(Int, IsoDate, Redline?)] = []
@@ -147,9 +150,11 @@ public struct Resolver: Sendable {
         for page in content.pages {
             let body = renderer.render(page.body)
             diagnostics += body.diagnostics
+            var page = page
+            page.title = typeset(page.title)
             pages.append(ResolvedPage(page: page, body: body))
         }
-        return (ResolvedSite(site: content.site, situations: situations, pages: pages,
+        return (ResolvedSite(site: typeset.site(content.site), situations: situations, pages: pages,
                              lock: lock, lockChanged: lock != lockBefore || (content.lock == nil && !lock.updates.isEmpty)),
                 diagnostics)
     }
