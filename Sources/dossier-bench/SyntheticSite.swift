@@ -80,7 +80,7 @@ struct SyntheticSite {
                 let body = self.body(s, u)
                 bodies.append(body)
                 let risk = ["current-crisis", "imminent-risk", "serious-concern"][(s + u / 3) % 3]
-                try write("---\ndate: \(Self.date(u))\nrisk_level: \(risk)\nheadline: Update \(u) on country \(s).\nissue: \(u + 1)\n---\n" + body,
+                try write("---\ndate: \(Self.date(u))\nrisk_level: \(risk)\nheadline: Country \(s)'s update \(u).\nissue: \(u + 1)\n---\n" + body,
                           to: folder.appendingPathComponent("updates/\(Self.date(u)).md"))
             }
         }
