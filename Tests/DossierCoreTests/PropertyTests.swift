@@ -30,6 +30,29 @@ struct PropertyTests {
         }
     }
 
+    /// Plain text set with smart punctuation changes quotes, dashes and dots and nothing else:
+    /// turned back, every character is where it was, whatever Markdown the text resembles.
+    @Test func typesetTextChangesOnlyItsPunctuation() async {
+        let pieces: [String] = "ab 1-.\"'*_`#>+<&;[]()!\\/=~|{}^:@é😀\n\t".map { String($0) }
+            + ["1. ", "- ", "--", "...", "&amp;", "<b>", "    "]
+        let text = Gen<String?>.element(of: pieces).map { $0! }.array(of: 0...40).map { $0.joined() }
+        await propertyCheck(count: 500, input: text) { plain in
+            let set = MarkdownRenderer.smartPunctuation(plain)
+            var back = ""
+            for character in set {
+                switch character {
+                case "‘", "’": back += "'"
+                case "“", "”": back += "\""
+                case "–": back += "--"
+                case "—": back += "---"
+                case "…": back += "..."
+                default: back.append(character)
+                }
+            }
+            #expect(back == plain, "\(plain.debugDescription) → \(set.debugDescription)")
+        }
+    }
+
     /// The length of a longest common subsequence, by the textbook table: the yardstick for `Diff`.
     static func lcsLength(_ a: [Int32], _ b: [Int32]) -> Int {
         var row = [Int](repeating: 0, count: b.count + 1)
