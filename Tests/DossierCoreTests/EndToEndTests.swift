@@ -185,6 +185,34 @@ struct EndToEndTests {
         #expect(result.warnings.contains { $0.message.hasPrefix("situation 'ruritania' is stale: its latest update is 61 days old") })
     }
 
+    /// An update that fails validation is left out; the warnings that need every update would then be
+    /// about the wrong history (its sources "never cited", the one before it "stale"), so only the error is given.
+    @Test func anUpdateThatFailsBringsNoWarningsAboutTheRest() async {
+        let stale = validSite.replacing("Content/site.yaml", "language: en", with: "language: en\nstale_after_days: 60")
+        let broken = await stale
+            .replacing("Content/situations/ruritania/updates/2024-06-01.md", "risk_level: imminent-risk", with: "risk_level: critical")
+            .generate(today: "2024-07-01")
+        #expect(broken.diagnostics == [
+            .error("Content/situations/ruritania/updates/2024-06-01.md", line: 3, column: 13,
+                   "unknown risk level 'critical'; expected one of current-crisis, imminent-risk, serious-concern"),
+        ])
+        // Without the update, the same history does bring both warnings: the test above would catch them.
+        let without = await stale
+            .removing("Content/situations/ruritania/updates/2024-06-01.md")
+            .generate(today: "2024-07-01")
+        #expect(without.warnings.contains { $0.message == "source 'press-2024' is never cited" })
+        #expect(without.warnings.contains { $0.message.hasPrefix("situation 'ruritania' is stale") })
+    }
+
+    @Test func unknownFieldWithoutAGuessEndsItsSentence() async {
+        let result = await validSite
+            .replacing("Content/situations/ruritania/updates/2024-01-10.md", "risk_level:", with: "zzz: 1\nrisk_level:")
+            .generate()
+        #expect(result.warnings.contains {
+            $0.message.hasPrefix("unknown field 'zzz' in the update's front matter. Known fields: date, risk_level")
+        })
+    }
+
     @Test func templateSyntaxErrorIsLocated() async {
         let result = await validSite.replacing("Templates/page.mustache", "{{title}}</h1>", with: "{{#title}}</h1>").generate()
         #expect(result.errors.contains { $0.file == "Templates/page.mustache" && $0.message.hasPrefix("template syntax error") && $0.line > 0 })

@@ -56,6 +56,12 @@ struct Fixture {
         return copy
     }
 
+    func removing(_ path: String) -> Fixture {
+        var copy = self
+        copy.files[path] = nil
+        return copy
+    }
+
     var fileSystem: FileSystem { .memory(text: files) }
 
     func generate(drafts: Bool = false, today: String = "2025-01-01") async -> Builder.Result {

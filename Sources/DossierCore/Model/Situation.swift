@@ -13,6 +13,10 @@ public struct Situation: Sendable, Hashable {
     public var file: String
     /// sources.yaml could not be read: citations are not checked, to avoid a cascade of errors.
     public var sourcesUnreadable = false
+    /// An update failed validation and is left out: the warnings that need every update
+    /// (sources never cited, staleness, facts against the latest) are not given, since they
+    /// would be about the wrong set of updates and the error already says what to fix.
+    public var updatesUnreadable = false
 
     public func source(key: String) -> Source? {
         sources.first { $0.key == key }

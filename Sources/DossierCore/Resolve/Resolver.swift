@@ -96,6 +96,9 @@ public struct Resolver: Sendable {
                 situations.append(typeset.situation(ResolvedSituation(situation: situation, reused: true, versions: versions)))
                 continue
             }
+            situations.append(typeset.situation(ResolvedSituation(situation: situation, versions: versions)))
+            // Warnings about the whole history would be about the wrong set of updates.
+            if situation.updatesUnreadable { continue }
             let factKeys = Set(situation.facts.compactMap(\.sourceKey))
             for source in situation.sources where !cited.contains(source.key) && !factKeys.contains(source.key) {
                 diagnostics.append(.warning(at: source.location, "source '\(source.key)' is never cited"))
@@ -113,7 +116,6 @@ public struct Resolver: Sendable {
                         "the facts differ from those published with the latest update (\(latest.update.date)); they will appear with the next update"))
                 }
             }
-            situations.append(typeset.situation(ResolvedSituation(situation: situation, versions: versions)))
         }
 
         let computed = await withTaskGroup(of: (Int, IsoDate, Redline?).self) { group in

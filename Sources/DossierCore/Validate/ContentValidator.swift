@@ -132,14 +132,20 @@ public struct ContentValidator: Sendable {
         diagnostics += reader.finish()
 
         var updates: [Update] = []
+        var updatesUnreadable = false
         for markdown in folder.updates {
-            if let update = validateUpdate(markdown, site: site, into: &diagnostics) { updates.append(update) }
+            if let update = validateUpdate(markdown, site: site, into: &diagnostics) {
+                updates.append(update)
+            } else {
+                updatesUnreadable = true
+            }
         }
         updates.sort { $0.date < $1.date }
         guard let name else { return nil }
         return Situation(slug: folder.slug, name: name, shortName: shortName, region: region,
                          populationsAtRisk: populations, facts: facts, sources: sources,
-                         updates: updates, file: file.file.path, sourcesUnreadable: folder.sourcesUnreadable)
+                         updates: updates, file: file.file.path, sourcesUnreadable: folder.sourcesUnreadable,
+                         updatesUnreadable: updatesUnreadable)
     }
 
     func unknownSource(_ key: String, known: Set<String>, file: String?) -> String {

@@ -102,7 +102,7 @@ struct MappingReader {
     mutating func finish() -> [Diagnostic] {
         for pair in pairs where !known.contains(pair.key) {
             var message = "unknown field '\(pair.key)' in \(what)"
-            if let guess = closest(to: pair.key, in: known) { message += "; did you mean '\(guess)'?" }
+            if let guess = closest(to: pair.key, in: known) { message += "; did you mean '\(guess)'?" } else { message += "." }
             message += " Known fields: \(known.joined(separator: ", "))"
             diagnostics.append(.warning(at: pair.keyLocation, message))
         }
