@@ -196,6 +196,20 @@ struct EndToEndTests {
             .error("Content/situations/ruritania/updates/2024-06-01.md", line: 3, column: 13,
                    "unknown risk level 'critical'; expected one of current-crisis, imminent-risk, serious-concern"),
         ])
+        // The same when the update cannot even be read (its front matter is not YAML), or is misnamed.
+        let unreadable = await stale
+            .replacing("Content/situations/ruritania/updates/2024-06-01.md", "risk_level: imminent-risk", with: "risk_level: \"imminent-risk")
+            .generate(today: "2024-07-01")
+        #expect(unreadable.warnings == [])
+        #expect(unreadable.errors.count == 1)
+        #expect(unreadable.errors.first?.message.hasPrefix("YAML syntax error") == true)
+        var misnamed = stale.removing("Content/situations/ruritania/updates/2024-06-01.md")
+        misnamed.files["Content/situations/ruritania/updates/2024-6-1.md"] = stale.files["Content/situations/ruritania/updates/2024-06-01.md"]
+        let misnamedResult = await misnamed.generate(today: "2024-07-01")
+        #expect(misnamedResult.warnings == [])
+        #expect(misnamedResult.errors.map(\.message) == [
+            "an update's file name must be its date, YYYY-MM-DD.md (a real date); found '2024-6-1.md'",
+        ])
         // Without the update, the same history does bring both warnings: the test above would catch them.
         let without = await stale
             .removing("Content/situations/ruritania/updates/2024-06-01.md")

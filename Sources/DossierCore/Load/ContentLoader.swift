@@ -102,10 +102,15 @@ public struct ContentLoader: Sendable {
             }
             guard IsoDate(stem) != nil else {
                 content.diagnostics.append(.error(file, "an update's file name must be its date, YYYY-MM-DD.md (a real date); found '\(entry.name)'"))
+                folder.updatesUnreadable = true
                 continue
             }
             folder.updateDates.append(stem)
-            if let update = markdownFile(file, stem: stem, into: &content) { folder.updates.append(update) }
+            if let update = markdownFile(file, stem: stem, into: &content) {
+                folder.updates.append(update)
+            } else {
+                folder.updatesUnreadable = true
+            }
         }
         if folder.updates.isEmpty, !content.diagnostics.contains(where: { $0.file.hasPrefix(updates) }) {
             content.diagnostics.append(.error(updates, "situation '\(slug)' has no updates; add one named YYYY-MM-DD.md"))

@@ -21,6 +21,8 @@ public struct LoadedContent: Sendable {
         /// sources.yaml exists but could not be read; its problem is reported already.
         public var sourcesUnreadable = false
         public var updates: [MarkdownFile]
+        /// An update file could not be read or is misnamed; its problem is reported already.
+        public var updatesUnreadable = false
         /// The dates of every update file present, including those that could not be read.
         public var updateDates: [String] = []
     }

@@ -132,7 +132,7 @@ public struct ContentValidator: Sendable {
         diagnostics += reader.finish()
 
         var updates: [Update] = []
-        var updatesUnreadable = false
+        var updatesUnreadable = folder.updatesUnreadable
         for markdown in folder.updates {
             if let update = validateUpdate(markdown, site: site, into: &diagnostics) {
                 updates.append(update)
