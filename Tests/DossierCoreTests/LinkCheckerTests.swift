@@ -106,10 +106,10 @@ struct LinkCheckerTests {
         #expect(records[0].scan?.ids == ["a&b", "notes", "top"])
         let problems = checker.check(records).map(\.message)
         #expect(problems == [
-            "broken link '#x&y': no element with id 'x&y' in Public/index.html",
+            "broken link '#x&y': no element with id 'x&y' on the page",
             "broken link 'other.html#nowhere': no element with id 'nowhere' in Public/other.html",
             "broken link 'missing.html': Public/missing.html does not exist",
-            "broken link '#gone': no element with id 'gone' in Public/index.html",
+            "broken link '#gone': no element with id 'gone' on the page",
             "broken link 'index.html#gone': no element with id 'gone' in Public/index.html",
         ])
     }

@@ -87,6 +87,27 @@ struct PDFTests {
         #expect(again.first?.data == first)
     }
 
+    /// A link to another page of the site is relative in the print view, which a PDF cannot follow:
+    /// the PDF prints its permanent address after it, as it does an external link's.
+    @Test func linksWithinTheSiteArePrintedWithTheirPermanentAddress() async throws {
+        let root = try validSite
+            .replacing("Content/situations/ruritania/updates/2024-06-01.md", "Attacks began in May.",
+                       with: "Attacks began in May (see [how we work](/pages/about/)). "
+                           + (1...12).map { "Point \(String(repeating: "x", count: $0)) [in January](/situations/ruritania/2024-01-10/#necessary-action)." }
+                               .joined(separator: " "))
+            .write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let result = try await Builder().build(options(root))
+        #expect(!result.failed(strict: false), "\(result.diagnostics)")
+        let pdf = root.appendingPathComponent("Public/situations/ruritania/2024-06-01/ruritania-2024-06-01.pdf")
+        let text = await Self.tool("pdftotext", ["-layout", pdf.path, "-"])
+        let flat = text.replacingOccurrences(of: "\n", with: "").replacingOccurrences(of: " ", with: "")
+        #expect(flat.contains("seehowwework<https://watch.example.org/reports/pages/about/>"), "\(text)")
+        // Broken across lines where it must be (at twelve places in the line), never hyphenated as the text around it is.
+        let address = "inJanuary<https://watch.example.org/reports/situations/ruritania/2024-01-10/#necessary-action>"
+        #expect(flat.components(separatedBy: address).count - 1 == 12, "\(text)")
+    }
+
     @Test func weasyPrintFailureNamesThePrintView() async throws {
         let renderer = PDFRenderer(weasyprint: "/bin/false", cacheFolder: nil)
         let job = PDFRenderer.Job(printView: "situations/x/2024-01-01/print/index.html", output: "x.pdf", identifier: "x", epoch: 0)

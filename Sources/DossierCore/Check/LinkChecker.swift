@@ -51,24 +51,59 @@ public struct LinkChecker: Sendable {
                 if !paths.contains(target) { return (link, "\(outputName)/\(target) does not exist") }
                 if let fragment, !fragment.isEmpty, target.hasSuffix(".html"), !kept.contains(target),
                    !(scans[target]?.has(id: fragment) ?? false) {
-                    return (link, "no element with id '\(fragment)' in \(outputName)/\(target)")
+                    // Said the same way on every page that shows the text, so it is reported once.
+                    let place = target == path ? "on the page" : "in \(outputName)/\(target)"
+                    return (link, "no element with id '\(fragment)' \(place)")
                 }
                 return nil
             }
         }
+        // A broken link an editor wrote is one problem, however many pages show it (an update's
+        // text is on its snapshot, its print view, and the latest page and its print view).
+        struct Place: Hashable { var file: String; var line: Int; var column: Int; var link: String; var reason: String }
+        var order: [Place] = []
+        var shownOn: [Place: [String]] = [:]
         var problems: [Diagnostic] = []
         for (page, broken) in zip(pages, found) {
             for (link, reason) in broken {
                 let output = "\(outputName)/\(page.path)"
-                if let origin = origins[page.path], let text = texts[origin], let place = Self.locate(link, in: text) {
-                    problems.append(.error(origin, line: place.line, column: place.column,
-                                           "broken link '\(link)' (on \(output)): \(reason)"))
+                if let origin = origins[page.path], let text = texts[origin],
+                   let (written, place) = locate(link, from: page.path, in: text) {
+                    let key = Place(file: origin, line: place.line, column: place.column, link: written, reason: reason)
+                    if shownOn[key] == nil { order.append(key) }
+                    shownOn[key, default: []].append(output)
                 } else {
                     problems.append(.error(output, "broken link '\(link)': \(reason)"))
                 }
             }
         }
+        for key in order {
+            let pages = shownOn[key] ?? []
+            let on = pages.count == 1 ? pages[0] : "\(pages[0]) and \(pages.count - 1) other page\(pages.count == 2 ? "" : "s")"
+            problems.append(.error(key.file, line: key.line, column: key.column, "broken link '\(key.link)' (on \(on)): \(key.reason)"))
+        }
         return problems
+    }
+
+    /// Where a link on a page was written in its Markdown, and how: as it is, or from the site's
+    /// root (`/pages/about/`) before the page made it relative (`../../pages/about/index.html`).
+    func locate(_ link: String, from page: String, in text: String) -> (String, (line: Int, column: Int))? {
+        if let place = Self.locate(link, in: text) { return (link, place) }
+        let root = OutputPaths.root(from: page)
+        guard !root.isEmpty, link.hasPrefix(root) else { return nil }
+        let fromRoot = "/" + link.dropFirst(root.count)
+        var forms = [fromRoot]
+        // The `index.html` a link to a folder was given.
+        let pathEnd = fromRoot.firstIndex { $0 == "?" || $0 == "#" } ?? fromRoot.endIndex
+        if fromRoot[..<pathEnd].hasSuffix("/index.html") {
+            forms.append(String(fromRoot[..<pathEnd].dropLast("index.html".count)) + fromRoot[pathEnd...])
+        }
+        // Written with the path of `base_url` in front.
+        if sitePath.count > 1 { forms += forms.map { String(sitePath.dropLast()) + $0 } }
+        for written in forms {
+            if let place = Self.locate(written, in: text) { return (written, place) }
+        }
+        return nil
     }
 
     /// The output path a link points to, with its fragment; nil for external links.

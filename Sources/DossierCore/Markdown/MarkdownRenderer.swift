@@ -8,7 +8,14 @@ public struct MarkdownRenderer: Sendable {
     public struct Options: Sendable, Hashable {
         /// Pass author raw HTML through (site.yaml `unsafe_html: true`).
         public var unsafeHTML: Bool
-        public init(unsafeHTML: Bool = false) { self.unsafeHTML = unsafeHTML }
+        /// Whether links relative to the page (`../x/`) are allowed. An update's text appears on
+        /// pages at different depths (latest page, snapshot, print views), so no such link can be
+        /// right on all of them: there, links within the site start from its root (`/x/`).
+        public var relativeLinks: Bool
+        public init(unsafeHTML: Bool = false, relativeLinks: Bool = true) {
+            self.unsafeHTML = unsafeHTML
+            self.relativeLinks = relativeLinks
+        }
     }
 
     /// How citations are handled: nil leaves `[@key]` as text (`dossier markdown`).
@@ -49,7 +56,8 @@ public struct MarkdownRenderer: Sendable {
         let sections = pass.sections(of: document)
         let html = Self.html(of: document)
         return RenderedMarkdown(html: html, sections: sections, citations: pass.uses,
-                                citedKeys: pass.citedKeys, diagnostics: pass.diagnostics)
+                                citedKeys: pass.citedKeys, diagnostics: pass.diagnostics,
+                                linksFromRoot: RootLinks.present(in: html))
     }
 
     /// Plain text (a headline, a name, a fact) with the punctuation libcmark gives a body:
@@ -265,9 +273,26 @@ private struct TreePass {
                 || kind == CMARK_NODE_LINK || kind == CMARK_NODE_IMAGE
         }
         for node in candidates {
-            switch type(node) {
+            let kind = type(node)
+            if kind == CMARK_NODE_LINK || kind == CMARK_NODE_IMAGE, !options.relativeLinks, LinkPolicy.isRelativeToPage(url(node)) {
+                let target = url(node)
+                diagnostics.append(.error(at: location(of: node, searching: target),
+                    "link '\(target)' is relative to the page, but an update's text appears on pages at different depths (the latest page, its snapshot, the print views): start it from the site's root, as in '/situations/…/' or '/pages/…/'"))
+                continue
+            }
+            switch kind {
             case CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE:
-                if !options.unsafeHTML { cmark_node_free(node) }
+                if !options.unsafeHTML {
+                    // A comment is a note to other editors, meant not to show; a closing tag was
+                    // reported with its opening one.
+                    let html = literal(node).trimmingSpaces()
+                    if !html.hasPrefix("<!--"), !html.hasPrefix("</") {
+                        let tag = html.prefix { $0 != "\n" }.prefix(40)
+                        diagnostics.append(.warning(at: location(of: node),
+                            "raw HTML '\(tag)' is left out of the page: write it in Markdown, or set unsafe_html: true in site.yaml"))
+                    }
+                    cmark_node_free(node)
+                }
             case CMARK_NODE_LINK:
                 if !LinkPolicy.isSafe(url(node)) {
                     let here = location(of: node)

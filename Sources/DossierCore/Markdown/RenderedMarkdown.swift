@@ -9,6 +9,9 @@ public struct RenderedMarkdown: Sendable, Hashable {
     /// Cited source keys in the order of first use: the note numbers are their positions + 1.
     public var citedKeys: [String]
     public var diagnostics: [Diagnostic]
+    /// Whether a link or image starts from the site's root (`/pages/about/`): each page that
+    /// shows the HTML makes those relative to itself (`RootLinks`).
+    public var linksFromRoot = false
 
     /// Stands in for a body that was not rendered again (its situation is kept from the last build).
     static let empty = RenderedMarkdown(html: "", sections: [], citations: [], citedKeys: [], diagnostics: [])

@@ -41,6 +41,13 @@ public enum LinkPolicy {
         return ["http", "https", "mailto"].contains(scheme)
     }
 
+    /// A link within the site written relative to the page it is on (`../x/`, `x.png`), as
+    /// opposed to one from the site's root (`/x/`), to an id of the page (`#x`) or elsewhere.
+    public static func isRelativeToPage(_ url: String) -> Bool {
+        guard let first = url.utf8.first, first != UInt8(ascii: "#"), first != UInt8(ascii: "/") else { return false }
+        return scheme(of: url) == nil
+    }
+
     /// A URL a source or fact may point to: absolute http(s) with a host.
     public static func isWebURL(_ url: String) -> Bool {
         guard let scheme = scheme(of: url), scheme == "http" || scheme == "https" else { return false }

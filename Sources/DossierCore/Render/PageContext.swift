@@ -62,7 +62,9 @@ struct PageContext: Sendable {
             let path = OutputPaths.page(page.page.slug)
             jobs.append(.single(path: path, template: "page",
                                 view: PlainPageView(layout: layout(at: path, title: page.page.title), title: page.page.title,
-                                                  body: page.body.html)))
+                                                  body: page.body.linksFromRoot
+                                                      ? RootLinks.relative(page.body.html, root: OutputPaths.root(from: path), sitePath: Self.sitePath(site.site.baseURL))
+                                                      : page.body.html)))
         }
         // The 404 page is served at any missing address, so its links start from the site's own path.
         var notFound = layout(at: OutputPaths.notFound, title: "Page not found")
@@ -229,7 +231,8 @@ struct PageContext: Sendable {
             changesHref: version.redline.map { _ in OutputPaths.href(from: path, to: OutputPaths.changes(situation.slug, update.date)) },
             printHref: OutputPaths.href(from: path, to: isLatestPage ? OutputPaths.latestPrint(situation.slug)
                                                                       : OutputPaths.print(situation.slug, update.date)),
-            pdfHref: pdf ? OutputPaths.href(from: path, to: OutputPaths.pdf(situation.slug, update.date)) : nil)
+            pdfHref: pdf ? OutputPaths.href(from: path, to: OutputPaths.pdf(situation.slug, update.date)) : nil,
+            body: version.body.linksFromRoot ? RootLinks.relative(content.body, root: OutputPaths.root(from: path), sitePath: Self.sitePath(site.site.baseURL)) : nil)
     }
 
     func printView(_ resolved: ResolvedSituation, _ version: Version, _ content: UpdateContentView,
@@ -239,6 +242,9 @@ struct PageContext: Sendable {
         let snapshot = OutputPaths.snapshot(slug, update.date)
         var page = situationView(resolved, version, content, at: path, links: links)
         page.isArchived = false
+        if version.body.linksFromRoot {
+            page.body = RootLinks.relative(content.body, root: OutputPaths.root(from: path), sitePath: Self.sitePath(site.site.baseURL), printedBase: site.site.baseURL)
+        }
         let modified = update.corrections.last.map { max($0.date, update.date) } ?? update.date
         return PrintPageView(
             page: page,

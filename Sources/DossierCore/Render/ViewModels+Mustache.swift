@@ -160,6 +160,7 @@ extension SituationPageView: MustacheParent {
         case "changesHref": self.changesHref.map { $0 as Any }
         case "printHref": self.printHref
         case "pdfHref": self.pdfHref.map { $0 as Any }
+        case "body": self.body ?? content.body
         default: content.child(named: name)
         }
     }

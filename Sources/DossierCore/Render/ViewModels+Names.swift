@@ -105,7 +105,7 @@ enum ViewModelNames {
         return SituationPageView(
             content: content, layout: sampleLayout, isArchived: false, latestHref: "l", permalinkHref: "p",
             versions: [sampleVersionLink], versionsHref: "v",
-            changesHref: "c", printHref: "p", pdfHref: "p")
+            changesHref: "c", printHref: "p", pdfHref: "p", body: "b")
     }
 
     static var printSample: PrintPageView {

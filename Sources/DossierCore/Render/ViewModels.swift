@@ -131,6 +131,9 @@ struct SituationPageView: Sendable {
     var changesHref: String?
     var printHref: String
     var pdfHref: String?
+    /// The body with its links from the site's root made relative to this page, when it has any
+    /// (the content's own body otherwise).
+    var body: String?
 }
 
 /// The print view wraps the page's own view model, so both share fields and partials.

@@ -16,7 +16,8 @@ public struct Resolver: Sendable {
     }
 
     public func resolve(_ content: SiteContent) async -> (ResolvedSite, [Diagnostic]) {
-        let renderer = MarkdownRenderer(options: .init(unsafeHTML: content.site.unsafeHTML))
+        let renderer = MarkdownRenderer(options: .init(unsafeHTML: content.site.unsafeHTML, relativeLinks: false))
+        let pageRenderer = MarkdownRenderer(options: .init(unsafeHTML: content.site.unsafeHTML))
         var diagnostics: [Diagnostic] = []
         let situationsIn = content.situations.map { situation in
             var copy = situation
@@ -150,7 +151,7 @@ public struct Resolver: Sendable {
 
         var pages: [ResolvedPage] = []
         for page in content.pages {
-            let body = renderer.render(page.body)
+            let body = pageRenderer.render(page.body)
             diagnostics += body.diagnostics
             var page = page
             page.title = typeset(page.title)

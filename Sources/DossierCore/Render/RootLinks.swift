@@ -1,0 +1,85 @@
+import Foundation
+
+/// Links an editor writes from the site's root (`[about these pages](/pages/about/)`) are made
+/// relative to each page that shows them, so the site keeps working at any address and opened
+/// from the file system, like every link the templates make. A link to a folder gets its
+/// `index.html`, as the templates' links do.
+///
+/// Works on the HTML libcmark wrote: an `href="/…"` or `src="/…"` there is always an attribute
+/// (text has its quotes escaped), and the value is already HTML-escaped.
+enum RootLinks {
+    /// Whether an `href` or `src` in the HTML starts from the site's root (`/x`, not `//host`).
+    static func present(in html: String) -> Bool {
+        var html = html
+        return html.withUTF8 { bytes in nextValue(in: bytes, from: 0) != nil }
+    }
+
+    /// The HTML with each link and image from the site's root made relative to a page.
+    /// - Parameters:
+    ///   - root: the way from the page back to the site's root (`../../`).
+    ///   - sitePath: the path of `base_url` (`/reports/`): a link that starts with it is read from
+    ///     after it, so `/reports/pages/about/` and `/pages/about/` are the same page.
+    ///   - printedBase: for a print view, the site's `base_url`: each link also carries its
+    ///     permanent address in `data-print-url`, which the print stylesheet prints after it.
+    static func relative(_ html: String, root: String, sitePath: String = "/", printedBase: String? = nil) -> String {
+        var html = html
+        var sitePath = sitePath
+        return html.withUTF8 { bytes in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 256)
+            var copied = 0
+            while var (start, isLink) = nextValue(in: bytes, from: copied) {
+                let end = bytes[start...].firstIndex(of: UInt8(ascii: "\"")) ?? bytes.count
+                sitePath.withUTF8 { site in
+                    if site.count > 1, end - start >= site.count, zip(bytes[start...], site).allSatisfy({ $0 == $1 }) {
+                        out.append(contentsOf: bytes[copied..<start])
+                        copied = start + site.count - 1
+                        start = copied
+                    }
+                }
+                let pathEnd = bytes[start..<end].firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? end
+                out.append(contentsOf: bytes[copied..<start])
+                out.append(contentsOf: root.utf8)
+                out.append(contentsOf: bytes[(start + 1)..<pathEnd])
+                if bytes[pathEnd - 1] == UInt8(ascii: "/") { out.append(contentsOf: "index.html".utf8) }
+                out.append(contentsOf: bytes[pathEnd..<end])
+                if isLink, let printedBase, end < bytes.count {
+                    var address = ""
+                    HTML.escape(printedBase.hasSuffix("/") ? String(printedBase.dropLast()) : printedBase, into: &address)
+                    out.append(contentsOf: "\" data-print-url=\"".utf8)
+                    out.append(contentsOf: address.utf8)
+                    out.append(contentsOf: bytes[start..<end])
+                }
+                copied = end
+            }
+            out.append(contentsOf: bytes[copied...])
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// Where the next value from the site's root begins (its `/`), and whether it is an `href`.
+    private static func nextValue(in bytes: UnsafeBufferPointer<UInt8>, from index: Int) -> (Int, Bool)? {
+        guard let base = bytes.baseAddress else { return nil }
+        var i = index
+        // Every attribute has an `=`; memchr finds them a word at a time.
+        while i + 2 < bytes.count, let found = memchr(base + i, Int32(UInt8(ascii: "=")), bytes.count - i - 2) {
+            i = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            // `="/` and not `="//`, after ` href` or ` src`.
+            if bytes[i + 1] == UInt8(ascii: "\""), bytes[i + 2] == UInt8(ascii: "/"),
+               i + 3 >= bytes.count || bytes[i + 3] != UInt8(ascii: "/") {
+                if follows(" href", in: bytes, at: i) { return (i + 2, true) }
+                if follows(" src", in: bytes, at: i) { return (i + 2, false) }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    private static func follows(_ name: StaticString, in bytes: UnsafeBufferPointer<UInt8>, at end: Int) -> Bool {
+        let count = name.utf8CodeUnitCount
+        guard end >= count else { return false }
+        return name.withUTF8Buffer { name in
+            (0..<count).allSatisfy { bytes[end - count + $0] == name[$0] }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Testing
+@testable import DossierCore
+
+@Suite("Links within the site written in Markdown")
+struct SiteLinksTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var html: String
+        var root: String
+        var expected: String
+        var testDescription: String { html }
+    }
+
+    @Test(arguments: [
+        Case(html: #"<a href="/pages/about/">a</a>"#, root: "../../", expected: #"<a href="../../pages/about/index.html">a</a>"#),
+        Case(html: #"<a href="/">home</a>"#, root: "../", expected: #"<a href="../index.html">home</a>"#),
+        Case(html: #"<a href="/situations/x/?a=1&amp;b=2#analysis">x</a>"#, root: "../../../",
+             expected: #"<a href="../../../situations/x/index.html?a=1&amp;b=2#analysis">x</a>"#),
+        Case(html: #"<a href="/feed.xml#top">feed</a>"#, root: "../", expected: #"<a href="../feed.xml#top">feed</a>"#),
+        Case(html: #"<img src="/assets/map.png" alt="A map" />"#, root: "../../", expected: #"<img src="../../assets/map.png" alt="A map" />"#),
+        // Not from the root: another host, the page's own ids, elsewhere, and text that only looks like an attribute.
+        Case(html: ##"<a href="//example.org/x">x</a> <a href="#notes">n</a> <a href="https://example.org/">e</a>"##, root: "../",
+             expected: ##"<a href="//example.org/x">x</a> <a href="#notes">n</a> <a href="https://example.org/">e</a>"##),
+        Case(html: #"<p>write href=&quot;/x&quot; or data-href="/x"</p>"#, root: "../", expected: #"<p>write href=&quot;/x&quot; or data-href="/x"</p>"#),
+    ])
+    func linksFromTheRootBecomeRelative(_ example: Case) {
+        #expect(RootLinks.relative(example.html, root: example.root) == example.expected)
+        #expect(RootLinks.present(in: example.html) == (example.html != example.expected))
+    }
+
+    @Test func thePathOfTheBaseURLMayBeWrittenOrNot() {
+        let html = #"<a href="/reports/pages/about/">a</a> <a href="/pages/about/">b</a>"#
+        #expect(RootLinks.relative(html, root: "../../", sitePath: "/reports/")
+            == #"<a href="../../pages/about/index.html">a</a> <a href="../../pages/about/index.html">b</a>"#)
+    }
+
+    @Test func aPrintViewCarriesThePermanentAddress() {
+        let html = #"<a href="/reports/pages/a&amp;b/#x">a</a> <img src="/map.png" alt="" />"#
+        #expect(RootLinks.relative(html, root: "../", sitePath: "/reports/", printedBase: "https://watch.example.org/reports")
+            == #"<a href="../pages/a&amp;b/index.html#x" data-print-url="https://watch.example.org/reports/pages/a&amp;b/#x">a</a> <img src="../map.png" alt="" />"#)
+    }
+
+    /// An update's text is shown on four pages at three depths; a plain page's on one.
+    @Test func everyPageThatShowsTheTextLinksToTheSamePlace() async throws {
+        let result = await validSite
+            .replacing("Content/situations/ruritania/updates/2024-06-01.md", "Attacks began in May.",
+                       with: "Attacks began in May (see [how we work](/pages/about/) and [the earlier analysis](/reports/situations/ruritania/2024-01-10/#analysis)).")
+            .replacing("Content/pages/about.md", "We watch.", with: "We watch [Ruritania](/situations/ruritania/) and [more](../../index.html).")
+            .generate()
+        #expect(result.errors.isEmpty, "\(result.errors)")
+        for (page, root) in [("situations/ruritania/index.html", "../../"), ("situations/ruritania/2024-06-01/index.html", "../../../"),
+                             ("situations/ruritania/print/index.html", "../../../"),
+                             ("situations/ruritania/2024-06-01/print/index.html", "../../../../")] {
+            let html = try #require(result.file(page))
+            #expect(html.contains(#"<a href="\#(root)pages/about/index.html""#), "\(page)")
+            #expect(html.contains(#"<a href="\#(root)situations/ruritania/2024-01-10/index.html#analysis""#), "\(page)")
+            #expect(html.contains("data-print-url=\"https://watch.example.org/reports/pages/about/\"") == page.hasSuffix("/print/index.html"))
+        }
+        let about = try #require(result.file("pages/about/index.html"))
+        #expect(about.contains(#"<a href="../../situations/ruritania/index.html">Ruritania</a> and <a href="../../index.html">more</a>"#))
+    }
+
+    @Test func aBrokenLinkIsReportedOnceWhereItIsWritten() async {
+        let result = await validSite
+            .replacing("Content/situations/ruritania/updates/2024-06-01.md", "Attacks began in May.",
+                       with: "Attacks began in [May](/pages/abuot/) and [here](#nowhere).")
+            .generate()
+        let file = "Content/situations/ruritania/updates/2024-06-01.md"
+        #expect(result.errors == [
+            .error(file, line: 16, column: 24, "broken link '/pages/abuot/' (on Public/situations/ruritania/index.html and 3 other pages): Public/pages/abuot/index.html does not exist"),
+            .error(file, line: 16, column: 50, "broken link '#nowhere' (on Public/situations/ruritania/index.html and 3 other pages): no element with id 'nowhere' on the page"),
+        ])
+    }
+
+    @Test func anUpdateMayNotLinkRelativeToThePage() async {
+        let result = await validSite
+            .replacing("Content/situations/ruritania/updates/2024-06-01.md", "Attacks began in May.",
+                       with: "Attacks began in [May](../2024-01-10/) ![a map](map.png).")
+            .generate()
+        let file = "Content/situations/ruritania/updates/2024-06-01.md"
+        let because = "is relative to the page, but an update's text appears on pages at different depths (the latest page, its snapshot, the print views): start it from the site's root, as in '/situations/…/' or '/pages/…/'"
+        #expect(result.errors == [
+            .error(file, line: 16, column: 24, "link '../2024-01-10/' \(because)"),
+            .error(file, line: 16, column: 49, "link 'map.png' \(because)"),
+        ])
+    }
+
+    @Test func rawHTMLLeftOutIsReported() async {
+        let file = "Content/situations/ruritania/updates/2024-06-01.md"
+        let site = validSite.replacing(file, "Attacks began in May.",
+                                       with: "Attacks began in <b>May</b>.<!-- check the date -->\n\n<div class=\"note\">\nA note.\n</div>")
+        let result = await site.generate()
+        #expect(result.warnings == [
+            .warning(file, line: 16, column: 18, "raw HTML '<b>' is left out of the page: write it in Markdown, or set unsafe_html: true in site.yaml"),
+            .warning(file, line: 18, column: 1, "raw HTML '<div class=\"note\">' is left out of the page: write it in Markdown, or set unsafe_html: true in site.yaml"),
+        ])
+        let allowed = await site.replacing("Content/site.yaml", "language: en", with: "language: en\nunsafe_html: true").generate()
+        #expect(allowed.warnings.isEmpty)
+        #expect(allowed.file("situations/ruritania/index.html")?.contains("<b>May</b>") == true)
+    }
+}
