@@ -63,6 +63,7 @@ public struct LinkChecker: Sendable {
         struct Place: Hashable { var file: String; var line: Int; var column: Int; var link: String; var reason: String }
         var order: [Place] = []
         var shownOn: [Place: [String]] = [:]
+        var firstLink: [Place: String] = [:]
         var problems: [Diagnostic] = []
         for (page, broken) in zip(pages, found) {
             for (link, reason) in broken {
@@ -73,13 +74,24 @@ public struct LinkChecker: Sendable {
                     if shownOn[key] == nil { order.append(key) }
                     shownOn[key, default: []].append(output)
                 } else {
-                    problems.append(.error(output, "broken link '\(link)': \(reason)"))
+                    // A link a template makes is on every page of its kind, written from each page's depth:
+                    // one problem per missing target.
+                    let key = Place(file: "", line: 0, column: 0, link: "", reason: reason)
+                    if shownOn[key] == nil { order.append(key) }
+                    if shownOn[key, default: []].isEmpty { firstLink[key] = link }
+                    shownOn[key, default: []].append(output)
                 }
             }
         }
         for key in order {
             let pages = shownOn[key] ?? []
-            let on = pages.count == 1 ? pages[0] : "\(pages[0]) and \(pages.count - 1) other page\(pages.count == 2 ? "" : "s")"
+            let others = pages.count - 1
+            if key.file.isEmpty {
+                problems.append(.error(pages[0], "broken link '\(firstLink[key] ?? "")'"
+                    + (others == 0 ? "" : " (and on \(others) other page\(others == 1 ? "" : "s"))") + ": \(key.reason)"))
+                continue
+            }
+            let on = others == 0 ? pages[0] : "\(pages[0]) and \(others) other page\(others == 1 ? "" : "s")"
             problems.append(.error(key.file, line: key.line, column: key.column, "broken link '\(key.link)' (on \(on)): \(key.reason)"))
         }
         return problems

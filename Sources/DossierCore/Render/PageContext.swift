@@ -5,6 +5,8 @@ struct PageContext: Sendable {
     let printStylesheet: String
     /// Whether PDFs are built, so pages can link to them.
     let pdf: Bool
+    /// The published paths of the templates' assets, for templates and for Markdown's `/assets/…`.
+    var assets = AssetPaths([:])
     /// Renders the entries of the lists of versions ahead, when the templates have version partials.
     var versionPartials: VersionPartials.Renderer? = nil
 
@@ -63,7 +65,7 @@ struct PageContext: Sendable {
             jobs.append(.single(path: path, template: "page",
                                 view: PlainPageView(layout: layout(at: path, title: page.page.title), title: page.page.title,
                                                   body: page.body.linksFromRoot
-                                                      ? RootLinks.relative(page.body.html, root: OutputPaths.root(from: path), sitePath: Self.sitePath(site.site.baseURL))
+                                                      ? RootLinks.relative(page.body.html, root: OutputPaths.root(from: path), sitePath: Self.sitePath(site.site.baseURL), assets: assets.paths)
                                                       : page.body.html)))
         }
         // The 404 page is served at any missing address, so its links start from the site's own path.
@@ -114,7 +116,8 @@ struct PageContext: Sendable {
             root: root,
             stylesheet: root + stylesheet,
             pages: site.pages.map { .init(title: $0.page.title, href: OutputPaths.page($0.page.slug)) },
-            organisation: .init(name: site.site.organisation.name, address: site.site.organisation.address))
+            organisation: .init(name: site.site.organisation.name, address: site.site.organisation.address),
+            asset: assets)
     }
 
     func indexView() -> IndexView {
@@ -232,7 +235,7 @@ struct PageContext: Sendable {
             printHref: OutputPaths.href(from: path, to: isLatestPage ? OutputPaths.latestPrint(situation.slug)
                                                                       : OutputPaths.print(situation.slug, update.date)),
             pdfHref: pdf ? OutputPaths.href(from: path, to: OutputPaths.pdf(situation.slug, update.date)) : nil,
-            body: version.body.linksFromRoot ? RootLinks.relative(content.body, root: OutputPaths.root(from: path), sitePath: Self.sitePath(site.site.baseURL)) : nil)
+            body: version.body.linksFromRoot ? RootLinks.relative(content.body, root: OutputPaths.root(from: path), sitePath: Self.sitePath(site.site.baseURL), assets: assets.paths) : nil)
     }
 
     func printView(_ resolved: ResolvedSituation, _ version: Version, _ content: UpdateContentView,
@@ -243,7 +246,7 @@ struct PageContext: Sendable {
         var page = situationView(resolved, version, content, at: path, links: links)
         page.isArchived = false
         if version.body.linksFromRoot {
-            page.body = RootLinks.relative(content.body, root: OutputPaths.root(from: path), sitePath: Self.sitePath(site.site.baseURL), printedBase: site.site.baseURL)
+            page.body = RootLinks.relative(content.body, root: OutputPaths.root(from: path), sitePath: Self.sitePath(site.site.baseURL), assets: assets.paths, printedBase: site.site.baseURL)
         }
         let modified = update.corrections.last.map { max($0.date, update.date) } ?? update.date
         return PrintPageView(

@@ -21,7 +21,10 @@ enum RootLinks {
     ///     after it, so `/reports/pages/about/` and `/pages/about/` are the same page.
     ///   - printedBase: for a print view, the site's `base_url`: each link also carries its
     ///     permanent address in `data-print-url`, which the print stylesheet prints after it.
-    static func relative(_ html: String, root: String, sitePath: String = "/", printedBase: String? = nil) -> String {
+    ///   - assets: the templates' assets by name, to their published paths (`PublishedAssets`):
+    ///     `/assets/map.png` is given the name `assets/map.1b2c3d4e5f.png`.
+    static func relative(_ html: String, root: String, sitePath: String = "/", assets: [String: String] = [:],
+                         printedBase: String? = nil) -> String {
         var html = html
         var sitePath = sitePath
         return html.withUTF8 { bytes in
@@ -40,15 +43,23 @@ enum RootLinks {
                 let pathEnd = bytes[start..<end].firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? end
                 out.append(contentsOf: bytes[copied..<start])
                 out.append(contentsOf: root.utf8)
-                out.append(contentsOf: bytes[(start + 1)..<pathEnd])
-                if bytes[pathEnd - 1] == UInt8(ascii: "/") { out.append(contentsOf: "index.html".utf8) }
+                let path = String(decoding: bytes[(start + 1)..<pathEnd], as: UTF8.self)
+                // The address from the site's root, as a reader would type it.
+                var address = Array(bytes[start..<end])
+                if path.hasPrefix("assets/"), let published = assets[String(path.dropFirst("assets/".count))] {
+                    out.append(contentsOf: published.utf8)
+                    address = Array(("/" + published).utf8) + bytes[pathEnd..<end]
+                } else {
+                    out.append(contentsOf: bytes[(start + 1)..<pathEnd])
+                    if bytes[pathEnd - 1] == UInt8(ascii: "/") { out.append(contentsOf: "index.html".utf8) }
+                }
                 out.append(contentsOf: bytes[pathEnd..<end])
                 if isLink, let printedBase, end < bytes.count {
-                    var address = ""
-                    HTML.escape(printedBase.hasSuffix("/") ? String(printedBase.dropLast()) : printedBase, into: &address)
+                    var base = ""
+                    HTML.escape(printedBase.hasSuffix("/") ? String(printedBase.dropLast()) : printedBase, into: &base)
                     out.append(contentsOf: "\" data-print-url=\"".utf8)
-                    out.append(contentsOf: address.utf8)
-                    out.append(contentsOf: bytes[start..<end])
+                    out.append(contentsOf: base.utf8)
+                    out.append(contentsOf: address)
                 }
                 copied = end
             }

@@ -79,23 +79,17 @@ public struct SiteRenderer: Sendable {
             if let kept { files.append(kept) }
             records.append(record)
         }
-        var assetNames: [String: String] = [:]
-        var assets: [OutputFile] = []
-        for asset in loaded.assets.sorted(by: { $0.name < $1.name }) {
-            let hashed = Self.hashedName(asset.name, data: asset.data)
-            assetNames[asset.name] = "assets/" + hashed
-            assets.append(OutputFile(path: "assets/" + hashed, data: asset.data))
-        }
-        var problems: [Diagnostic] = []
-        guard let stylesheet = assetNames["dossier.css"], let printStylesheet = assetNames["print.css"] else {
-            for name in ["dossier.css", "print.css"] where assetNames[name] == nil {
+        var (assets, problems) = PublishedAssets.make(loaded.assets, folder: loaded.root + "/assets")
+        guard let stylesheet = assets.paths["dossier.css"], let printStylesheet = assets.paths["print.css"], problems.isEmpty else {
+            for name in ["dossier.css", "print.css"] where assets.paths[name] == nil {
                 problems.append(.error(loaded.root + "/assets", "missing stylesheet assets/\(name)"))
             }
             return ([], [], problems)
         }
-        assets.forEach(emit)
+        assets.files.forEach(emit)
 
-        var context = PageContext(site: site, stylesheet: stylesheet, printStylesheet: printStylesheet, pdf: pdf)
+        var context = PageContext(site: site, stylesheet: stylesheet, printStylesheet: printStylesheet, pdf: pdf,
+                                  assets: AssetPaths(assets.paths))
         if !library.versionPartials.isEmpty {
             context.versionPartials = .init(names: library.versionPartials, templates: library.versionPartialTemplates,
                                             collapse: library.versionListsCollapse, render: library.renderVersionPartial)

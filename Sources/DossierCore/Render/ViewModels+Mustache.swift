@@ -16,6 +16,7 @@ extension LayoutView: MustacheParent {
         case "stylesheet": self.stylesheet
         case "pages": self.pages
         case "organisation": self.organisation
+        case "asset": MustacheLambda { [asset, root] name in asset.href(name, root: root) }
         default: nil
         }
     }

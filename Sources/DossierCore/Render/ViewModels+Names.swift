@@ -90,7 +90,7 @@ enum ViewModelNames {
     static let sampleRisk = RiskView(RiskLevel(id: "a", label: "A", definition: "A.", rank: 0))
     static let sampleLayout = LayoutView(language: "en", title: "t", siteTitle: "s", description: "d", canonical: "c",
                                          noindex: false, root: "", stylesheet: "s", pages: [.init(title: "t", href: "h")],
-                                         organisation: .init(name: "n", address: ["a"]))
+                                         organisation: .init(name: "n", address: ["a"]), asset: AssetPaths([:]))
 
     static var situationSample: SituationPageView {
         let date = sampleDate

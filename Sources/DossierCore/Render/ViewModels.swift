@@ -16,6 +16,8 @@ struct LayoutView: Sendable {
     var stylesheet: String
     var pages: [PageLink]
     var organisation: OrganisationView
+    /// `{{#asset}}logo.svg{{/asset}}`: an asset's published path from this page.
+    var asset: AssetPaths
 }
 
 struct DateView: Sendable {
