@@ -58,43 +58,43 @@ public struct LinkChecker: Sendable {
                 return nil
             }
         }
-        // A broken link an editor wrote is one problem, however many pages show it (an update's
-        // text is on its snapshot, its print view, and the latest page and its print view).
-        struct Place: Hashable { var file: String; var line: Int; var column: Int; var link: String; var reason: String }
-        var order: [Place] = []
-        var shownOn: [Place: [String]] = [:]
-        var firstLink: [Place: String] = [:]
-        var problems: [Diagnostic] = []
-        for (page, broken) in zip(pages, found) {
-            for (link, reason) in broken {
+        // A broken link is one problem, however many pages show it: one an editor wrote is on every
+        // page that shows the text (an update's snapshot, the latest page, their print views), one a
+        // template makes is on every page of its kind, written from each page's depth.
+        struct Broken {
+            var origin: (file: String, line: Int, column: Int)?
+            var link: String
+            var reason: String
+            var pages: [String]
+        }
+        var broken: [Broken] = []
+        var index: [String: Int] = [:]
+        for (page, links) in zip(pages, found) {
+            for (link, reason) in links {
                 let output = "\(outputName)/\(page.path)"
-                if let origin = origins[page.path], let text = texts[origin],
-                   let (written, place) = locate(link, from: page.path, in: text) {
-                    let key = Place(file: origin, line: place.line, column: place.column, link: written, reason: reason)
-                    if shownOn[key] == nil { order.append(key) }
-                    shownOn[key, default: []].append(output)
+                var problem = Broken(origin: nil, link: link, reason: reason, pages: [output])
+                if let origin = origins[page.path], let text = texts[origin], let (written, place) = locate(link, from: page.path, in: text) {
+                    problem.origin = (origin, place.line, place.column)
+                    problem.link = written
+                }
+                let key = problem.origin.map { "\($0.file):\($0.line):\($0.column) \(problem.link) \(reason)" } ?? reason
+                if let known = index[key] {
+                    broken[known].pages.append(output)
                 } else {
-                    // A link a template makes is on every page of its kind, written from each page's depth:
-                    // one problem per missing target.
-                    let key = Place(file: "", line: 0, column: 0, link: "", reason: reason)
-                    if shownOn[key] == nil { order.append(key) }
-                    if shownOn[key, default: []].isEmpty { firstLink[key] = link }
-                    shownOn[key, default: []].append(output)
+                    index[key] = broken.count
+                    broken.append(problem)
                 }
             }
         }
-        for key in order {
-            let pages = shownOn[key] ?? []
-            let others = pages.count - 1
-            if key.file.isEmpty {
-                problems.append(.error(pages[0], "broken link '\(firstLink[key] ?? "")'"
-                    + (others == 0 ? "" : " (and on \(others) other page\(others == 1 ? "" : "s"))") + ": \(key.reason)"))
-                continue
+        return broken.map { problem in
+            let others = problem.pages.count - 1
+            let more = others == 0 ? "" : "\(others) other page\(others == 1 ? "" : "s")"
+            guard let origin = problem.origin else {
+                return .error(problem.pages[0], "broken link '\(problem.link)'" + (more.isEmpty ? "" : " (and on \(more))") + ": \(problem.reason)")
             }
-            let on = others == 0 ? pages[0] : "\(pages[0]) and \(others) other page\(others == 1 ? "" : "s")"
-            problems.append(.error(key.file, line: key.line, column: key.column, "broken link '\(key.link)' (on \(on)): \(key.reason)"))
+            let on = problem.pages[0] + (more.isEmpty ? "" : " and \(more)")
+            return .error(origin.file, line: origin.line, column: origin.column, "broken link '\(problem.link)' (on \(on)): \(problem.reason)")
         }
-        return problems
     }
 
     /// Where a link on a page was written in its Markdown, and how: as it is, or from the site's
