@@ -109,6 +109,32 @@ struct CitationTests {
     func malformedGroupsAreNotCitations(text: String) {
         #expect(CitationSyntax.groups(in: text).isEmpty)
     }
+
+    /// What an editor meant as a citation but wrote otherwise stays text, with a warning at its place.
+    @Test(arguments: [
+        ("[@coi-2014 p. 12]", 7), ("[@coi-2014;]", 7), ("[@ coi-2014]", 7), ("[see @coi-2014]", 7), ("[@a; @b p. 3]", 7),
+    ])
+    func lookalikesWarn(written: String, column: Int) {
+        let out = render("Text: \(written) and [@a].\n")
+        #expect(out.diagnostics == [.warning("update.md", line: 1, column: column,
+            "'\(written)' looks like a citation but is not one, so it is shown as written: write [@key], [@key, p. 12] or [@a; @b]")])
+        #expect(out.html.contains(written))
+        #expect(out.citations.map(\.key) == ["a"])
+    }
+
+    @Test func aKnownKeyWithoutBracketsWarns() {
+        let out = render("As @coi-2014 found, and [@coi-2014] says: see @coi-2014.\n")
+        #expect(out.diagnostics == [
+            .warning("update.md", line: 1, column: 4, "'@coi-2014' is not a citation, so it is shown as written: write [@coi-2014]"),
+            .warning("update.md", line: 1, column: 47, "'@coi-2014' is not a citation, so it is shown as written: write [@coi-2014]"),
+        ])
+    }
+
+    @Test(arguments: ["Write to info@example.org.", "[the office @ Geneva]", "[contact: info@a]", "Ask @someone.", "[x] and [y]",
+                      "`[@a p. 3]` in code", "[link @a](https://example.org/)"])
+    func ordinaryTextDoesNotWarn(text: String) {
+        #expect(render(text + "\n").diagnostics.isEmpty)
+    }
 }
 
 @Suite("Headings")
@@ -152,6 +178,13 @@ struct MarkdownSafetyTests {
         #expect(!out.html.contains("<b"))
         #expect(!out.html.contains("raw HTML omitted"))
         #expect(out.html.contains("Text bold."))
+    }
+
+    @Test func rawHTMLLeftOutWarnsButCommentsDoNot() {
+        let out = render("<!-- a note to editors -->\n\nText <b>bold</b>.\n")
+        #expect(out.diagnostics == [.warning("update.md", line: 3, column: 6,
+            "raw HTML '<b>' is left out of the page: write it in Markdown, or set unsafe_html: true in site.yaml")])
+        #expect(render("Text <b>bold</b>.\n", unsafe: true).diagnostics.isEmpty)
     }
 
     @Test func rawHTMLPassesWhenAllowed() {

@@ -33,6 +33,50 @@ enum CitationSyntax {
         return groups
     }
 
+    /// Brackets that look meant as a citation but are not one (`[@coi-2014 p. 12]`,
+    /// `[see @coi-2014]`, `[@coi-2014;]`): an `@` that starts the bracket or a word in it, before a
+    /// key's first character, in a bracket that is none of `groups`. They stay text; the editor is told.
+    static func lookalikes(in bytes: [UInt8], besides groups: [Group]) -> [Range<Int>] {
+        var found: [Range<Int>] = []
+        var i = 0
+        while let open = bytes[i...].firstIndex(of: UInt8(ascii: "[")) {
+            i = open + 1
+            if groups.contains(where: { $0.range.lowerBound == open }) { continue }
+            var end = open + 1
+            var meant = false
+            while end < bytes.count, bytes[end] != UInt8(ascii: "]"), bytes[end] != UInt8(ascii: "["), end - open < 300 {
+                if bytes[end] == UInt8(ascii: "@"), end == open + 1 || isSpace(bytes[end - 1]) || bytes[end - 1] == UInt8(ascii: ";") {
+                    // `[@ key]` too, at the start of the bracket.
+                    var next = end + 1
+                    if end == open + 1 { while next < bytes.count, isSpace(bytes[next]) { next += 1 } }
+                    if next < bytes.count, isKeyByte(bytes[next]) { meant = true }
+                }
+                end += 1
+            }
+            if meant, end < bytes.count, bytes[end] == UInt8(ascii: "]") { found.append(open..<(end + 1)) }
+        }
+        return found
+    }
+
+    /// `@key` outside brackets, for a key that is known (Pandoc's in-text citation, which Dossier
+    /// does not have): where each begins, and the key. An `@` inside a word (an address) is not one.
+    static func bareKeys(in bytes: [UInt8], besides taken: [Range<Int>], known: Set<String>) -> [(Int, String)] {
+        var found: [(Int, String)] = []
+        var i = 0
+        while let at = bytes[i...].firstIndex(of: UInt8(ascii: "@")) {
+            i = at + 1
+            guard at == 0 || isSpace(bytes[at - 1]) || bytes[at - 1] == UInt8(ascii: "("),
+                  !taken.contains(where: { $0.contains(at) }) else { continue }
+            var end = at + 1
+            while end < bytes.count, isKeyByte(bytes[end]) { end += 1 }
+            // A sentence's full stop or colon after the key is not part of it.
+            while end > at + 1, bytes[end - 1] == UInt8(ascii: ".") || bytes[end - 1] == UInt8(ascii: ":") { end -= 1 }
+            let key = String(decoding: bytes[(at + 1)..<end], as: UTF8.self)
+            if known.contains(key) { found.append((at, key)) }
+        }
+        return found
+    }
+
     private static func isKeyByte(_ c: UInt8) -> Bool {
         (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A)
             || c == UInt8(ascii: "-") || c == UInt8(ascii: "_") || c == UInt8(ascii: ".") || c == UInt8(ascii: ":")

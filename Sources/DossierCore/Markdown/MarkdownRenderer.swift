@@ -218,7 +218,8 @@ private struct TreePass {
     }
 
     /// Where a node starts in the file (cmark counts bytes; we report characters).
-    mutating func location(of node: OpaquePointer, searching needle: String? = nil) -> SourceLocation {
+    /// - Parameter skipping: how many earlier occurrences of `needle` in the node to pass over.
+    mutating func location(of node: OpaquePointer, searching needle: String? = nil, skipping: Int = 0) -> SourceLocation {
         let bodyLine = Int(cmark_node_get_start_line(node))
         let byteColumn = Int(cmark_node_get_start_column(node))
         let fileLine = max(1, bodyLine) + source.startLine - 1
@@ -231,7 +232,15 @@ private struct TreePass {
         let text = source.fullText[lineStart..<lineEnd]
         let utf8 = text.utf8
         var start = utf8.index(utf8.startIndex, offsetBy: max(0, min(byteColumn - 1, utf8.count)))
-        if let needle, let found = Self.firstIndex(of: Array(needle.utf8), in: utf8[start...]) { start = found }
+        if let needle {
+            let bytes = Array(needle.utf8)
+            var from = start
+            for _ in 0...skipping {
+                guard let found = Self.firstIndex(of: bytes, in: utf8[from...]) else { break }
+                start = found
+                from = utf8.index(after: found)
+            }
+        }
         // cmark counts bytes; an editor's column counts characters.
         return SourceLocation(file: source.file, line: fileLine, column: text[text.startIndex..<start].count + 1)
     }
@@ -376,14 +385,33 @@ private struct TreePass {
         }
         guard joined.contains(UInt8(ascii: "@")) else { return }
         let groups = CitationSyntax.groups(in: joined)
-        guard !groups.isEmpty, let anchor = run.first else { return }
         // Groups start and end at ASCII brackets, so every cut falls between whole characters.
         func text(_ range: Range<Int>) -> String { String(decoding: joined[range], as: UTF8.self) }
-        var cursor = 0
-        var replacements: [OpaquePointer] = []
         func nodeIndex(at offset: Int) -> Int {
             (starts.lastIndex { $0 <= offset }) ?? 0
         }
+        // Where the text at an offset is in the file: the node's start, then past the same text before it in the run.
+        func place(_ needle: String, at offset: Int) -> SourceLocation {
+            let node = nodeIndex(at: offset)
+            let before = text(starts[node]..<offset).components(separatedBy: needle).count - 1
+            return location(of: run[node], searching: needle, skipping: before)
+        }
+        let lookalikes = CitationSyntax.lookalikes(in: joined, besides: groups)
+        for lookalike in lookalikes {
+            let written = text(lookalike)
+            let here = place(written, at: lookalike.lowerBound)
+            diagnostics.append(.warning(at: here,
+                "'\(written)' looks like a citation but is not one, so it is shown as written: write [@key], [@key, p. 12] or [@a; @b]"))
+        }
+        if let known = citations?.knownKeys {
+            for (at, key) in CitationSyntax.bareKeys(in: joined, besides: groups.map(\.range) + lookalikes, known: known) {
+                let here = place("@" + key, at: at)
+                diagnostics.append(.warning(at: here, "'@\(key)' is not a citation, so it is shown as written: write [@\(key)]"))
+            }
+        }
+        guard !groups.isEmpty, let anchor = run.first else { return }
+        var cursor = 0
+        var replacements: [OpaquePointer] = []
         for group in groups {
             if group.range.lowerBound > cursor {
                 replacements.append(textNode(text(cursor..<group.range.lowerBound)))
