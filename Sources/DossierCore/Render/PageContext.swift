@@ -64,9 +64,7 @@ struct PageContext: Sendable {
             let path = OutputPaths.page(page.page.slug)
             jobs.append(.single(path: path, template: "page",
                                 view: PlainPageView(layout: layout(at: path, title: page.page.title), title: page.page.title,
-                                                  body: page.body.linksFromRoot
-                                                      ? RootLinks.relative(page.body.html, root: OutputPaths.root(from: path), sitePath: Self.sitePath(site.site.baseURL), assets: assets.paths)
-                                                      : page.body.html)))
+                                                  body: body(page.body, at: path) ?? page.body.html)))
         }
         // The 404 page is served at any missing address, so its links start from the site's own path.
         var notFound = layout(at: OutputPaths.notFound, title: "Page not found")
@@ -235,7 +233,15 @@ struct PageContext: Sendable {
             printHref: OutputPaths.href(from: path, to: isLatestPage ? OutputPaths.latestPrint(situation.slug)
                                                                       : OutputPaths.print(situation.slug, update.date)),
             pdfHref: pdf ? OutputPaths.href(from: path, to: OutputPaths.pdf(situation.slug, update.date)) : nil,
-            body: version.body.linksFromRoot ? RootLinks.relative(content.body, root: OutputPaths.root(from: path), sitePath: Self.sitePath(site.site.baseURL), assets: assets.paths) : nil)
+            body: body(version.body, at: path))
+    }
+
+    /// A body's HTML with its links from the site's root made relative to the page at `path`;
+    /// nil when it has none, so the page shows the body as rendered.
+    func body(_ body: RenderedMarkdown, at path: String, printed: Bool = false) -> String? {
+        guard body.linksFromRoot else { return nil }
+        return RootLinks.relative(body.html, root: OutputPaths.root(from: path), sitePath: Self.sitePath(site.site.baseURL),
+                                  assets: assets.paths, printedBase: printed ? site.site.baseURL : nil)
     }
 
     func printView(_ resolved: ResolvedSituation, _ version: Version, _ content: UpdateContentView,
@@ -245,9 +251,7 @@ struct PageContext: Sendable {
         let snapshot = OutputPaths.snapshot(slug, update.date)
         var page = situationView(resolved, version, content, at: path, links: links)
         page.isArchived = false
-        if version.body.linksFromRoot {
-            page.body = RootLinks.relative(content.body, root: OutputPaths.root(from: path), sitePath: Self.sitePath(site.site.baseURL), assets: assets.paths, printedBase: site.site.baseURL)
-        }
+        page.body = body(version.body, at: path, printed: true)
         let modified = update.corrections.last.map { max($0.date, update.date) } ?? update.date
         return PrintPageView(
             page: page,
