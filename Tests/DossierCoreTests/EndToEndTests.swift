@@ -32,6 +32,10 @@ struct EndToEndTests {
         #expect(page.contains("<h2 id=\"background\">"))
         #expect(!page.contains("A draft not yet published."))
         #expect(page.contains("<main id=\"main\""))
+        // A link shared on social media shows the situation and its headline.
+        #expect(page.contains("<meta property=\"og:title\" content=\"Republic of Ruritania · Atrocity Watch\">"))
+        #expect(page.contains("<meta property=\"og:description\" content=\"Attacks on civilians have begun in the north.\">"))
+        #expect(page.contains("<meta property=\"og:url\" content=\"https://watch.example.org/reports/situations/ruritania/\">"))
         #expect(page.contains("href=\"#main\">Skip to content</a>"))
         #expect(page.contains("1 Example Street"))
         #expect(!page.contains("banner-archived"))
