@@ -77,6 +77,10 @@ struct VersioningTests {
         #expect(page.contains("</span> De-escalated</span>: from Imminent Risk to"))
         #expect(page.contains("Attacks on civilians have <del>begun</del> <ins>stopped</ins> in the north."))
         #expect(page.contains("<p class=\"list-label\">Removed:</p><ul><li><cite>Statement on the northern provinces</cite></li></ul>"))
+        // A section the update left as it was is folded away, its text one click off; a changed one is open.
+        #expect(page.contains("<details class=\"redline-section\">\n<summary><h2 id=\"necessary-action\">Necessary Action <span class=\"section-status\">(Unchanged)</span></h2></summary>\n<p class=\"redline\">Talks must resume now. </p>\n</details>"))
+        #expect(page.contains("<section class=\"redline-section\" aria-labelledby=\"analysis\">\n<h2 id=\"analysis\">Analysis"))
+        #expect(page.components(separatedBy: "<details").count - 1 == 1)
     }
 
     @Test func redlineSummaryOfEscalation() async throws {
