@@ -65,6 +65,20 @@ struct NewCommandTests {
         let preview = try CommandLineTests.run(["build", "--drafts", "--output", "Preview"], in: root)
         #expect(preview.status == 0, "\(preview.stderr)")
         #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("Preview/situations/freedonia/index.html").path))
+
+        // Published as it was scaffolded, the placeholders are errors at their places.
+        let path = root.appendingPathComponent("Content/situations/freedonia/updates/2024-10-01.md")
+        try Data(update.replacingOccurrences(of: "status: draft", with: "status: published")
+            .replacingOccurrences(of: "## Analysis\n\nWrite here.", with: "## Analysis\n\nWritten.").utf8).write(to: path)
+        let published = try CommandLineTests.run(["check"], in: root)
+        #expect(published.status == 1)
+        let file = "Content/situations/freedonia/updates/2024-10-01.md"
+        let errors = published.stderr.split(separator: "\n").filter { $0.contains(": error: ") }
+        #expect(errors == [
+            "\(file):4:11: error: the headline is still the placeholder that 'dossier new' wrote; write the update's own before publishing, or keep 'status: draft'",
+            "\(file):9:1: error: 'Write here.' is the placeholder that 'dossier new' wrote; write the section before publishing, or keep 'status: draft'",
+            "\(file):17:1: error: 'Write here.' is the placeholder that 'dossier new' wrote; write the section before publishing, or keep 'status: draft'",
+        ])
     }
 }
 

@@ -89,8 +89,8 @@ public struct DraftWriter: Sendable {
         #   url: https://…
 
         """
-        var update = "---\ndate: \(today)\nrisk_level: \(riskLevel)\nheadline: \(Self.yamlScalar("One sentence that opens the page."))\nstatus: draft\n---\n"
-        for section in sections { update += "## \(section)\n\nWrite here.\n\n" }
+        var update = "---\ndate: \(today)\nrisk_level: \(riskLevel)\nheadline: \(Self.yamlScalar(Self.placeholderHeadline))\nstatus: draft\n---\n"
+        for section in sections { update += "## \(section)\n\n\(Self.placeholderText)\n\n" }
         for (text, path) in [(situation, "\(folder)/situation.yaml"), (sources, "\(folder)/sources.yaml")] {
             if case .failure(let problem) = write(text, to: path) { return .failure(problem) }
         }
@@ -107,6 +107,11 @@ public struct DraftWriter: Sendable {
             return .failure(.error(path, "cannot write: \(error.localizedDescription)"))
         }
     }
+
+    /// What a new situation's first draft says until the editor writes it; a published update
+    /// that still says it is an error.
+    static let placeholderHeadline = "One sentence that opens the page."
+    static let placeholderText = "Write here."
 
     /// A YAML scalar: plain where that is safe, double-quoted otherwise.
     static func yamlScalar(_ text: String) -> String {

@@ -228,11 +228,29 @@ public struct ContentValidator: Sendable {
         }
         let problems = reader.finish()
         diagnostics += problems
+        if status == .published {
+            diagnostics += placeholders(in: markdown, headline: headline.flatMap { text in reader.value("headline").map { (text, $0.location) } })
+        }
         guard !problems.hasErrors, let (day, _) = date, let riskLevel, let headline else { return nil }
         let body = MarkdownSource(text: markdown.frontMatter.body, file: markdown.file.path,
                                   startLine: markdown.frontMatter.bodyStartLine, fullText: markdown.file.text)
         return Update(date: day, riskLevel: riskLevel, headline: headline, issue: issue, status: status,
                       corrections: corrections.sorted { $0.date < $1.date }, body: body)
+    }
+
+    /// The text `dossier new` writes into a new situation's first draft, still there in a published update.
+    func placeholders(in markdown: LoadedContent.MarkdownFile, headline: (text: String, location: SourceLocation)?) -> [Diagnostic] {
+        let keep = "before publishing, or keep 'status: draft'"
+        var found: [Diagnostic] = []
+        if let headline, headline.text == DraftWriter.placeholderHeadline {
+            found.append(.error(at: headline.location, "the headline is still the placeholder that 'dossier new' wrote; write the update's own \(keep)"))
+        }
+        for (index, line) in markdown.file.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        where index + 1 >= markdown.frontMatter.bodyStartLine && line.trimmingCharacters(in: .whitespaces) == DraftWriter.placeholderText {
+            found.append(.error(markdown.file.path, line: index + 1, column: 1,
+                                "'\(DraftWriter.placeholderText)' is the placeholder that 'dossier new' wrote; write the section \(keep)"))
+        }
+        return found
     }
 
     func validatePage(_ markdown: LoadedContent.MarkdownFile, into diagnostics: inout [Diagnostic]) -> Page? {
