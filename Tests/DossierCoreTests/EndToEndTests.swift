@@ -78,7 +78,11 @@ struct EndToEndTests {
         #expect(page.contains("<h2 id=\"group-imminent-risk\">"))
         #expect(!page.contains("group-current-crisis"))
         #expect(page.contains("<a href=\"situations/ruritania/index.html\">Republic of Ruritania</a>"))
-        #expect(page.contains("Updated <time datetime=\"2024-06-01\">1 June 2024</time>"))
+        // The latest update raised the level: the index says so, from what.
+        #expect(page.contains("Updated <time datetime=\"2024-06-01\">1 June 2024</time> · <span class=\"trend trend-escalated\"><span aria-hidden=\"true\">▲</span> Escalated</span> from Serious Concern</p>"))
+        let steady = await validSite.replacing("Content/situations/ruritania/updates/2024-06-01.md", "risk_level: imminent-risk",
+                                               with: "risk_level: serious-concern").generate()
+        #expect(steady.file("index.html")?.contains("Updated <time datetime=\"2024-06-01\">1 June 2024</time></p>") == true)
     }
 
     @Test func versionsPageListsTrends() async throws {

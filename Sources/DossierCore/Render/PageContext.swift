@@ -122,8 +122,11 @@ struct PageContext: Sendable {
         let groups: [IndexView.Group] = site.site.riskLevels.compactMap { level in
             let entries: [IndexView.Entry] = site.situations.compactMap { resolved in
                 guard let latest = resolved.latest, latest.riskLevel.id == level.id else { return nil }
+                let before = resolved.versions.last { !$0.update.isDraft && $0.update.date < latest.update.date }
                 return .init(name: resolved.situation.name, href: OutputPaths.latest(resolved.situation.slug),
-                             headline: latest.update.headline, date: DateView(latest.update.date))
+                             headline: latest.update.headline, date: DateView(latest.update.date),
+                             riskChanged: latest.trend == .escalated || latest.trend == .deescalated,
+                             riskBefore: RiskView(before?.riskLevel ?? latest.riskLevel), trend: TrendView(latest.trend))
             }.sorted { $0.name < $1.name }
             return entries.isEmpty ? nil : .init(risk: RiskView(level), situations: entries)
         }

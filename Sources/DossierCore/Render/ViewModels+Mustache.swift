@@ -326,6 +326,9 @@ extension IndexView.Entry: MustacheParent {
         case "href": self.href
         case "headline": self.headline
         case "date": self.date
+        case "riskChanged": self.riskChanged
+        case "riskBefore": self.riskBefore
+        case "trend": self.trend
         default: nil
         }
     }

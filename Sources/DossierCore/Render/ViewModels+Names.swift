@@ -134,7 +134,8 @@ enum ViewModelNames {
                             sourcesRemoved: [.init(title: "t")], hasFactChanges: true,
                             factChanges: [.init(label: "l", before: "b", after: "a")], isDraft: false),
             IndexView(layout: layout, siteTitle: "s",
-                      groups: [.init(risk: risk, situations: [.init(name: "n", href: "h", headline: "h", date: date)])]),
+                      groups: [.init(risk: risk, situations: [.init(name: "n", href: "h", headline: "h", date: date, riskChanged: true,
+                                                                    riskBefore: risk, trend: TrendView(.escalated))])]),
             PlainPageView(layout: layout, title: "t", body: "b"),
             NotFoundView(layout: layout),
         ]

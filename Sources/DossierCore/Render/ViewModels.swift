@@ -270,7 +270,16 @@ struct ChangesPageView: Sendable {
 }
 
 struct IndexView: Sendable {
-    struct Entry: Sendable { var name: String; var href: String; var headline: String; var date: DateView }
+    struct Entry: Sendable {
+        var name: String
+        var href: String
+        var headline: String
+        var date: DateView
+        /// Whether the latest update moved the risk level, from `riskBefore`, as `trend` says.
+        var riskChanged: Bool
+        var riskBefore: RiskView
+        var trend: TrendView
+    }
     struct Group: Sendable { var risk: RiskView; var situations: [Entry] }
     var layout: LayoutView
     var siteTitle: String
