@@ -62,12 +62,13 @@ struct SiteLinksTests {
     @Test func aBrokenLinkIsReportedOnceWhereItIsWritten() async {
         let result = await validSite
             .replacing("Content/situations/ruritania/updates/2024-06-01.md", "Attacks began in May.",
-                       with: "Attacks began in [May](/pages/abuot/) and [here](#nowhere).")
+                       with: "Attacks began in [May](/pages/abuot/) and [here](#nowhere).\n\n[Up](/../../etc/passwd)")
             .generate()
         let file = "Content/situations/ruritania/updates/2024-06-01.md"
-        #expect(result.errors == [
+        #expect(result.errors.sortedForReport() == [
             .error(file, line: 16, column: 24, "broken link '/pages/abuot/' (on Public/situations/ruritania/index.html and 3 other pages): Public/pages/abuot/index.html does not exist"),
             .error(file, line: 16, column: 50, "broken link '#nowhere' (on Public/situations/ruritania/index.html and 3 other pages): no element with id 'nowhere' on the page"),
+            .error(file, line: 18, column: 6, "broken link '/../../etc/passwd' (on Public/situations/ruritania/index.html and 3 other pages): it leads outside Public/"),
         ])
     }
 

@@ -48,6 +48,7 @@ public struct LinkChecker: Sendable {
             links.compactMap { raw -> (String, String)? in
                 let link = raw.utf8.contains(0x26) ? Self.unescape(raw) : raw
                 guard let (target, fragment) = resolve(link, from: path) else { return nil }
+                if target.hasPrefix("../") { return (link, "it leads outside \(outputName)/") }
                 if !paths.contains(target) { return (link, "\(outputName)/\(target) does not exist") }
                 if let fragment, !fragment.isEmpty, target.hasSuffix(".html"), !kept.contains(target),
                    !(scans[target]?.has(id: fragment) ?? false) {
