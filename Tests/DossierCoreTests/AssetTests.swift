@@ -50,6 +50,8 @@ struct AssetTests {
         var site = validSite
             .replacing("Templates/layout.mustache", "<a class=\"site-title\"",
                        with: "<img class=\"logo\" src=\"{{#asset}}images/logo.svg{{/asset}}\" alt=\"\">\n<a class=\"site-title\"")
+            .replacing("Templates/print.mustache", "<body class=\"print-view\">",
+                       with: "<body class=\"print-view\">\n<img class=\"print-logo\" src=\"{{#asset}}images/logo.svg{{/asset}}\" alt=\"\">")
             .replacing("Templates/assets/dossier.css", ":root {", with: "@font-face { font-family: Body; src: url(fonts/body.woff2); }\n:root {")
             .replacing("Content/situations/ruritania/updates/2024-06-01.md", "Attacks began in May.",
                        with: "Attacks began in May.\n\n![A map of the northern provinces](/assets/images/logo.svg)")
@@ -67,6 +69,9 @@ struct AssetTests {
             let html = try #require(result.file(page))
             #expect(html.contains("<img class=\"logo\" src=\"\(root)\(logo)\" alt=\"\">"), "\(page)")
         }
+        // Outside `{{#layout}}` too, and in a print view.
+        let print = try #require(result.file("situations/ruritania/2024-06-01/print/index.html"))
+        #expect(print.contains("<img class=\"print-logo\" src=\"../../../../\(logo)\" alt=\"\">"))
         let snapshot = try #require(result.file("situations/ruritania/2024-06-01/index.html"))
         #expect(snapshot.contains("<img src=\"../../../\(logo)\" alt=\"A map of the northern provinces\" />"))
 
@@ -78,14 +83,24 @@ struct AssetTests {
         #expect(css2.path != css.path)
     }
 
-    @Test func anAssetThatIsNotThereIsOneProblem() async {
+    @Test func anAssetThatIsNotThereIsAnErrorInTheTemplate() async {
         let result = await validSite
             .replacing("Templates/layout.mustache", "<a class=\"site-title\"",
                        with: "<img src=\"{{#asset}}logo.svg{{/asset}}\" alt=\"\">\n<a class=\"site-title\"")
             .generate()
+        let line = (validSite.files["Templates/layout.mustache"] ?? "").components(separatedBy: "\n")
+            .firstIndex { $0.contains("<a class=\"site-title\"") }.map { $0 + 1 } ?? 0
+        #expect(result.errors == [.error("Templates/layout.mustache", line: line, column: 21, "asset 'logo.svg' is not in Templates/assets")])
+    }
+
+    /// A name the template makes itself can only be checked in the pages: one problem, not one per page.
+    @Test func anAssetNamedByAValueThatIsNotThereIsOneProblem() async {
+        let result = await validSite
+            .replacing("Templates/layout.mustache", "<a class=\"site-title\"",
+                       with: "<img src=\"{{#asset}}{{language}}.svg{{/asset}}\" alt=\"\">\n<a class=\"site-title\"")
+            .generate()
         #expect(result.errors.count == 1)
-        #expect(result.errors.first?.message.hasPrefix("broken link '") == true)
-        #expect(result.errors.first?.message.hasSuffix("assets/logo.svg' (and on 7 other pages): Public/assets/logo.svg does not exist") == true,
+        #expect(result.errors.first?.message.hasSuffix("assets/en.svg' (and on 7 other pages): Public/assets/en.svg does not exist") == true,
                 "\(result.errors)")
     }
 }

@@ -66,6 +66,10 @@ struct TemplateLibrary: Sendable {
                 }
             }
         }
+        let assets = Set(loaded.assets.map(\.name))
+        for (_, file) in loaded.templates.sorted(by: { $0.key < $1.key }) {
+            diagnostics += missingAssets(in: file, assets: assets, folder: loaded.root + "/assets")
+        }
         // When the folder itself is missing, that one error says it all.
         for name in required where loaded.templates[name] == nil && !(loaded.templates.isEmpty && !loaded.diagnostics.isEmpty) {
             diagnostics.append(.error(loaded.root, "missing template \(name).mustache"))
@@ -358,6 +362,25 @@ struct SharedPartialsView: MustacheParent {
     func child(named name: String) -> Any? {
         name == TemplateLibrary.sharedPartialsName ? partials : page.child(named: name)
     }
+}
+
+/// `{{#asset}}name{{/asset}}` sections whose name is no file of the assets folder, at the name's place.
+func missingAssets(in file: SourceFile, assets: Set<String>, folder: String) -> [Diagnostic] {
+    let text = file.text
+    var found: [Diagnostic] = []
+    var from = text.startIndex
+    while let open = text.range(of: "{{#asset}}", range: from..<text.endIndex),
+          let close = text.range(of: "{{/asset}}", range: open.upperBound..<text.endIndex) {
+        from = close.upperBound
+        let name = text[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
+        // A name made by the template itself (`{{#asset}}{{icon}}{{/asset}}`) is left to the link check.
+        guard !name.contains("{{"), !assets.contains(name) else { continue }
+        let before = text[..<open.upperBound]
+        let line = before.reduce(1) { $0 + ($1 == "\n" ? 1 : 0) }
+        let column = before.count - (before.lastIndex(of: "\n").map { before.distance(from: before.startIndex, to: $0) + 1 } ?? 0) + 1
+        found.append(.error(file.path, line: line, column: column, "asset '\(name)' is not in \(folder)"))
+    }
+    return found
 }
 
 /// The tags of a template, found by a light scan, so names can be checked against the view models.

@@ -16,6 +16,7 @@ extension LayoutView: MustacheParent {
         case "stylesheet": self.stylesheet
         case "pages": self.pages
         case "organisation": self.organisation
+        // Every page view answers `asset` with this too, so `{{#asset}}` works anywhere in a page.
         case "asset": MustacheLambda { [asset, root] name in asset.href(name, root: root) }
         default: nil
         }
@@ -162,7 +163,7 @@ extension SituationPageView: MustacheParent {
         case "printHref": self.printHref
         case "pdfHref": self.pdfHref.map { $0 as Any }
         case "body": self.body ?? content.body
-        default: content.child(named: name)
+        default: content.child(named: name) ?? (name == "asset" ? layout.child(named: name) : nil)
         }
     }
 }
@@ -178,7 +179,7 @@ extension PrintPageView: MustacheParent {
         case "permanentURL": self.permanentURL
         case "canonicalHref": self.canonicalHref
         case "modified": self.modified
-        default: nil
+        default: name == "asset" ? page.layout.child(named: name) : nil
         }
     }
 }
@@ -216,7 +217,7 @@ extension VersionsPageView: MustacheParent {
         case "layout": self.layout
         case "name": self.name
         case "versions": self.versions
-        default: nil
+        default: name == "asset" ? layout.child(named: name) : nil
         }
     }
 }
@@ -247,7 +248,7 @@ extension ChangesPageView: MustacheParent {
         case "hasFactChanges": self.hasFactChanges
         case "factChanges": self.factChanges
         case "isDraft": self.isDraft
-        default: nil
+        default: name == "asset" ? layout.child(named: name) : nil
         }
     }
 }
@@ -314,7 +315,7 @@ extension IndexView: MustacheParent {
         case "layout": self.layout
         case "siteTitle": self.siteTitle
         case "groups": self.groups
-        default: nil
+        default: name == "asset" ? layout.child(named: name) : nil
         }
     }
 }
@@ -350,7 +351,7 @@ extension PlainPageView: MustacheParent {
         case "layout": self.layout
         case "title": self.title
         case "body": self.body
-        default: nil
+        default: name == "asset" ? layout.child(named: name) : nil
         }
     }
 }
@@ -359,7 +360,7 @@ extension NotFoundView: MustacheParent {
     func child(named name: String) -> Any? {
         switch name {
         case "layout": self.layout
-        default: nil
+        default: name == "asset" ? layout.child(named: name) : nil
         }
     }
 }
