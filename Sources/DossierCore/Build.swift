@@ -96,6 +96,30 @@ public struct Builder: Sendable {
                     templates: TemplateLoader(fileSystem: fileSystem).load(from: options.templates))
     }
 
+    /// Whether an update of the situation links into another situation's pages
+    /// (`/situations/other/…`): its pages are then made and checked again at every build, since
+    /// the pages it links to may have changed while its own files did not.
+    static func linksIntoOtherSituations(_ folder: LoadedContent.SituationFolder) -> Bool {
+        let marker = Array("/situations/".utf8)
+        let own = Array(folder.slug.utf8) + [UInt8(ascii: "/")]
+        for update in folder.updates {
+            var text = update.file.text
+            let found = text.withUTF8 { bytes -> Bool in
+                var i = 0
+                while i + marker.count <= bytes.count {
+                    guard let next = bytes[i...].firstIndex(of: marker[0]) else { return false }
+                    i = next + 1
+                    guard next + marker.count <= bytes.count, bytes[next..<(next + marker.count)].elementsEqual(marker) else { continue }
+                    let after = next + marker.count
+                    if !bytes[after...].starts(with: own) { return true }
+                }
+                return false
+            }
+            if found { return true }
+        }
+        return false
+    }
+
     /// - Parameters:
     ///   - reuse: situations unchanged since the last build, with its diagnostics for them.
     ///   - carried: the files of those situations, kept from the current output.
@@ -218,7 +242,8 @@ public struct Builder: Sendable {
                     String($0.path.dropFirst("situations/".count).prefix { $0 != "/" })
                 }
                 for folder in inputs.content.situations {
-                    guard let record = state.situations[folder.slug], record.key == keys[folder.slug] else { continue }
+                    guard let record = state.situations[folder.slug], record.key == keys[folder.slug],
+                          !Self.linksIntoOtherSituations(folder) else { continue }
                     let files = bySlug[folder.slug] ?? []
                     guard !files.isEmpty, files.allSatisfy({ publisher.holds($0) }) else { continue }
                     reuse[folder.slug] = record.diagnostics.map(\.diagnostic)

@@ -115,6 +115,35 @@ struct PublishTests {
         #expect(built.count == scratch.files.count)
     }
 
+    /// A situation that links into another's pages is checked again when only the other changed:
+    /// its own files are as before, but what it links to may be gone.
+    @Test func aLinkIntoAnotherSituationIsCheckedWhenThatOneChanges() async throws {
+        var site = validSite
+        for (path, text) in site.files where path.hasPrefix("Content/situations/ruritania/") {
+            site.files[path.replacingOccurrences(of: "/ruritania/", with: "/freedonia/")] =
+                text.replacingOccurrences(of: "Ruritania", with: "Freedonia")
+        }
+        site = site.replacing("Content/situations/ruritania/updates/2024-06-01.md", "Attacks began in May.",
+                              with: "Attacks began in May, as [in Freedonia](/situations/freedonia/2024-01-10/#cite-1).")
+        let root = try site.write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let first = try await Builder().build(options(root))
+        #expect(!first.failed(strict: false), "\(first.diagnostics)")
+
+        // Freedonia's only citation in that update is corrected away, and with it the anchor.
+        let update = root.appendingPathComponent("Content/situations/freedonia/updates/2024-01-10.md")
+        let text = try String(contentsOf: update, encoding: .utf8)
+            .replacingOccurrences(of: "The inquiry found abuses.[@inquiry-2020]", with: "The inquiry found abuses.")
+            .replacingOccurrences(of: "issue: 1\n", with: "issue: 1\ncorrections:\n  - date: 2024-01-11\n    note: Citation removed.\n")
+        try Data(text.utf8).write(to: update)
+        let second = try await Builder().build(options(root))
+        #expect(second.errors.map(\.message) == [
+            "broken link '/situations/freedonia/2024-01-10/#cite-1' (on Public/situations/ruritania/index.html and 3 other pages): no element with id 'cite-1' in Public/situations/freedonia/2024-01-10/index.html",
+        ])
+        let content = ContentLoader().load(from: root.appendingPathComponent("Content").path)
+        #expect(content.situations.map { ($0.slug, Builder.linksIntoOtherSituations($0)) }.sorted { $0.0 < $1.0 }.map(\.1) == [false, true])
+    }
+
     @Test func failedBuildLeavesOutputUntouched() async throws {
         let root = try validSite.write()
         defer { try? FileManager.default.removeItem(at: root) }
