@@ -185,7 +185,8 @@ public struct Builder: Sendable {
             let outputName = URL(fileURLWithPath: options.output).lastPathComponent
             let origins = PageContext.origins(of: resolved)
             let broken = LinkChecker(sitePath: PageContext.sitePath(resolved.site.baseURL), outputName: outputName)
-                .check(records, origins: origins, texts: result.texts, kept: Set(carried.map(\.path)))
+                .check(records, origins: origins, texts: result.texts, kept: Set(carried.map(\.path)),
+                       keptPage: { path in try? Data(contentsOf: URL(fileURLWithPath: options.output + "/" + path)) })
             result.diagnostics += broken
             lap("links")
         }

@@ -140,8 +140,37 @@ struct PublishTests {
         #expect(second.errors.map(\.message) == [
             "broken link '/situations/freedonia/2024-01-10/#cite-1' (on Public/situations/ruritania/index.html and 3 other pages): no element with id 'cite-1' in Public/situations/freedonia/2024-01-10/index.html",
         ])
+
         let content = ContentLoader().load(from: root.appendingPathComponent("Content").path)
         #expect(content.situations.map { ($0.slug, Builder.linksIntoOtherSituations($0)) }.sorted { $0.0 < $1.0 }.map(\.1) == [false, true])
+    }
+
+    /// The other way round: the other situation is kept as it was, and a new link into one of its
+    /// pages names an id that page does not have. The kept page is read to check it.
+    @Test func aNewLinkIntoAKeptPageIsChecked() async throws {
+        var site = validSite
+        for (path, text) in site.files where path.hasPrefix("Content/situations/ruritania/") {
+            site.files[path.replacingOccurrences(of: "/ruritania/", with: "/freedonia/")] =
+                text.replacingOccurrences(of: "Ruritania", with: "Freedonia")
+        }
+        site = site.replacing("Content/situations/ruritania/updates/2024-06-01.md", "Attacks began in May.",
+                              with: "Attacks began in May, as [in Freedonia](/situations/freedonia/2024-01-10/#analysis).")
+        let root = try site.write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let first = try await Builder().build(options(root))
+        #expect(!first.failed(strict: false), "\(first.diagnostics)")
+
+        let page = root.appendingPathComponent("Content/situations/ruritania/updates/2024-06-01.md")
+        let text = try String(contentsOf: page, encoding: .utf8)
+            .replacingOccurrences(of: "#analysis)", with: "#nope)")
+            .replacingOccurrences(of: "    note: Corrected the name of the province.\n",
+                                  with: "    note: Corrected the name of the province.\n  - date: 2024-06-05\n    note: Linked to Freedonia.\n")
+        try Data(text.utf8).write(to: page)
+        let second = try await Builder().build(options(root))
+        #expect(second.carried.contains { $0.path == "situations/freedonia/2024-01-10/index.html" })
+        #expect(second.errors.map(\.message) == [
+            "broken link '/situations/freedonia/2024-01-10/#nope' (on Public/situations/ruritania/index.html and 3 other pages): no element with id 'nope' in Public/situations/freedonia/2024-01-10/index.html",
+        ])
     }
 
     @Test func failedBuildLeavesOutputUntouched() async throws {

@@ -39,18 +39,31 @@ public struct LinkChecker: Sendable {
     ///     is reported at its place in the Markdown.
     ///   - texts: content files' texts, to find that place.
     ///   - kept: files kept from the previous build; links to them count, their own links were checked then.
+    ///   - keptPage: the bytes of a kept page, read only when a page made now links to one of its ids.
     func check(_ records: [SiteRenderer.FileRecord], origins: [String: String] = [:], texts: [String: String] = [:],
-               kept: Set<String> = []) -> [Diagnostic] {
+               kept: Set<String> = [], keptPage: (String) -> Data? = { _ in nil }) -> [Diagnostic] {
         let paths = Set(records.map(\.entry.path)).union(kept)
         let pages = records.compactMap { record in record.scan.map { (path: record.entry.path, scan: $0) } }
-        let scans = Dictionary(pages.map { ($0.path, $0.scan) }, uniquingKeysWith: { first, _ in first })
-        let found = pages.map { ($0.path, $0.scan.links) }.concurrentMap { path, links in
+        var scans = Dictionary(pages.map { ($0.path, $0.scan) }, uniquingKeysWith: { first, _ in first })
+        // Kept pages that a page made now links into, by an id: scanned once each, from disk.
+        let keptTargets = Set(pages.flatMap { page in
+            page.scan.links.compactMap { raw -> String? in
+                let link = raw.utf8.contains(0x26) ? Self.unescape(raw) : raw
+                guard link.contains("#"), let (target, fragment) = resolve(link, from: page.path), let fragment, !fragment.isEmpty,
+                      kept.contains(target), target.hasSuffix(".html") else { return nil }
+                return target
+            }
+        })
+        for target in keptTargets {
+            if let data = keptPage(target) { scans[target] = data.withUnsafeBytes(Self.scan) }
+        }
+        let found = pages.map { ($0.path, $0.scan.links) }.concurrentMap { [scans] path, links in
             links.compactMap { raw -> (String, String)? in
                 let link = raw.utf8.contains(0x26) ? Self.unescape(raw) : raw
                 guard let (target, fragment) = resolve(link, from: path) else { return nil }
                 if target.hasPrefix("../") { return (link, "it leads outside \(outputName)/") }
                 if !paths.contains(target) { return (link, "\(outputName)/\(target) does not exist") }
-                if let fragment, !fragment.isEmpty, target.hasSuffix(".html"), !kept.contains(target),
+                if let fragment, !fragment.isEmpty, target.hasSuffix(".html"), !kept.contains(target) || scans[target] != nil,
                    !(scans[target]?.has(id: fragment) ?? false) {
                     // Said the same way on every page that shows the text, so it is reported once.
                     let place = target == path ? "on the page" : "in \(outputName)/\(target)"
