@@ -105,13 +105,14 @@ public struct Builder: Sendable {
         for update in folder.updates {
             var text = update.file.text
             let found = text.withUTF8 { bytes -> Bool in
+                guard let base = bytes.baseAddress else { return false }
                 var i = 0
-                while i + marker.count <= bytes.count {
-                    guard let next = bytes[i...].firstIndex(of: marker[0]) else { return false }
+                // memchr finds each `/` a word at a time; most text has few.
+                while i + marker.count <= bytes.count, let hit = memchr(base + i, Int32(marker[0]), bytes.count - i) {
+                    let next = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                     i = next + 1
-                    guard next + marker.count <= bytes.count, bytes[next..<(next + marker.count)].elementsEqual(marker) else { continue }
-                    let after = next + marker.count
-                    if !bytes[after...].starts(with: own) { return true }
+                    guard next + marker.count <= bytes.count, memcmp(base + next, marker, marker.count) == 0 else { continue }
+                    if !bytes[(next + marker.count)...].starts(with: own) { return true }
                 }
                 return false
             }
