@@ -102,23 +102,9 @@ public struct Builder: Sendable {
     static func linksIntoOtherSituations(_ folder: LoadedContent.SituationFolder) -> Bool {
         let marker = Array("/situations/".utf8)
         let own = Array(folder.slug.utf8) + [UInt8(ascii: "/")]
-        for update in folder.updates {
-            var text = update.file.text
-            let found = text.withUTF8 { bytes -> Bool in
-                guard let base = bytes.baseAddress else { return false }
-                var i = 0
-                // memchr finds each `/` a word at a time; most text has few.
-                while i + marker.count <= bytes.count, let hit = memchr(base + i, Int32(marker[0]), bytes.count - i) {
-                    let next = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                    i = next + 1
-                    guard next + marker.count <= bytes.count, memcmp(base + next, marker, marker.count) == 0 else { continue }
-                    if !bytes[(next + marker.count)...].starts(with: own) { return true }
-                }
-                return false
-            }
-            if found { return true }
+        return folder.updates.contains { update in
+            ByteSearch.contains(marker, in: update.file.text) { bytes, at in !bytes[(at + marker.count)...].starts(with: own) }
         }
-        return false
     }
 
     /// - Parameters:

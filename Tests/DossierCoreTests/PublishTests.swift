@@ -73,13 +73,19 @@ struct PublishTests {
         #expect(fourth.writtenCount == 2)
     }
 
-    @Test func editingOneSituationKeepsTheOthersPages() async throws {
-        var site = validSite.replacing("Content/situations/ruritania/sources.yaml", "press-2024:",
-                                       with: "unused:\n  title: Never cited\npress-2024:")
+    /// The site with a second situation, Freedonia, a copy of Ruritania.
+    static func withFreedonia(_ site: Fixture) -> Fixture {
+        var site = site
         for (path, text) in site.files where path.hasPrefix("Content/situations/ruritania/") {
             site.files[path.replacingOccurrences(of: "/ruritania/", with: "/freedonia/")] =
                 text.replacingOccurrences(of: "Ruritania", with: "Freedonia")
         }
+        return site
+    }
+
+    @Test func editingOneSituationKeepsTheOthersPages() async throws {
+        let site = Self.withFreedonia(validSite.replacing("Content/situations/ruritania/sources.yaml", "press-2024:",
+                                                          with: "unused:\n  title: Never cited\npress-2024:"))
         let root = try site.write()
         defer { try? FileManager.default.removeItem(at: root) }
         let first = try await Builder().build(options(root))
@@ -118,11 +124,7 @@ struct PublishTests {
     /// A situation that links into another's pages is checked again when only the other changed:
     /// its own files are as before, but what it links to may be gone.
     @Test func aLinkIntoAnotherSituationIsCheckedWhenThatOneChanges() async throws {
-        var site = validSite
-        for (path, text) in site.files where path.hasPrefix("Content/situations/ruritania/") {
-            site.files[path.replacingOccurrences(of: "/ruritania/", with: "/freedonia/")] =
-                text.replacingOccurrences(of: "Ruritania", with: "Freedonia")
-        }
+        var site = Self.withFreedonia(validSite)
         site = site.replacing("Content/situations/ruritania/updates/2024-06-01.md", "Attacks began in May.",
                               with: "Attacks began in May, as [in Freedonia](/situations/freedonia/2024-01-10/#cite-1).")
         let root = try site.write()
@@ -148,11 +150,7 @@ struct PublishTests {
     /// The other way round: the other situation is kept as it was, and a new link into one of its
     /// pages names an id that page does not have. The kept page is read to check it.
     @Test func aNewLinkIntoAKeptPageIsChecked() async throws {
-        var site = validSite
-        for (path, text) in site.files where path.hasPrefix("Content/situations/ruritania/") {
-            site.files[path.replacingOccurrences(of: "/ruritania/", with: "/freedonia/")] =
-                text.replacingOccurrences(of: "Ruritania", with: "Freedonia")
-        }
+        var site = Self.withFreedonia(validSite)
         site = site.replacing("Content/situations/ruritania/updates/2024-06-01.md", "Attacks began in May.",
                               with: "Attacks began in May, as [in Freedonia](/situations/freedonia/2024-01-10/#analysis).")
         let root = try site.write()

@@ -246,19 +246,9 @@ public struct ContentValidator: Sendable {
             found.append(.error(at: headline.location, "the headline is still the placeholder that 'dossier new' wrote; write the update's own \(keep)"))
         }
         // Most updates do not have it: one search of the bytes before looking at lines.
-        var text = markdown.file.text
+        let text = markdown.file.text
         let placeholder = DraftWriter.placeholderText
-        let needle = Array(placeholder.utf8)
-        let present = text.withUTF8 { bytes -> Bool in
-            guard let base = bytes.baseAddress, bytes.count >= needle.count else { return false }
-            var i = 0
-            while i + needle.count <= bytes.count, let found = memchr(base + i, Int32(needle[0]), bytes.count - i) {
-                i = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                if i + needle.count <= bytes.count, memcmp(base + i, needle, needle.count) == 0 { return true }
-                i += 1
-            }
-            return false
-        }
+        let present = ByteSearch.contains(Array(placeholder.utf8), in: text)
         guard present else { return found }
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
         where index + 1 >= markdown.frontMatter.bodyStartLine && line.trimmingCharacters(in: .whitespaces) == placeholder {
