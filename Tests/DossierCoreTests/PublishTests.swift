@@ -121,16 +121,23 @@ struct PublishTests {
         #expect(built.count == scratch.files.count)
     }
 
+    /// Ruritania's latest update linking to an id of Freedonia's first snapshot, written to disk
+    /// and built once, without a problem.
+    private func linkedSites(to id: String) async throws -> URL {
+        let root = try Self.withFreedonia(validSite)
+            .replacing("Content/situations/ruritania/updates/2024-06-01.md", "Attacks began in May.",
+                       with: "Attacks began in May, as [in Freedonia](/situations/freedonia/2024-01-10/#\(id)).")
+            .write()
+        let first = try await Builder().build(options(root))
+        #expect(!first.failed(strict: false), "\(first.diagnostics)")
+        return root
+    }
+
     /// A situation that links into another's pages is checked again when only the other changed:
     /// its own files are as before, but what it links to may be gone.
     @Test func aLinkIntoAnotherSituationIsCheckedWhenThatOneChanges() async throws {
-        var site = Self.withFreedonia(validSite)
-        site = site.replacing("Content/situations/ruritania/updates/2024-06-01.md", "Attacks began in May.",
-                              with: "Attacks began in May, as [in Freedonia](/situations/freedonia/2024-01-10/#cite-1).")
-        let root = try site.write()
+        let root = try await linkedSites(to: "cite-1")
         defer { try? FileManager.default.removeItem(at: root) }
-        let first = try await Builder().build(options(root))
-        #expect(!first.failed(strict: false), "\(first.diagnostics)")
 
         // Freedonia's only citation in that update is corrected away, and with it the anchor.
         let update = root.appendingPathComponent("Content/situations/freedonia/updates/2024-01-10.md")
@@ -150,13 +157,8 @@ struct PublishTests {
     /// The other way round: the other situation is kept as it was, and a new link into one of its
     /// pages names an id that page does not have. The kept page is read to check it.
     @Test func aNewLinkIntoAKeptPageIsChecked() async throws {
-        var site = Self.withFreedonia(validSite)
-        site = site.replacing("Content/situations/ruritania/updates/2024-06-01.md", "Attacks began in May.",
-                              with: "Attacks began in May, as [in Freedonia](/situations/freedonia/2024-01-10/#analysis).")
-        let root = try site.write()
+        let root = try await linkedSites(to: "analysis")
         defer { try? FileManager.default.removeItem(at: root) }
-        let first = try await Builder().build(options(root))
-        #expect(!first.failed(strict: false), "\(first.diagnostics)")
 
         let page = root.appendingPathComponent("Content/situations/ruritania/updates/2024-06-01.md")
         let text = try String(contentsOf: page, encoding: .utf8)

@@ -46,7 +46,7 @@ public struct LinkChecker: Sendable {
         let pages = records.compactMap { record in record.scan.map { (path: record.entry.path, scan: $0) } }
         var scans = Dictionary(pages.map { ($0.path, $0.scan) }, uniquingKeysWith: { first, _ in first })
         // Kept pages that a page made now links into, by an id: scanned once each, from disk.
-        let keptTargets = Set(pages.flatMap { page in
+        let keptTargets = kept.isEmpty ? [] : Set(pages.flatMap { page in
             page.scan.links.compactMap { raw -> String? in
                 let link = raw.utf8.contains(0x26) ? Self.unescape(raw) : raw
                 guard link.contains("#"), let (target, fragment) = resolve(link, from: page.path), let fragment, !fragment.isEmpty,
