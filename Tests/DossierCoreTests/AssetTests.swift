@@ -45,6 +45,33 @@ struct AssetTests {
         ])
     }
 
+    /// Strings are text, whatever they hold; after one, and after a quoted url(), the next url()
+    /// on the line is still found.
+    @Test func stringsAreNotReadForReferences() {
+        let css = #"""
+            .q::before { content: "/*"; background: url("images/logo.svg"); } .r::after { content: 'url(x.png) \' */'; src: url(fonts/body.woff2) }
+            .s { content: "unterminated
+            ; background: url(images/logo.svg) }
+            """#
+        let (out, problems) = PublishedAssets.stylesheet(css, name: "dossier.css", paths: paths, file: "f")
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(out == #"""
+            .q::before { content: "/*"; background: url("images/logo.2222222222.svg"); } .r::after { content: 'url(x.png) \' */'; src: url(fonts/body.1111111111.woff2) }
+            .s { content: "unterminated
+            ; background: url(images/logo.2222222222.svg) }
+            """#)
+    }
+
+    @Test func importingAnotherStylesheetIsAnErrorInEitherForm() {
+        let css = "@import \"print.css\";\n@IMPORT'themes/dark.css' screen;\n@import \"https://fonts.example.org/a.css\";\n@import url(print.css);"
+        let (_, problems) = PublishedAssets.stylesheet(css, name: "dossier.css", paths: paths, file: "f")
+        #expect(problems == [
+            .error("f", line: 1, column: 10, "@import \"print.css\" loads another stylesheet; one stylesheet cannot load another here: put its rules in this one"),
+            .error("f", line: 2, column: 9, "@import \"themes/dark.css\" loads another stylesheet; one stylesheet cannot load another here: put its rules in this one"),
+            .error("f", line: 4, column: 13, "url(print.css) names another stylesheet; one stylesheet cannot load another here: put its rules in this one"),
+        ])
+    }
+
     /// A logo in the layout, a font in the stylesheet and a map in an update, each under its published name.
     @Test func templatesStylesheetsAndMarkdownNameAssetsByTheirOwnNames() async throws {
         var site = validSite

@@ -21,6 +21,10 @@ struct SiteLinksTests {
         Case(html: ##"<a href="//example.org/x">x</a> <a href="#notes">n</a> <a href="https://example.org/">e</a>"##, root: "../",
              expected: ##"<a href="//example.org/x">x</a> <a href="#notes">n</a> <a href="https://example.org/">e</a>"##),
         Case(html: #"<p>write href=&quot;/x&quot; or data-href="/x"</p>"#, root: "../", expected: #"<p>write href=&quot;/x&quot; or data-href="/x"</p>"#),
+        // Raw HTML an editor let through (`unsafe_html: true`) may quote otherwise, or not at all.
+        Case(html: "<a href='/pages/about/'>a</a> <a\nhref=/pages/b/>b</a> <img src=/map.png alt=''>", root: "../../",
+             expected: "<a href='../../pages/about/index.html'>a</a> <a\nhref=../../pages/b/index.html>b</a> <img src=../../map.png alt=''>"),
+        Case(html: "<p><code>a href='/x'</code> and a href=/y, 2+2=4</p>", root: "../", expected: "<p><code>a href='/x'</code> and a href=/y, 2+2=4</p>"),
     ])
     func linksFromTheRootBecomeRelative(_ example: Case) {
         #expect(RootLinks.relative(example.html, root: example.root) == example.expected)
@@ -37,6 +41,13 @@ struct SiteLinksTests {
         let html = #"<a href="/reports/pages/a&amp;b/#x">a</a> <img src="/map.png" alt="" />"#
         #expect(RootLinks.relative(html, root: "../", sitePath: "/reports/", printedBase: "https://watch.example.org/reports")
             == #"<a href="../pages/a&amp;b/index.html#x" data-print-url="https://watch.example.org/reports/pages/a&amp;b/#x">a</a> <img src="../map.png" alt="" />"#)
+    }
+
+    @Test func aPrintViewCarriesThePermanentAddressOfRawHTMLLinksToo() {
+        let html = "<a href='/pages/about/'>a</a> <a href=/pages/b/>b</a>"
+        #expect(RootLinks.relative(html, root: "../", printedBase: "https://watch.example.org/")
+            == #"<a href='../pages/about/index.html' data-print-url="https://watch.example.org/pages/about/">a</a> "#
+            + #"<a href=../pages/b/index.html data-print-url="https://watch.example.org/pages/b/">b</a>"#)
     }
 
     /// An update's text is shown on four pages at three depths; a plain page's on one.
@@ -97,5 +108,23 @@ struct SiteLinksTests {
         let allowed = await site.replacing("Content/site.yaml", "language: en", with: "language: en\nunsafe_html: true").generate()
         #expect(allowed.warnings.isEmpty)
         #expect(allowed.file("situations/ruritania/index.html")?.contains("<b>May</b>") == true)
+    }
+
+    /// With raw HTML allowed, its links from the root are made relative and checked like the
+    /// Markdown ones, however their attributes are quoted, and reported where they are written.
+    @Test func rawHTMLLinksAreMadeRelativeAndChecked() async throws {
+        let file = "Content/situations/ruritania/updates/2024-06-01.md"
+        let site = validSite
+            .replacing("Content/site.yaml", "language: en", with: "language: en\nunsafe_html: true")
+            .replacing(file, "Attacks began in May.", with: "Attacks began in <a href='/pages/about/'>May</a>.\n\n<p>See <a href=/pages/about/>this</a>.</p>")
+        let result = await site.generate()
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        let page = try #require(result.file("situations/ruritania/2024-06-01/index.html"))
+        #expect(page.contains("<a href='../../../pages/about/index.html'>May</a>"))
+        #expect(page.contains("<a href=../../../pages/about/index.html>this</a>"))
+        let broken = await site.replacing(file, "<a href=/pages/about/>", with: "<a href=/pages/abuot/>").generate()
+        #expect(broken.errors == [
+            .error(file, line: 18, column: 16, "broken link '/pages/abuot/' (on Public/situations/ruritania/index.html and 3 other pages): Public/pages/abuot/index.html does not exist"),
+        ])
     }
 }

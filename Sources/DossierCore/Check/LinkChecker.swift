@@ -200,20 +200,22 @@ public struct LinkChecker: Sendable {
         }
     }
 
-    /// Where a link target is written in a Markdown file, as `](target` or `<target>`.
+    /// Where a link target is written in a Markdown file, as `](target`, `<target>` or, in raw
+    /// HTML, an attribute's value.
     static func locate(_ link: String, in text: String) -> (line: Int, column: Int)? {
+        let needles = [("](", ""), ("]: ", ""), ("<", ">"), ("=\"", "\""), ("='", "'"), ("=", ">"), ("=", " ")]
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            for needle in ["](\(link)", "]: \(link)", "<\(link)>"] {
-                if let found = line.range(of: needle) {
-                    return (index + 1, line[line.startIndex..<found.lowerBound].count + 3)
+            for (before, after) in needles {
+                if let found = line.range(of: before + link + after) {
+                    return (index + 1, line[line.startIndex..<found.lowerBound].count + before.count + 1)
                 }
             }
         }
         return nil
     }
 
-    /// The `id`, `href` and `src` values of a page, in one pass over its bytes: jump from one `="`
-    /// to the next and look at the attribute name before it. Links to the page's own ids (`#id`,
+    /// The `id`, `href` and `src` values of a page, in one pass over its bytes: jump from one `=`
+    /// to the next and look at the attribute name before it (`AttributeValue`). Links to the page's own ids (`#id`,
     /// most of a page's links: citations, notes, sections) are settled here, so no set of
     /// strings is built for them; a broken one is kept for the check to report.
     static func scan(_ raw: UnsafeRawBufferPointer) -> PageScan {
@@ -228,17 +230,9 @@ public struct LinkChecker: Sendable {
         while i < count, let found = memchr(base + i, 0x3D, count - i) {
             let equals = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
             i = equals + 1
-            guard i < count, base[i] == 0x22 else { continue }
-            func named(_ name: StaticString) -> Bool {
-                let length = name.utf8CodeUnitCount
-                guard equals >= length + 1, base[equals - length - 1] == 0x20 else { return false }
-                return memcmp(base + equals - length, name.utf8Start, length) == 0
-            }
-            let isID = named("id")
-            guard isID || named("href") || named("src") else { continue }
-            let start = i + 1
-            guard let close = memchr(base + start, 0x22, count - start) else { break }
-            let end = base.distance(to: close.assumingMemoryBound(to: UInt8.self))
+            let isID = AttributeValue.named("id", before: equals, in: base)
+            guard isID || AttributeValue.named("href", before: equals, in: base) || AttributeValue.named("src", before: equals, in: base),
+                  let (start, end) = AttributeValue.bounds(after: equals, in: base, count: count) else { continue }
             i = end + 1
             if !isID, start < end, base[start] == UInt8(ascii: "#"), memchr(base + start, 0x26, end - start) == nil {
                 if end - start > 1 {

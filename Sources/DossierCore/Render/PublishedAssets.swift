@@ -43,12 +43,45 @@ struct PublishedAssets: Sendable {
         var copied = 0
         var i = 0
         func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
+        func problem(at start: Int, _ message: String) {
+            let line = bytes[..<start].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+            let lineStart = bytes[..<start].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+            let column = String(decoding: bytes[lineStart..<start], as: UTF8.self).count + 1
+            problems.append(.error(file, line: line, column: column, message))
+        }
+        /// Whether `@import` and spaces come just before the byte at `index`.
+        func isImport(before index: Int) -> Bool {
+            var j = index
+            while j > 0, bytes[j - 1] == 0x20 || bytes[j - 1] == 0x09 || bytes[j - 1] == 0x0A || bytes[j - 1] == 0x0D { j -= 1 }
+            let keyword = Array("@import".utf8)
+            guard j >= keyword.count else { return false }
+            return zip(bytes[(j - keyword.count)..<j], keyword).allSatisfy { lower($0) == $1 }
+        }
         while i < bytes.count {
             // Comments may mention url( without meaning it.
             if bytes[i] == UInt8(ascii: "/"), i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "*") {
                 var end = i + 2
                 while end + 1 < bytes.count, !(bytes[end] == UInt8(ascii: "*") && bytes[end + 1] == UInt8(ascii: "/")) { end += 1 }
                 i = end + 2
+                continue
+            }
+            // So may strings (`content: "url("`), and they may hold `/*`. A string ends at its
+            // quote, not at an escaped one, or at the end of its line.
+            if bytes[i] == 0x22 || bytes[i] == 0x27 {
+                let quote = bytes[i]
+                var end = i + 1
+                while end < bytes.count, bytes[end] != quote, bytes[end] != 0x0A {
+                    end += bytes[end] == 0x5C ? 2 : 1
+                }
+                end = min(end, bytes.count)
+                // `@import "x.css"`, the other way to write `@import url(x.css)`.
+                if isImport(before: i) {
+                    let value = String(decoding: bytes[(i + 1)..<end], as: UTF8.self)
+                    if let first = value.first, first != "/", LinkPolicy.scheme(of: value) == nil {
+                        problem(at: i + 1, "@import \"\(value)\" loads another stylesheet; one stylesheet cannot load another here: put its rules in this one")
+                    }
+                }
+                i = end + 1
                 continue
             }
             guard i + 4 <= bytes.count, lower(bytes[i]) == UInt8(ascii: "u"), lower(bytes[i + 1]) == UInt8(ascii: "r"),
@@ -64,22 +97,20 @@ struct PublishedAssets: Sendable {
                 let quote = bytes[start]
                 start += 1
                 end = bytes[start...].firstIndex(of: quote) ?? bytes.count
+                i = end + 1
             } else {
                 end = bytes[start...].firstIndex(of: UInt8(ascii: ")")) ?? bytes.count
+                i = end
                 while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 || bytes[end - 1] == 0x0A { end -= 1 }
             }
-            i = end
             let value = String(decoding: bytes[start..<end], as: UTF8.self)
             guard let first = value.first, first != "#", first != "/", LinkPolicy.scheme(of: value) == nil else { continue }
             let pathEnd = value.firstIndex { $0 == "?" || $0 == "#" } ?? value.endIndex
             let target = resolve(String(value[..<pathEnd]), in: folder)
             guard let target, !target.hasSuffix(".css"), let published = paths[target] else {
-                let line = bytes[..<start].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
-                let lineStart = bytes[..<start].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
-                let column = String(decoding: bytes[lineStart..<start], as: UTF8.self).count + 1
-                problems.append(.error(file, line: line, column: column, target?.hasSuffix(".css") == true
+                problem(at: start, target?.hasSuffix(".css") == true
                     ? "url(\(value)) names another stylesheet; one stylesheet cannot load another here: put its rules in this one"
-                    : "url(\(value)) names no file in the assets folder; a stylesheet's url() is relative to the stylesheet, as in url(fonts/body.woff2)"))
+                    : "url(\(value)) names no file in the assets folder; a stylesheet's url() is relative to the stylesheet, as in url(fonts/body.woff2)")
                 continue
             }
             out += bytes[copied..<start]

@@ -5,8 +5,9 @@ import Foundation
 /// from the file system, like every link the templates make. A link to a folder gets its
 /// `index.html`, as the templates' links do.
 ///
-/// Works on the HTML libcmark wrote: an `href="/…"` or `src="/…"` there is always an attribute
-/// (text has its quotes escaped), and the value is already HTML-escaped.
+/// Works on the HTML libcmark wrote, where a value is already HTML-escaped, and on raw HTML an
+/// editor let through with `unsafe_html: true`, whose values may also be in single quotes or none
+/// (`AttributeValue`).
 enum RootLinks {
     /// Whether an `href` or `src` in the HTML starts from the site's root (`/x`, not `//host`).
     static func present(in html: String) -> Bool {
@@ -31,8 +32,7 @@ enum RootLinks {
             var out: [UInt8] = []
             out.reserveCapacity(bytes.count + 256)
             var copied = 0
-            while var (start, isLink) = nextValue(in: bytes, from: copied) {
-                let end = bytes[start...].firstIndex(of: UInt8(ascii: "\"")) ?? bytes.count
+            while var (start, end, isLink) = nextValue(in: bytes, from: copied) {
                 sitePath.withUTF8 { site in
                     if site.count > 1, end - start >= site.count, zip(bytes[start...], site).allSatisfy({ $0 == $1 }) {
                         out.append(contentsOf: bytes[copied..<start])
@@ -54,43 +54,45 @@ enum RootLinks {
                     if bytes[pathEnd - 1] == UInt8(ascii: "/") { out.append(contentsOf: "index.html".utf8) }
                 }
                 out.append(contentsOf: bytes[pathEnd..<end])
+                copied = end
                 if isLink, let printedBase, end < bytes.count {
+                    // After the value and its closing quote, if it has one.
+                    if bytes[end] == UInt8(ascii: "\"") || bytes[end] == UInt8(ascii: "'") {
+                        out.append(bytes[end])
+                        copied += 1
+                    }
                     var base = ""
                     HTML.escape(printedBase.hasSuffix("/") ? String(printedBase.dropLast()) : printedBase, into: &base)
-                    out.append(contentsOf: "\" data-print-url=\"".utf8)
+                    out.append(contentsOf: " data-print-url=\"".utf8)
                     out.append(contentsOf: base.utf8)
-                    out.append(contentsOf: address)
+                    for byte in address {
+                        if byte == UInt8(ascii: "\"") { out.append(contentsOf: "&quot;".utf8) } else { out.append(byte) }
+                    }
+                    out.append(UInt8(ascii: "\""))
                 }
-                copied = end
             }
             out.append(contentsOf: bytes[copied...])
             return String(decoding: out, as: UTF8.self)
         }
     }
 
-    /// Where the next value from the site's root begins (its `/`), and whether it is an `href`.
-    private static func nextValue(in bytes: UnsafeBufferPointer<UInt8>, from index: Int) -> (Int, Bool)? {
+    /// Where the next value from the site's root begins (its `/`) and ends, and whether it is an `href`.
+    private static func nextValue(in bytes: UnsafeBufferPointer<UInt8>, from index: Int) -> (Int, Int, Bool)? {
         guard let base = bytes.baseAddress else { return nil }
         var i = index
         // Every attribute has an `=`; memchr finds them a word at a time.
         while i + 2 < bytes.count, let found = memchr(base + i, Int32(UInt8(ascii: "=")), bytes.count - i - 2) {
-            i = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-            // `="/` and not `="//`, after ` href` or ` src`.
-            if bytes[i + 1] == UInt8(ascii: "\""), bytes[i + 2] == UInt8(ascii: "/"),
-               i + 3 >= bytes.count || bytes[i + 3] != UInt8(ascii: "/") {
-                if follows(" href", in: bytes, at: i) { return (i + 2, true) }
-                if follows(" src", in: bytes, at: i) { return (i + 2, false) }
+            let equals = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            i = equals + 1
+            let isLink = AttributeValue.named("href", before: equals, in: base)
+            guard isLink || AttributeValue.named("src", before: equals, in: base),
+                  let (start, end) = AttributeValue.bounds(after: equals, in: base, count: bytes.count) else { continue }
+            i = end
+            // `/x` and not `//host`.
+            if start < end, bytes[start] == UInt8(ascii: "/"), start + 1 == end || bytes[start + 1] != UInt8(ascii: "/") {
+                return (start, end, isLink)
             }
-            i += 1
         }
         return nil
-    }
-
-    private static func follows(_ name: StaticString, in bytes: UnsafeBufferPointer<UInt8>, at end: Int) -> Bool {
-        let count = name.utf8CodeUnitCount
-        guard end >= count else { return false }
-        return name.withUTF8Buffer { name in
-            (0..<count).allSatisfy { bytes[end - count + $0] == name[$0] }
-        }
     }
 }
