@@ -20,6 +20,9 @@ struct LinkCheckerTests {
             ("../index.html#latest", "situations/dprk/index.html", "latest"),
             ("../", "situations/dprk/index.html", nil),
             ("./print/", "situations/dprk/2024-05-01/print/index.html", nil),
+            (".", "situations/dprk/2024-05-01/index.html", nil),
+            ("..#top", "situations/dprk/index.html", "top"),
+            ("print/..", "situations/dprk/2024-05-01/index.html", nil),
             ("changes/index.html?x=1#top", "situations/dprk/2024-05-01/changes/index.html", "top"),
             ("../../../../index.html", "../../../../../index.html", nil),
             ("/rtop/situations/dprk/", "situations/dprk/index.html", nil),
@@ -66,7 +69,7 @@ struct LinkCheckerTests {
             }
         }
         var target = stack.joined(separator: "/")
-        if rest.hasSuffix("/") || target.isEmpty { target += target.isEmpty ? "index.html" : "/index.html" }
+        if rest.hasSuffix("/") || target.isEmpty || [".", ".."].contains(rest.split(separator: "/", omittingEmptySubsequences: false).last) { target += target.isEmpty ? "index.html" : "/index.html" }
         return (target.removingPercentEncoding ?? target, fragment)
     }
 
@@ -128,6 +131,23 @@ struct LinkCheckerTests {
         #expect(checker.check(records).map(\.message) == [
             "broken link 'missing.html': Public/missing.html does not exist",
             "broken link '#gone': no element with id 'gone' on the page",
+        ])
+    }
+
+    /// A host serves a folder's index.html; the file system shows a list of files. A template's
+    /// link to a folder is one warning, however many pages have it.
+    @Test func aLinkToAFolderIsAWarningWithTheLinkToWrite() {
+        let records = records([
+            ("index.html", #"<a href="situations/x/">x</a> <a href="situations/x/index.html">ok</a>"#),
+            ("situations/x/index.html", #"<a href="../../">home</a> <a href=".#top" id="top">here</a> <a href="../y/?q=1#a">y</a>"#),
+            ("situations/y/index.html", #"<a href="../../">home</a> <a id="a" href="../nowhere/">broken</a>"#),
+        ])
+        #expect(checker.check(records) == [
+            .warning("Public/index.html", "link to a folder 'situations/x/': a host serves its index.html, but opened from the file system it shows a list of files: write 'situations/x/index.html'"),
+            .warning("Public/situations/x/index.html", "link to a folder '../../' (and on 1 other page): a host serves its index.html, but opened from the file system it shows a list of files: write '../../index.html'"),
+            .warning("Public/situations/x/index.html", "link to a folder '.#top': a host serves its index.html, but opened from the file system it shows a list of files: write './index.html#top'"),
+            .warning("Public/situations/x/index.html", "link to a folder '../y/?q=1#a': a host serves its index.html, but opened from the file system it shows a list of files: write '../y/index.html?q=1#a'"),
+            .error("Public/situations/y/index.html", "broken link '../nowhere/': Public/situations/nowhere/index.html does not exist"),
         ])
     }
 }

@@ -127,4 +127,20 @@ struct SiteLinksTests {
             .error(file, line: 18, column: 16, "broken link '/pages/abuot/' (on Public/situations/ruritania/index.html and 3 other pages): Public/pages/abuot/index.html does not exist"),
         ])
     }
+
+    /// A plain page may link relative to itself; a link to a folder gets its index.html there too,
+    /// and a broken one is still found where it is written.
+    @Test func aPlainPageLinkToAFolderGetsItsPage() async throws {
+        let site = validSite.replacing("Content/pages/about.md", "We watch.",
+                                       with: "We watch [Ruritania](../../situations/ruritania/) and [its versions](../../situations/ruritania/versions/#main).")
+        let result = await site.generate()
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        let about = try #require(result.file("pages/about/index.html"))
+        #expect(about.contains(#"<a href="../../situations/ruritania/index.html">Ruritania</a>"#))
+        #expect(about.contains(#"<a href="../../situations/ruritania/versions/index.html#main">its versions</a>"#))
+        let broken = await site.replacing("Content/pages/about.md", "](../../situations/ruritania/)", with: "](../../situations/ruritani/)").generate()
+        #expect(broken.errors == [
+            .error("Content/pages/about.md", line: 4, column: 22, "broken link '../../situations/ruritani/' (on Public/pages/about/index.html): Public/situations/ruritani/index.html does not exist"),
+        ])
+    }
 }

@@ -58,16 +58,19 @@ public struct LinkChecker: Sendable {
             if let data = keptPage(target) { scans[target] = data.withUnsafeBytes(Self.scan) }
         }
         let found = pages.map { ($0.path, $0.scan.links) }.concurrentMap { [scans] path, links in
-            links.compactMap { raw -> (String, String)? in
+            links.compactMap { raw -> (link: String, reason: String, isFolder: Bool)? in
                 let link = raw.utf8.contains(0x26) ? Self.unescape(raw) : raw
                 guard let (target, fragment) = resolve(link, from: path) else { return nil }
-                if target.hasPrefix("../") { return (link, "it leads outside \(outputName)/") }
-                if !paths.contains(target) { return (link, "\(outputName)/\(target) does not exist") }
+                if target.hasPrefix("../") { return (link, "it leads outside \(outputName)/", false) }
+                if !paths.contains(target) { return (link, "\(outputName)/\(target) does not exist", false) }
                 if let fragment, !fragment.isEmpty, target.hasSuffix(".html"), !kept.contains(target) || scans[target] != nil,
                    !(scans[target]?.has(id: fragment) ?? false) {
                     // Said the same way on every page that shows the text, so it is reported once.
                     let place = target == path ? "on the page" : "in \(outputName)/\(target)"
-                    return (link, "no element with id '\(fragment)' \(place)")
+                    return (link, "no element with id '\(fragment)' \(place)", false)
+                }
+                if let page = LinkPolicy.folderPage(of: link) {
+                    return (link, "a host serves its index.html, but opened from the file system it shows a list of files: write '\(page)'", true)
                 }
                 return nil
             }
@@ -79,14 +82,15 @@ public struct LinkChecker: Sendable {
             var origin: (file: String, line: Int, column: Int)?
             var link: String
             var reason: String
+            var isFolder: Bool
             var pages: [String]
         }
         var broken: [Broken] = []
         var index: [String: Int] = [:]
         for (page, links) in zip(pages, found) {
-            for (link, reason) in links {
+            for (link, reason, isFolder) in links {
                 let output = "\(outputName)/\(page.path)"
-                var problem = Broken(origin: nil, link: link, reason: reason, pages: [output])
+                var problem = Broken(origin: nil, link: link, reason: reason, isFolder: isFolder, pages: [output])
                 if let origin = origins[page.path], let text = texts[origin], let (written, place) = locate(link, from: page.path, in: text) {
                     problem.origin = (origin, place.line, place.column)
                     problem.link = written
@@ -103,33 +107,45 @@ public struct LinkChecker: Sendable {
         return broken.map { problem in
             let others = problem.pages.count - 1
             let more = others == 0 ? "" : "\(others) other page\(others == 1 ? "" : "s")"
+            // A link to a folder works on a host and is a warning; one that leads nowhere is an error.
+            let severity: Diagnostic.Severity = problem.isFolder ? .warning : .error
+            let what = problem.isFolder ? "link to a folder" : "broken link"
             guard let origin = problem.origin else {
-                return .error(problem.pages[0], "broken link '\(problem.link)'" + (more.isEmpty ? "" : " (and on \(more))") + ": \(problem.reason)")
+                return Diagnostic(severity, problem.pages[0], "\(what) '\(problem.link)'" + (more.isEmpty ? "" : " (and on \(more))") + ": \(problem.reason)")
             }
             let on = problem.pages[0] + (more.isEmpty ? "" : " and \(more)")
-            return .error(origin.file, line: origin.line, column: origin.column, "broken link '\(problem.link)' (on \(on)): \(problem.reason)")
+            return Diagnostic(severity, origin.file, line: origin.line, column: origin.column, "\(what) '\(problem.link)' (on \(on)): \(problem.reason)")
         }
     }
 
     /// Where a link on a page was written in its Markdown, and how: as it is, or from the site's
-    /// root (`/pages/about/`) before the page made it relative (`../../pages/about/index.html`).
+    /// root (`/pages/about/`) before the page made it relative (`../../pages/about/index.html`),
+    /// a link to a folder before it was given its `index.html` either way.
     func locate(_ link: String, from page: String, in text: String) -> (String, (line: Int, column: Int))? {
-        if let place = Self.locate(link, in: text) { return (link, place) }
+        var forms = [link]
         let root = OutputPaths.root(from: page)
-        guard !root.isEmpty, link.hasPrefix(root) else { return nil }
-        let fromRoot = "/" + link.dropFirst(root.count)
-        var forms = [fromRoot]
-        // The `index.html` a link to a folder was given.
-        let pathEnd = fromRoot.firstIndex { $0 == "?" || $0 == "#" } ?? fromRoot.endIndex
-        if fromRoot[..<pathEnd].hasSuffix("/index.html") {
-            forms.append(String(fromRoot[..<pathEnd].dropLast("index.html".count)) + fromRoot[pathEnd...])
+        if !root.isEmpty, link.hasPrefix(root) {
+            let fromRoot = "/" + link.dropFirst(root.count)
+            forms.append(fromRoot)
+            // Written with the path of `base_url` in front.
+            if sitePath.count > 1 { forms.append(String(sitePath.dropLast()) + fromRoot) }
         }
-        // Written with the path of `base_url` in front.
-        if sitePath.count > 1 { forms += forms.map { String(sitePath.dropLast()) + $0 } }
+        forms += forms.flatMap(Self.asFolder)
         for written in forms {
             if let place = Self.locate(written, in: text) { return (written, place) }
         }
         return nil
+    }
+
+    /// A link to a folder's `index.html` as it may have been written, to the folder.
+    static func asFolder(_ link: String) -> [String] {
+        let pathEnd = link.firstIndex { $0 == "?" || $0 == "#" } ?? link.endIndex
+        let path = link[..<pathEnd], rest = link[pathEnd...]
+        guard path.hasSuffix("/index.html") else { return [] }
+        let folder = path.dropLast("index.html".count)
+        let bare = folder.dropLast()
+        let isDots = bare == "." || bare == ".." || bare.hasSuffix("/.") || bare.hasSuffix("/..")
+        return [String(folder + rest)] + (isDots ? [String(bare + rest)] : [])
     }
 
     /// The output path a link points to, with its fragment; nil for external links.
@@ -192,7 +208,10 @@ public struct LinkChecker: Sendable {
                 if !escapedRoot { addSegments(of: rest) }
             }
             if escapedRoot { return ("../" + String(decoding: rest, as: UTF8.self), fragment) }
-            if rest.last == UInt8(ascii: "/") || target.isEmpty {
+            // A path ending in `/`, `.` or `..` names a folder, as it does for a browser.
+            let lastSegment = rest[((rest.lastIndex(of: UInt8(ascii: "/")) ?? rest.startIndex - 1) + 1)...]
+            if rest.last == UInt8(ascii: "/") || target.isEmpty
+                || (1...2).contains(lastSegment.count) && lastSegment.allSatisfy({ $0 == UInt8(ascii: ".") }) {
                 target.append(contentsOf: (target.isEmpty ? "index.html" : "/index.html").utf8)
             }
             let path = String(decoding: target, as: UTF8.self)

@@ -310,6 +310,10 @@ private struct TreePass {
                     cmark_node_free(node)
                 } else if LinkPolicy.scheme(of: url(node)) == "http" {
                     diagnostics.append(.warning(at: location(of: node), "external link without https: '\(url(node))'"))
+                } else if LinkPolicy.isRelativeToPage(url(node)), let page = LinkPolicy.folderPage(of: url(node)) {
+                    // As links from the site's root are (`RootLinks`): opened from the file
+                    // system, a link to a folder shows a list of its files.
+                    cmark_node_set_url(node, page)
                 }
             case CMARK_NODE_IMAGE:
                 let alt = plainText(node).trimmingSpaces()

@@ -48,6 +48,16 @@ public enum LinkPolicy {
         return scheme(of: url) == nil
     }
 
+    /// For a link to a folder (`situations/dprk/`, `..`), whose page a host finds but the file
+    /// system does not, the same link to the folder's page (`situations/dprk/index.html`).
+    public static func folderPage(of link: String) -> String? {
+        let pathEnd = link.firstIndex { $0 == "?" || $0 == "#" } ?? link.endIndex
+        let path = link[..<pathEnd]
+        if path.hasSuffix("/") { return path + "index.html" + link[pathEnd...] }
+        if path == "." || path == ".." || path.hasSuffix("/.") || path.hasSuffix("/..") { return path + "/index.html" + link[pathEnd...] }
+        return nil
+    }
+
     /// A URL a source or fact may point to: absolute http(s) with a host.
     public static func isWebURL(_ url: String) -> Bool {
         guard let scheme = scheme(of: url), scheme == "http" || scheme == "https" else { return false }
