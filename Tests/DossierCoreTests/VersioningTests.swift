@@ -244,7 +244,94 @@ struct LockTests {
         var site = versionedSite
         site.files["Content/versions.lock"] = "{ not json"
         let result = await site.generate()
-        #expect(result.errors.contains { $0.file == "Content/versions.lock" && $0.message.hasPrefix("versions.lock is damaged") })
+        #expect(result.errors.contains(.error("Content/versions.lock", line: 1, column: 1,
+            "versions.lock is damaged and cannot be read (it is not valid JSON); restore it from version control")))
+        site.files["Content/versions.lock"] = #"{"format": 1, "updates": {"ruritania/2024-01-10": {"corrections": 0, "facts": []}}}"#
+        #expect(await site.generate().errors.contains(.error("Content/versions.lock", line: 1, column: 1,
+            "versions.lock is damaged and cannot be read ('updates → ruritania/2024-01-10 → sha256' is missing); restore it from version control")))
+    }
+
+    /// What git makes of a lock two branches changed: `git merge-file`, the real merge.
+    func gitMerge(base: String, ours: String, theirs: String) throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (name, text) in [("ours", ours), ("base", base), ("theirs", theirs)] {
+            try Data(text.utf8).write(to: folder.appendingPathComponent(name))
+        }
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        git.arguments = ["git", "merge-file", "-p", "-L", "ours", "-L", "base", "-L", "theirs", "ours", "base", "theirs"]
+        git.currentDirectoryURL = folder
+        let output = Pipe()
+        git.standardOutput = output
+        try git.run()
+        let merged = output.fileHandleForReading.readDataToEndOfFile()
+        git.waitUntilExit()
+        return String(decoding: merged, as: UTF8.self)
+    }
+
+    /// Two branches each publish an update, one of them in a new situation; git cannot merge
+    /// the lock. The build keeps both sides' records, says so, and writes the merged lock.
+    @Test func aLockWithAMergeConflictKeepsBothSides() async throws {
+        let base = versionedSite.removing("Content/situations/ruritania/updates/2024-08-01.md")
+        let baseLock = try #require(await base.generate().lockToWrite).text
+        var ours = versionedSite
+        ours.files["Content/versions.lock"] = baseLock
+        var theirs = base
+        theirs.files["Content/versions.lock"] = baseLock
+        for (path, text) in base.files where path.hasPrefix("Content/situations/ruritania/") && !path.contains("/updates/2024-06-01") {
+            theirs.files[path.replacingOccurrences(of: "/ruritania/", with: "/syldavia/")] = text
+        }
+        let oursLock = try #require(await ours.generate().lockToWrite)
+        let theirsLock = try #require(await theirs.generate().lockToWrite)
+        let conflicted = try gitMerge(base: baseLock, ours: oursLock.text, theirs: theirsLock.text)
+        let conflictLine = try #require(conflicted.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("<<<<<<<") }) + 1
+
+        var merged = ours
+        merged.files.merge(theirs.files) { own, _ in own }
+        merged.files["Content/versions.lock"] = conflicted
+        let result = await merged.generate()
+        #expect(result.errors.isEmpty, "\(result.errors)")
+        #expect(result.warnings.contains(.warning("Content/versions.lock", line: conflictLine, column: 1,
+            "versions.lock has a merge conflict: both sides' published updates are kept (3 and 3, 4 in all); a build writes the merged file, which you then commit")))
+        let written = try #require(result.lockToWrite)
+        #expect(written.updates.keys.sorted() == ["ruritania/2024-01-10", "ruritania/2024-06-01", "ruritania/2024-08-01", "syldavia/2024-01-10"])
+        #expect(written.updates == oursLock.updates.merging(theirsLock.updates) { a, _ in a })
+
+        // With the merged lock, the next build has nothing to say about it.
+        merged.files["Content/versions.lock"] = written.text
+        let again = await merged.generate()
+        #expect(again.diagnostics.filter { $0.file == "Content/versions.lock" }.isEmpty)
+        #expect(again.lockToWrite == nil)
+    }
+
+    /// Both sides record the same update differently, or the markers are damaged: git's
+    /// conflict is left to the editor, with the line it starts at.
+    @Test func aLockConflictOverOneUpdateIsAnError() throws {
+        let fact = VersionLock.LockedFact(label: "Detainees", value: "80,000", source: nil)
+        let base = VersionLock(updates: ["dprk/2024-01-10": .init(sha256: "aa", corrections: 0, facts: [fact])])
+        var ours = base, theirs = base
+        ours.updates["dprk/2024-01-10"]?.sha256 = "bb"
+        ours.updates["dprk/2024-01-10"]?.corrections = 1
+        theirs.updates["dprk/2024-01-10"]?.sha256 = "cc"
+        theirs.updates["dprk/2024-01-10"]?.corrections = 1
+        let conflicted = try gitMerge(base: base.text, ours: ours.text, theirs: theirs.text)
+        let line = try #require(conflicted.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("<<<<<<<") }) + 1
+        guard case .failure(let problem) = VersionLock.parse(SourceFile(path: "versions.lock", text: conflicted)) else {
+            Issue.record("a conflict over one update was merged")
+            return
+        }
+        #expect(problem == .error("versions.lock", line: line, column: 1,
+            "versions.lock has a merge conflict (line \(line)) that Dossier cannot merge: the two sides record 'dprk/2024-01-10' differently; keep the side whose record matches the update as it is now, and build again"))
+
+        let unbalanced = conflicted.replacingOccurrences(of: ">>>>>>> theirs", with: "")
+        guard case .failure(let damaged) = VersionLock.parse(SourceFile(path: "versions.lock", text: unbalanced)) else {
+            Issue.record("a conflict without its end was merged")
+            return
+        }
+        #expect(damaged.line == line)
+        #expect(damaged.message.hasPrefix("versions.lock has a merge conflict (line \(line)) that Dossier cannot merge: its conflict markers or one of its sides are damaged"))
     }
 
     /// The lock text last read or written is decoded once; reading it again gives the same
@@ -253,11 +340,11 @@ struct LockTests {
         let fact = VersionLock.LockedFact(label: "Detainees", value: "80,000", source: nil)
         let lock = VersionLock(updates: ["dprk/2024-01-10": .init(sha256: "ab", corrections: 1, facts: [fact])])
         let file = SourceFile(path: "versions.lock", text: lock.text)
-        #expect(try VersionLock.parse(file).get() == lock)
-        #expect(try VersionLock.parse(file).get() == lock)
+        #expect(try VersionLock.parse(file).get().lock == lock)
+        #expect(try VersionLock.parse(file).get().lock == lock)
         let other = SourceFile(path: "versions.lock", text: "{\"format\": 1, \"updates\": {}}")
-        #expect(try VersionLock.parse(other).get() == VersionLock())
-        #expect(try VersionLock.parse(file).get() == lock)
+        #expect(try VersionLock.parse(other).get().lock == VersionLock())
+        #expect(try VersionLock.parse(file).get().lock == lock)
         let future = SourceFile(path: "versions.lock", text: VersionLock(format: 2, updates: lock.updates).text)
         for _ in 0..<2 {
             guard case .failure(let problem) = VersionLock.parse(future) else {

@@ -54,8 +54,8 @@ struct BuildInputs: Sendable {
     /// locked record. Another situation's files do not count.
     func situationKeys(_ digests: Digests) -> [String: String] {
         var lockBySlug: [String: [String: VersionLock.Entry]] = [:]
-        if case .success(let lock) = VersionLock.parse(content.lock) {
-            for (key, entry) in lock.updates {
+        if case .success(let parsed) = VersionLock.parse(content.lock) {
+            for (key, entry) in parsed.lock.updates {
                 lockBySlug[String(key.prefix { $0 != "/" }), default: [:]][key] = entry
             }
         }

@@ -41,8 +41,15 @@ public struct Resolver: Sendable {
         }
 
         var lock: VersionLock
+        // A lock merged from a conflict is written again even if nothing else changes.
+        var lockMerged = false
         switch VersionLock.parse(content.lock) {
-        case .success(let parsed): lock = parsed
+        case .success(let parsed):
+            lock = parsed.lock
+            if let notice = parsed.merged {
+                diagnostics.append(notice)
+                lockMerged = true
+            }
         case .failure(let problem):
             diagnostics.append(problem)
             lock = VersionLock()
@@ -158,7 +165,7 @@ public struct Resolver: Sendable {
             pages.append(ResolvedPage(page: page, body: body))
         }
         return (ResolvedSite(site: typeset.site(content.site), situations: situations, pages: pages,
-                             lock: lock, lockChanged: lock != lockBefore || (content.lock == nil && !lock.updates.isEmpty)),
+                             lock: lock, lockChanged: lock != lockBefore || lockMerged || (content.lock == nil && !lock.updates.isEmpty)),
                 diagnostics)
     }
 

@@ -30,26 +30,96 @@ public struct VersionLock: Sendable, Hashable, Codable {
         Digest.sha256(text: text)
     }
 
-    /// Parses the lock file; a damaged lock is an error, never silently replaced.
-    static func parse(_ file: SourceFile?) -> Result<VersionLock, Diagnostic> {
-        guard let file else { return .success(VersionLock()) }
+    /// Parses the lock file; a damaged lock is an error, never silently replaced. A lock with a
+    /// merge conflict (two branches each published updates) is read as both sides together,
+    /// with a warning that the build writes the merged record.
+    static func parse(_ file: SourceFile?) -> Result<(lock: VersionLock, merged: Diagnostic?), Diagnostic> {
+        guard let file else { return .success((VersionLock(), nil)) }
+        if let conflict = MergeConflict(file.text) {
+            return conflict.merged(file.path)
+        }
+        return decode(file.text, path: file.path).map { ($0, nil) }
+    }
+
+    private static func decode(_ text: String, path: String) -> Result<VersionLock, Diagnostic> {
         // A build reads the same lock up to three times (to plan, to resolve, to record) and
         // often the text it has just written: the last text seen is decoded only once.
         do {
             let lock: VersionLock
-            if let known = LastLock.shared.lock(for: file.text) {
+            if let known = LastLock.shared.lock(for: text) {
                 lock = known
             } else {
-                lock = try JSONDecoder().decode(VersionLock.self, from: Data(file.text.utf8))
-                LastLock.shared.remember(lock, text: file.text)
+                lock = try JSONDecoder().decode(VersionLock.self, from: Data(text.utf8))
+                LastLock.shared.remember(lock, text: text)
             }
             guard lock.format == 1 else {
-                return .failure(.error(file.path, line: 1, column: 1, "versions.lock has format \(lock.format); this Dossier reads format 1"))
+                return .failure(.error(path, line: 1, column: 1, "versions.lock has format \(lock.format); this Dossier reads format 1"))
             }
             return .success(lock)
         } catch {
-            return .failure(.error(file.path, line: 1, column: 1,
-                "versions.lock is damaged and cannot be read (\(error.localizedDescription)); restore it from version control"))
+            return .failure(.error(path, line: 1, column: 1,
+                "versions.lock is damaged and cannot be read (\(Self.reason(error))); restore it from version control"))
+        }
+    }
+
+    /// What is wrong with a lock that does not decode, in a few words.
+    private static func reason(_ error: any Error) -> String {
+        func at(_ path: [any CodingKey]) -> String { path.map(\.stringValue).joined(separator: " → ") }
+        switch error {
+        case DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty: return "it is not valid JSON"
+        case DecodingError.keyNotFound(let key, let context): return "'\(at(context.codingPath + [key]))' is missing"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
+             DecodingError.dataCorrupted(let context):
+            return "'\(at(context.codingPath))' has a value of the wrong kind"
+        default: return "\(error)"
+        }
+    }
+
+    /// A lock with git's conflict markers: the text of each side, as that branch wrote it.
+    private struct MergeConflict {
+        var ours = "", theirs = ""
+        /// The line of the first `<<<<<<<`.
+        var line = 0
+        var isComplete = true
+
+        init?(_ text: String) {
+            guard text.contains("\n<<<<<<< ") || text.hasPrefix("<<<<<<< ") else { return nil }
+            enum Side { case both, ours, base, theirs }
+            var side = Side.both
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                switch (side, line.prefix(7)) {
+                case (.both, "<<<<<<<"):
+                    side = .ours
+                    if self.line == 0 { self.line = number + 1 }
+                case (.ours, "|||||||"): side = .base
+                case (.ours, "======="), (.base, "======="): side = .theirs
+                case (.theirs, ">>>>>>>"): side = .both
+                default:
+                    if side == .both || side == .ours { ours += line + "\n" }
+                    if side == .both || side == .theirs { theirs += line + "\n" }
+                }
+            }
+            isComplete = side == .both
+        }
+
+        func merged(_ path: String) -> Result<(lock: VersionLock, merged: Diagnostic?), Diagnostic> {
+            let cannot = "versions.lock has a merge conflict (line \(line)) that Dossier cannot merge"
+            guard isComplete, case .success(let a) = decode(ours, path: path), case .success(let b) = decode(theirs, path: path) else {
+                return .failure(.error(path, line: line, column: 1, "\(cannot): its conflict markers or one of its sides are damaged; "
+                    + "restore it from version control, or merge it by hand, keeping the entries of both sides"))
+            }
+            var lock = a
+            for (key, entry) in b.updates {
+                if let other = lock.updates[key], other != entry {
+                    return .failure(.error(path, line: line, column: 1, "\(cannot): the two sides record '\(key)' differently; "
+                        + "keep the side whose record matches the update as it is now, and build again"))
+                }
+                lock.updates[key] = entry
+            }
+            let notice = Diagnostic.warning(path, line: line, column: 1,
+                "versions.lock has a merge conflict: both sides' published updates are kept (\(a.updates.count) and \(b.updates.count), "
+                + "\(lock.updates.count) in all); a build writes the merged file, which you then commit")
+            return .success((lock, notice))
         }
     }
 
