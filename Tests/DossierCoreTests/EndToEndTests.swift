@@ -187,6 +187,21 @@ struct EndToEndTests {
         #expect(result.warnings.contains { $0.message == "source 'press-2024' is never cited" && $0.line == 7 })
     }
 
+    /// A section written twice, and a misspelt one, are told apart from a missing one.
+    @Test func sectionsWrittenTwiceOrMisspeltWarnAtTheirPlace() async {
+        let file = "Content/situations/ruritania/updates/2024-06-01.md"
+        let result = await validSite
+            .replacing(file, "## Necessary Action", with: "## Analysis\n\nMore.\n\n## Neccessary action")
+            .generate()
+        let sections = "Background, Analysis, Necessary Action"
+        #expect(result.warnings == [
+            .warning(file, line: 18, column: 1, "section 'Analysis' is written twice (first at line 14); every update has each of \(sections) once"),
+            .warning(file, line: 22, column: 1, "section 'Neccessary action' is not one of \(sections); did you mean 'Necessary Action'?"),
+        ])
+        let other = await validSite.replacing(file, "## Necessary Action", with: "## Outlook").generate()
+        #expect(other.warnings == [.warning(file, "missing section '## Necessary Action'; every update has the sections \(sections)")])
+    }
+
     @Test func staleSituationWarns() async {
         let result = await validSite.replacing("Content/site.yaml", "language: en", with: "language: en\nstale_after_days: 30")
             .generate(today: "2024-08-01")

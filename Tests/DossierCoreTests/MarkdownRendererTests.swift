@@ -122,6 +122,19 @@ struct CitationTests {
         #expect(out.citations.map(\.key) == ["a"])
     }
 
+    /// Footnotes from other Markdown dialects stay text, with a warning at each mark and
+    /// definition; brackets with a caret elsewhere, and code, stay quiet.
+    @Test func footnotesWarn() {
+        let out = render("A claim.[^1] Another[^note-2].\n\n[^1]: The note.\n\nx[^ 1] [^] 2^[3] `[^4]` [a^b]\n")
+        let message = "looks like a footnote, which CommonMark does not have, so it is shown as written: cite a source with [@key], or put the note in the text"
+        #expect(out.diagnostics == [
+            .warning("update.md", line: 1, column: 9, "'[^1]' \(message)"),
+            .warning("update.md", line: 1, column: 21, "'[^note-2]' \(message)"),
+            .warning("update.md", line: 3, column: 1, "'[^1]' \(message)"),
+        ])
+        #expect(out.html.contains("A claim.[^1]"))
+    }
+
     @Test func aKnownKeyWithoutBracketsWarns() {
         let out = render("As @coi-2014 found, and [@coi-2014] says: see @coi-2014.\n")
         #expect(out.diagnostics == [

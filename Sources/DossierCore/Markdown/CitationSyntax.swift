@@ -36,6 +36,26 @@ enum CitationSyntax {
     /// Brackets that look meant as a citation but are not one (`[@coi-2014 p. 12]`,
     /// `[see @coi-2014]`, `[@coi-2014;]`): an `@` that starts the bracket or a word in it, before a
     /// key's first character, in a bracket that is none of `groups`. They stay text; the editor is told.
+    /// Footnote marks as other Markdown dialects write them (`[^1]`, `[^note]`), which CommonMark
+    /// shows as they are; their definitions (`[^1]: …`) start the same way.
+    static func footnotes(in bytes: [UInt8]) -> [Range<Int>] {
+        var found: [Range<Int>] = []
+        var i = 0
+        while i + 1 < bytes.count, let open = bytes[i...].firstIndex(of: UInt8(ascii: "[")) {
+            i = open + 1
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "^") else { continue }
+            var end = i + 1
+            while end < bytes.count, end - open < 40, bytes[end] != UInt8(ascii: "]"), !isSpace(bytes[end]), bytes[end] != UInt8(ascii: "[") {
+                end += 1
+            }
+            if end < bytes.count, end > i + 1, bytes[end] == UInt8(ascii: "]") {
+                found.append(open..<(end + 1))
+                i = end + 1
+            }
+        }
+        return found
+    }
+
     static func lookalikes(in bytes: [UInt8], besides groups: [Group]) -> [Range<Int>] {
         var found: [Range<Int>] = []
         var i = 0

@@ -374,8 +374,11 @@ private struct TreePass {
     }
 
     mutating func processRun(_ run: [OpaquePointer]) {
-        // Most runs cite nothing: look for an `@` in the nodes' own text before copying any of it.
-        guard run.contains(where: { node in cmark_node_get_literal(node).map { strchr($0, 0x40) != nil } ?? false }) else { return }
+        // Most runs cite nothing: look for an `@` (or the `^` of a footnote) in the nodes' own text
+        // before copying any of it.
+        guard run.contains(where: { node in
+            cmark_node_get_literal(node).map { strchr($0, 0x40) != nil || strchr($0, 0x5E) != nil } ?? false
+        }) else { return }
         // The run's text as UTF-8 bytes, and the byte offset where each node's text starts in it.
         var joined: [UInt8] = []
         var starts: [Int] = []
@@ -387,8 +390,6 @@ private struct TreePass {
                 joined += UnsafeRawBufferPointer(start: literal, count: strlen(literal))
             }
         }
-        guard joined.contains(UInt8(ascii: "@")) else { return }
-        let groups = CitationSyntax.groups(in: joined)
         // Groups start and end at ASCII brackets, so every cut falls between whole characters.
         func text(_ range: Range<Int>) -> String { String(decoding: joined[range], as: UTF8.self) }
         func nodeIndex(at offset: Int) -> Int {
@@ -400,6 +401,13 @@ private struct TreePass {
             let before = text(starts[node]..<offset).components(separatedBy: needle).count - 1
             return location(of: run[node], searching: needle, skipping: before)
         }
+        for footnote in CitationSyntax.footnotes(in: joined) {
+            let written = text(footnote)
+            diagnostics.append(.warning(at: place(written, at: footnote.lowerBound),
+                "'\(written)' looks like a footnote, which CommonMark does not have, so it is shown as written: cite a source with [@key], or put the note in the text"))
+        }
+        guard joined.contains(UInt8(ascii: "@")) else { return }
+        let groups = CitationSyntax.groups(in: joined)
         let lookalikes = CitationSyntax.lookalikes(in: joined, besides: groups)
         for lookalike in lookalikes {
             let written = text(lookalike)

@@ -190,19 +190,37 @@ public struct Resolver: Sendable {
             + "record: add a 'corrections' entry (date and note) saying what changed, or undo the edit")])
     }
 
-    /// Warns when a required section is missing or out of the order site.yaml gives.
+    /// Warns when a required section is missing, written twice or out of the order site.yaml
+    /// gives, and when a heading looks like a misspelt missing one. Other sections are allowed.
     func sectionWarnings(_ body: RenderedMarkdown, required: [String], file: String) -> [Diagnostic] {
         guard !required.isEmpty else { return [] }
         var out: [Diagnostic] = []
-        let titles = body.sections.map(\.title)
-        let present = required.filter { titles.contains($0) }
-        for name in required where !titles.contains(name) {
-            out.append(.warning(file, "missing section '## \(name)'; every update has the sections \(required.joined(separator: ", "))"))
+        let expected = required.joined(separator: ", ")
+        var firsts: [(title: String, location: SourceLocation)] = []
+        for section in body.sections {
+            if required.contains(section.title), let first = firsts.first(where: { $0.title == section.title }) {
+                out.append(.warning(at: section.location,
+                    "section '\(section.title)' is written twice (first at line \(first.location.line)); every update has each of \(expected) once"))
+            } else {
+                firsts.append((section.title, section.location))
+            }
         }
+        let titles = firsts.map(\.title)
+        var missing = required.filter { !titles.contains($0) }
+        for section in firsts where !required.contains(section.title) {
+            if let guess = closestWord(to: section.title, in: missing) {
+                out.append(.warning(at: section.location, "section '\(section.title)' is not one of \(expected); did you mean '\(guess)'?"))
+                missing.removeAll { $0 == guess }
+            }
+        }
+        for name in missing {
+            out.append(.warning(file, "missing section '## \(name)'; every update has the sections \(expected)"))
+        }
+        let present = required.filter { titles.contains($0) }
         let order = titles.filter { required.contains($0) }
         if order != present, let first = zip(order, present).first(where: { $0 != $1 }),
-           let section = body.sections.first(where: { $0.title == first.0 }) {
-            out.append(.warning(at: section.location, "section '\(first.0)' is out of order; expected \(required.joined(separator: ", "))"))
+           let section = firsts.first(where: { $0.title == first.0 }) {
+            out.append(.warning(at: section.location, "section '\(first.0)' is out of order; expected \(expected)"))
         }
         return out
     }

@@ -102,19 +102,21 @@ struct MappingReader {
     mutating func finish() -> [Diagnostic] {
         for pair in pairs where !known.contains(pair.key) {
             var message = "unknown field '\(pair.key)' in \(what)"
-            if let guess = closest(to: pair.key, in: known) { message += "; did you mean '\(guess)'?" } else { message += "." }
+            if let guess = closestWord(to: pair.key, in: known) { message += "; did you mean '\(guess)'?" } else { message += "." }
             message += " Known fields: \(known.joined(separator: ", "))"
             diagnostics.append(.warning(at: pair.keyLocation, message))
         }
         return diagnostics
     }
 
-    private func closest(to word: String, in candidates: [String]) -> String? {
-        candidates
-            .map { ($0, editDistance(word.lowercased(), $0)) }
-            .filter { $0.1 <= max(2, word.count / 3) }
-            .min { $0.1 < $1.1 }?.0
-    }
+}
+
+/// The candidate a word is most likely a typo of, if one is close enough.
+func closestWord(to word: String, in candidates: [String]) -> String? {
+    candidates
+        .map { ($0, editDistance(word.lowercased(), $0.lowercased())) }
+        .filter { $0.1 <= max(2, word.count / 3) }
+        .min { $0.1 < $1.1 }?.0
 }
 
 /// Levenshtein distance, with transpositions counted once (so `risk_levle` is one step from `risk_level`).
