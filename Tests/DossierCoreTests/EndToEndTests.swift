@@ -202,6 +202,22 @@ struct EndToEndTests {
         #expect(other.warnings == [.warning(file, "missing section '## Necessary Action'; every update has the sections \(sections)")])
     }
 
+    /// A published update dated after tomorrow is most likely a mistyped year, which the record
+    /// would keep: an error until it is on the record, and never for a draft.
+    @Test func anUpdateFromTheFutureIsNotPublished() async throws {
+        let file = "Content/situations/ruritania/updates/2024-06-01.md"
+        let early = await validSite.generate(today: "2024-05-30")
+        #expect(early.errors == [.error(file, line: 2, column: 7,
+            "this update is dated 2024-06-01, after today (2024-05-30): an update records what was known on its date; check the date, or keep it a draft (status: draft) until then")])
+        #expect(await validSite.generate(today: "2024-05-31").errors.isEmpty)
+        let draft = validSite.replacing(file, "issue: 2\n", with: "issue: 2\nstatus: draft\n")
+        #expect(await draft.generate(today: "2024-05-30").errors.isEmpty)
+        // Once on the record, the day it is built again does not matter.
+        var locked = validSite
+        locked.files["Content/versions.lock"] = try #require(await validSite.generate().lockToWrite).text
+        #expect(await locked.generate(today: "2024-05-30").errors.isEmpty)
+    }
+
     @Test func staleSituationWarns() async {
         let result = await validSite.replacing("Content/site.yaml", "language: en", with: "language: en\nstale_after_days: 30")
             .generate(today: "2024-08-01")

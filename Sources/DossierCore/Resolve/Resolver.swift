@@ -76,6 +76,14 @@ public struct Resolver: Sendable {
                 }
                 cited.formUnion(body.citedKeys)
                 var facts = situation.facts
+                // Not yet on the record and dated after tomorrow (a day's grace for time zones):
+                // most likely a mistyped year, which the record would then keep for good.
+                if !update.isDraft, update.date.daysSinceEpoch > today.daysSinceEpoch + 1,
+                   lock.updates[VersionLock.key(situation.slug, update.date)] == nil {
+                    diagnostics.append(.error(at: Self.dateLocation(of: update),
+                        "this update is dated \(update.date), after today (\(today)): an update records what was known on its date; "
+                        + "check the date, or keep it a draft (status: draft) until then"))
+                }
                 if !update.isDraft {
                     let (locked, problems) = checkLock(update, situation: situation, lock: &lock)
                     diagnostics += problems
@@ -188,6 +196,16 @@ public struct Resolver: Sendable {
         return (facts, [.error(update.body.file, line: 1, column: 1,
             "this update was published on \(update.date) and its text has changed since; a published update is a public "
             + "record: add a 'corrections' entry (date and note) saying what changed, or undo the edit")])
+    }
+
+    /// Where the front matter gives an update's date, for a diagnostic about it.
+    static func dateLocation(of update: Update) -> SourceLocation {
+        let lines = update.body.fullText.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let index = lines.prefix(update.body.startLine).firstIndex(where: { $0.hasPrefix("date:") }) else {
+            return SourceLocation(file: update.body.file, line: 1, column: 1)
+        }
+        let value = lines[index].dropFirst("date:".count).prefix { $0 == " " || $0 == "\t" }.count
+        return SourceLocation(file: update.body.file, line: index + 1, column: "date:".count + value + 1)
     }
 
     /// Warns when a required section is missing, written twice or out of the order site.yaml
