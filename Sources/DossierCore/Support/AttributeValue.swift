@@ -40,10 +40,11 @@ enum AttributeValue {
         byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
     }
 
-    /// Whether a `<` comes before any `>` going back from `index`.
+    /// Whether a `<` comes before any `>` going back from `index`, within a tag's plausible
+    /// length (so text full of `id=` cannot make the scan go back and forth over it).
     private static func isInsideTag(_ index: Int, in base: UnsafePointer<UInt8>) -> Bool {
         var i = index - 1
-        while i >= 0 {
+        while i >= max(0, index - 4096) {
             if base[i] == 0x3C { return true }
             if base[i] == 0x3E { return false }
             i -= 1
