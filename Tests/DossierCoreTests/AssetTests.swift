@@ -62,6 +62,13 @@ struct AssetTests {
             """#)
     }
 
+    @Test func aMergeConflictLeftInAStylesheetIsAnError() {
+        let css = "body { color: black; }\n<<<<<<< HEAD\na { color: blue; }\n=======\na { color: navy; }\n>>>>>>> theirs\n"
+        let (_, problems) = PublishedAssets.make([.init(name: "dossier.css", data: Data(css.utf8))], folder: "Templates/assets")
+        #expect(problems == [.error("Templates/assets/dossier.css", line: 2, column: 1,
+            "a merge conflict is left in this file: keep the text you want from each side and delete the lines that begin with <<<<<<<, ======= and >>>>>>>")])
+    }
+
     @Test func importingAnotherStylesheetIsAnErrorInEitherForm() {
         let css = "@import \"print.css\";\n@IMPORT'themes/dark.css' screen;\n@import \"https://fonts.example.org/a.css\";\n@import url(print.css);"
         let (_, problems) = PublishedAssets.stylesheet(css, name: "dossier.css", paths: paths, file: "f")

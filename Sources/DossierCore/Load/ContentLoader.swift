@@ -158,6 +158,12 @@ public struct ContentLoader: Sendable {
         switch SourceFile.decode(data, path: path) {
         case .success(let file):
             content.texts[path] = file.text
+            // versions.lock is merged from its two sides (`VersionLock`); other files are the
+            // editors' to settle, and their markers must not reach a page.
+            if !path.hasSuffix("/versions.lock"), let conflict = file.mergeConflict {
+                content.diagnostics.append(conflict)
+                return nil
+            }
             return file
         case .failure(let diagnostic):
             content.diagnostics.append(diagnostic)

@@ -62,3 +62,21 @@ extension SourceFile {
         return text[start..<end]
     }
 }
+
+extension SourceFile {
+    /// An error at git's first conflict marker (`<<<<<<< ` at the start of a line), if the file
+    /// has one: a conflict left in a file must not reach a page.
+    var mergeConflict: Diagnostic? {
+        let marker = Array("<<<<<<< ".utf8)
+        var line: Int?
+        _ = ByteSearch.contains(marker, in: text) { bytes, at in
+            guard at == 0 || bytes[at - 1] == 0x0A else { return false }
+            line = bytes[..<at].count(where: { $0 == 0x0A }) + 1
+            return true
+        }
+        return line.map { line in
+            .error(path, line: line, column: 1, "a merge conflict is left in this file: keep the text you want from each side "
+                + "and delete the lines that begin with <<<<<<<, ======= and >>>>>>>")
+        }
+    }
+}

@@ -43,7 +43,9 @@ public struct TemplateLoader: Sendable {
                 }
                 do {
                     switch SourceFile.decode(try fileSystem.read(path), path: path) {
-                    case .success(let file): loaded.templates[name] = file
+                    case .success(let file):
+                        loaded.templates[name] = file
+                        if let conflict = file.mergeConflict { loaded.diagnostics.append(conflict) }
                     case .failure(let diagnostic): loaded.diagnostics.append(diagnostic)
                     }
                 } catch {

@@ -20,6 +20,7 @@ struct PublishedAssets: Sendable {
         for asset in sorted {
             var data = asset.data
             if asset.isStylesheet, let text = String(data: data, encoding: .utf8) {
+                if let conflict = SourceFile(path: folder + "/" + asset.name, text: text).mergeConflict { problems.append(conflict) }
                 let (rewritten, found) = stylesheet(text, name: asset.name, paths: published.paths, file: folder + "/" + asset.name)
                 data = Data(rewritten.utf8)
                 problems += found
