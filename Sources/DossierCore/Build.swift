@@ -13,6 +13,9 @@ public struct Builder: Sendable {
         public var pdf: Bool
         /// Record newly published or corrected updates in versions.lock (not for previews).
         public var writeLock = true
+        /// Fail instead when versions.lock does not already record what the build publishes (for
+        /// CI, so every update deployed is on the committed record).
+        public var locked = false
         /// The day staleness is measured against (warnings only; never in the output).
         public var today: IsoDate
         /// Render partials that show only an update's content once per update; off only in the
@@ -59,6 +62,8 @@ public struct Builder: Sendable {
         public var partialsAhead: (perUpdate: [String], perVersion: [String])?
         /// The public record to write to `versions.lock` after a successful build, when it changed.
         public var lockToWrite: VersionLock?
+        /// What that record adds to the one read, for the editor to commit.
+        public var lockChanges: LockChanges?
 
         /// Errors, or warnings under `--strict`, stop the build.
         public func failed(strict: Bool) -> Bool {
@@ -136,6 +141,15 @@ public struct Builder: Sendable {
         result.diagnostics += resolution
         result.resolveDiagnostics = resolution
         result.carried = carried
+        if resolved.lockChanged {
+            var before = VersionLock()
+            if case .success(let read) = VersionLock.parse(validated.lock) { before = read.lock }
+            let changes = resolved.lock.changes(since: before)
+            result.lockChanges = changes
+            if options.locked {
+                result.diagnostics.append(.error(validated.lock?.path ?? options.content + "/versions.lock", changes.lockedMessage()))
+            }
+        }
         lap("resolve")
         guard let library, !result.diagnostics.hasErrors else { return result }
         // Written as they are made, the pages stay in memory only when the PDF stage will read them.

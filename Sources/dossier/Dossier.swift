@@ -37,6 +37,9 @@ struct Build: AsyncParsableCommand {
     @Flag(help: "Also render each update's print view to PDF with WeasyPrint.")
     var pdf = false
 
+    @Flag(help: "Fail if versions.lock does not already record every update this build publishes (for CI).")
+    var locked = false
+
     @Flag(name: .shortAndLong, help: "Print errors only: no warnings, no summary.")
     var quiet = false
 
@@ -45,8 +48,9 @@ struct Build: AsyncParsableCommand {
 
     func run() async throws {
         let clock = ContinuousClock.now
-        let options = Builder.Options(content: folders.content, templates: folders.templates, output: folders.output,
+        var options = Builder.Options(content: folders.content, templates: folders.templates, output: folders.output,
                                       drafts: drafts, strict: strict, pdf: pdf, today: .today())
+        options.locked = locked
         let result: Builder.Result
         do {
             result = try await Builder(progress: Console.progress).build(options)
@@ -75,6 +79,13 @@ struct Build: AsyncParsableCommand {
         Console.out("built \(folders.output)/: \(result.situationCount) situation(s), \(result.versionCount) update(s), "
                     + "\(result.pageCount) page(s), " + (pdf ? "\(result.pdfCount) PDF(s), " : "")
                     + "\(files) in \(Console.seconds(ContinuousClock.now - clock))")
+        if let changes = result.lockChanges {
+            var parts: [String] = []
+            if !changes.recorded.isEmpty { parts.append("now records \(changes.recorded.joined(separator: ", "))") }
+            if !changes.rerecorded.isEmpty { parts.append("records \(changes.rerecorded.joined(separator: ", ")) as corrected") }
+            Console.out("\(folders.content)/versions.lock " + (parts.isEmpty ? "was merged" : parts.joined(separator: " and "))
+                        + ": commit it with the content")
+        }
     }
 }
 
@@ -89,9 +100,13 @@ struct Check: AsyncParsableCommand {
     @Flag(help: "Fail on warnings too.")
     var strict = false
 
+    @Flag(help: "Fail if versions.lock does not already record every update a build would publish (for CI).")
+    var locked = false
+
     func run() async throws {
-        let options = Builder.Options(content: folders.content, templates: folders.templates, output: folders.output,
+        var options = Builder.Options(content: folders.content, templates: folders.templates, output: folders.output,
                                       drafts: drafts, strict: strict, today: .today())
+        options.locked = locked
         let result = await Builder().generate(options)
         Console.report(result)
         if result.failed(strict: strict) { throw ExitCode(1) }

@@ -79,6 +79,28 @@ struct CommandLineTests {
         #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("Public").path))
     }
 
+    /// In CI, `--locked` refuses to publish an update the committed record lacks; without it,
+    /// the build records the update and says what to commit.
+    @Test func lockedRefusesWhatTheRecordLacks() throws {
+        let root = try validSite.write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let refused = try Self.run(["build", "--locked"], in: root)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("Content/versions.lock: error: versions.lock does not record ruritania/2024-01-10, ruritania/2024-06-01, "
+            + "published by this build; with --locked the record must already be committed: build without --locked and commit the versions.lock it writes"))
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("Public").path))
+        #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("Content/versions.lock").path))
+        #expect(try Self.run(["check", "--locked"], in: root).status == 1)
+
+        let recorded = try Self.run(["build"], in: root)
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        #expect(recorded.stdout.contains("Content/versions.lock now records ruritania/2024-01-10, ruritania/2024-06-01: commit it with the content"))
+        let again = try Self.run(["build", "--locked"], in: root)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(!again.stdout.contains("versions.lock"))
+        #expect(try Self.run(["check", "--locked"], in: root).status == 0)
+    }
+
     @Test func checkWritesNothing() throws {
         let root = try validSite.write()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -220,6 +220,24 @@ struct LockTests {
         #expect(again.errors.isEmpty)
     }
 
+    /// A correction re-records its update: the build says so, and `--locked` refuses it until
+    /// the new record is committed.
+    @Test func aCorrectionIsReportedAndRefusedWhenLocked() async throws {
+        var site = versionedSite
+        site.files["Content/versions.lock"] = try #require(await site.generate().lockToWrite).text
+        let file = "Content/situations/ruritania/updates/2024-01-10.md"
+        site = site.replacing(file, "Tension is rising.", with: "Tension is rising fast.")
+            .replacing(file, "issue: 1\n", with: "issue: 1\ncorrections:\n  - date: 2024-01-12\n    note: Clarified the pace.\n")
+        let built = await site.generate()
+        #expect(built.errors.isEmpty)
+        #expect(built.lockChanges == LockChanges(recorded: [], rerecorded: ["ruritania/2024-01-10"]))
+        var options = Builder.Options(today: IsoDate("2025-01-01")!)
+        options.locked = true
+        let locked = await Builder(fileSystem: site.fileSystem).generate(options)
+        #expect(locked.errors == [.error("Content/versions.lock", "versions.lock records ruritania/2024-01-10 as before its latest correction; "
+            + "with --locked the record must already be committed: build without --locked and commit the versions.lock it writes")])
+    }
+
     @Test func removedPublishedUpdateIsAnError() async throws {
         let root = try versionedSite.write()
         defer { try? FileManager.default.removeItem(at: root) }

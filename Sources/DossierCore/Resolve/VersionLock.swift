@@ -123,6 +123,14 @@ public struct VersionLock: Sendable, Hashable, Codable {
         }
     }
 
+    /// The updates this record holds that `before` did not, and those it holds otherwise
+    /// (re-recorded after a correction), by key.
+    func changes(since before: VersionLock) -> LockChanges {
+        let keys = updates.keys.sorted()
+        return LockChanges(recorded: keys.filter { before.updates[$0] == nil },
+                           rerecorded: keys.filter { before.updates[$0] != nil && before.updates[$0] != updates[$0] })
+    }
+
     /// The lock file's bytes: stable key order, so the same record always reads the same.
     public var text: String {
         let encoder = JSONEncoder()
@@ -131,6 +139,24 @@ public struct VersionLock: Sendable, Hashable, Codable {
         let text = String(decoding: data, as: UTF8.self) + "\n"
         LastLock.shared.remember(self, text: text)
         return text
+    }
+}
+
+/// What a build adds to the public record.
+public struct LockChanges: Sendable, Hashable {
+    /// Updates published for the first time, as `<slug>/<date>`.
+    public var recorded: [String]
+    /// Published updates recorded again after a correction.
+    public var rerecorded: [String]
+
+    /// The message of `--locked` when the committed record lacks what the build publishes.
+    func lockedMessage() -> String {
+        var parts: [String] = []
+        if !recorded.isEmpty { parts.append("does not record \(recorded.joined(separator: ", ")), published by this build") }
+        if !rerecorded.isEmpty { parts.append("records \(rerecorded.joined(separator: ", ")) as before its latest correction") }
+        let what = parts.isEmpty ? "has a merge conflict that this build would settle" : parts.joined(separator: ", and ")
+        return "versions.lock \(what); with --locked the record must already be committed: "
+            + "build without --locked and commit the versions.lock it writes"
     }
 }
 
