@@ -218,6 +218,20 @@ struct EndToEndTests {
         #expect(await locked.generate(today: "2024-05-30").errors.isEmpty)
     }
 
+    /// An update published before one already on the record changes that one's redline: a
+    /// warning, not when everything is published at once (a first import of an archive).
+    @Test func anUpdateDatedBeforeOneOnTheRecordWarns() async throws {
+        var site = validSite.removing("Content/situations/ruritania/updates/2024-01-10.md")
+            .replacing("Content/situations/ruritania/updates/2024-06-01.md", "[@press-2024; @inquiry-2020]", with: "[@press-2024]")
+        site.files["Content/versions.lock"] = try #require(await site.generate().lockToWrite).text
+        site.files["Content/situations/ruritania/updates/2024-01-10.md"] = validSite.files["Content/situations/ruritania/updates/2024-01-10.md"]
+        let result = await site.generate()
+        #expect(result.errors.isEmpty)
+        #expect(result.warnings == [.warning("Content/situations/ruritania/updates/2024-01-10.md", line: 2, column: 7,
+            "this update is dated 2024-01-10, before 2024-06-01, which is already published: publishing it changes what the update of 2024-06-01 is compared with on its 'what changed' page; check the date")])
+        #expect(await validSite.generate().warnings.isEmpty)
+    }
+
     @Test func staleSituationWarns() async {
         let result = await validSite.replacing("Content/site.yaml", "language: en", with: "language: en\nstale_after_days: 30")
             .generate(today: "2024-08-01")

@@ -78,11 +78,21 @@ public struct Resolver: Sendable {
                 var facts = situation.facts
                 // Not yet on the record and dated after tomorrow (a day's grace for time zones):
                 // most likely a mistyped year, which the record would then keep for good.
-                if !update.isDraft, update.date.daysSinceEpoch > today.daysSinceEpoch + 1,
-                   lock.updates[VersionLock.key(situation.slug, update.date)] == nil {
-                    diagnostics.append(.error(at: Self.dateLocation(of: update),
-                        "this update is dated \(update.date), after today (\(today)): an update records what was known on its date; "
-                        + "check the date, or keep it a draft (status: draft) until then"))
+                if !update.isDraft, lock.updates[VersionLock.key(situation.slug, update.date)] == nil {
+                    if update.date.daysSinceEpoch > today.daysSinceEpoch + 1 {
+                        diagnostics.append(.error(at: Self.dateLocation(of: update),
+                            "this update is dated \(update.date), after today (\(today)): an update records what was known on its date; "
+                            + "check the date, or keep it a draft (status: draft) until then"))
+                    }
+                    // Published before a later update already on the record: that update's
+                    // redline would now compare it with this one.
+                    if let later = situation.updates.first(where: { other in
+                        other.date > update.date && !other.isDraft && lockBefore.updates[VersionLock.key(situation.slug, other.date)] != nil
+                    }) {
+                        diagnostics.append(.warning(at: Self.dateLocation(of: update),
+                            "this update is dated \(update.date), before \(later.date), which is already published: publishing it "
+                            + "changes what the update of \(later.date) is compared with on its 'what changed' page; check the date"))
+                    }
                 }
                 if !update.isDraft {
                     let (locked, problems) = checkLock(update, situation: situation, lock: &lock)
