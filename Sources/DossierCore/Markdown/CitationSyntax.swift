@@ -33,9 +33,6 @@ enum CitationSyntax {
         return groups
     }
 
-    /// Brackets that look meant as a citation but are not one (`[@coi-2014 p. 12]`,
-    /// `[see @coi-2014]`, `[@coi-2014;]`): an `@` that starts the bracket or a word in it, before a
-    /// key's first character, in a bracket that is none of `groups`. They stay text; the editor is told.
     /// Footnote marks as other Markdown dialects write them (`[^1]`, `[^note]`), which CommonMark
     /// shows as they are; their definitions (`[^1]: …`) start the same way.
     static func footnotes(in bytes: [UInt8]) -> [Range<Int>] {
@@ -56,6 +53,9 @@ enum CitationSyntax {
         return found
     }
 
+    /// Brackets that look meant as a citation but are not one (`[@coi-2014 p. 12]`,
+    /// `[see @coi-2014]`, `[@coi-2014;]`): an `@` that starts the bracket or a word in it, before a
+    /// key's first character, in a bracket that is none of `groups`. They stay text; the editor is told.
     static func lookalikes(in bytes: [UInt8], besides groups: [Group]) -> [Range<Int>] {
         var found: [Range<Int>] = []
         var i = 0
