@@ -8,7 +8,7 @@ import Testing
 @Suite("Properties")
 struct PropertyTests {
     /// Characters that matter to front matter, YAML, Markdown and citations, plus ordinary ones.
-    static let alphabet = Array("ab c1@[];,:-_.#*`<>\"'!()\\/&\n\n   ---{}|>é😀\t")
+    static let alphabet = Array("ab c1@[];,:-_.#*`<>\"'!()\\/&\n\n   ---{}|>é😀\t^=")
     static let text = Gen<Character?>.element(of: alphabet).map { $0! }.string(of: 0...300)
 
     static func isLocated(_ diagnostic: Diagnostic, in file: String, text: String) -> Bool {
@@ -27,6 +27,22 @@ struct PropertyTests {
             }
             #expect(!rendered.html.contains("<script"))
             #expect(rendered.citations.allSatisfy { ["a", "b-1"].contains($0.key) })
+        }
+    }
+
+    /// Pages are scanned for links without being parsed: on any bytes, the scan and the making
+    /// of links relative end, and every value they find lies within the page.
+    @Test func linkScansEndOnAnyText() async {
+        let piece = Gen<String?>.element(of: ["<a", "<p>", ">", " href=", " src=", " id=", "=", "\"", "'", "/x/", "#y", "a", " ", "\n", "é"])
+            .map { $0! }
+        await propertyCheck(count: 1000, input: piece.array(of: 0...30).map { $0.joined() }) { html in
+            var bytes = html
+            let scan = bytes.withUTF8 { LinkChecker.scan(UnsafeRawBufferPointer($0)) }
+            for value in scan.links + scan.ids {
+                #expect(value.isEmpty || html.contains(value), "\(value) in \(html)")
+            }
+            let relative = RootLinks.relative(html, root: "../", printedBase: "https://example.org/")
+            #expect(relative.count >= html.count || !RootLinks.present(in: html))
         }
     }
 
