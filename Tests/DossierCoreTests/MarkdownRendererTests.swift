@@ -135,6 +135,16 @@ struct CitationTests {
         #expect(out.html.contains("A claim.[^1]"))
     }
 
+    /// A table as GitHub's Markdown writes it is a paragraph of pipes in CommonMark: a warning at
+    /// its first row; pipes in text or code, and a setext heading, stay quiet.
+    @Test func tablesWarn() {
+        let out = render("Intro.\n\n| Year | Returned |\n|------|---------:|\n| 2023 | 800 |\n\nA | B\n:-- | --\n\nA | pipe.\n\n"
+                         + "```\n| a |\n|---|\n```\n\nHeading\n---\n\nx | y\n|- x -|\n")
+        let message = "this looks like a table, which CommonMark does not have, so it is shown as text: write the rows as a list, "
+            + "or put figures in the fact box (facts in situation.yaml)"
+        #expect(out.diagnostics == [.warning("update.md", line: 3, column: 1, message), .warning("update.md", line: 7, column: 1, message)])
+    }
+
     @Test func aKnownKeyWithoutBracketsWarns() {
         let out = render("As @coi-2014 found, and [@coi-2014] says: see @coi-2014.\n")
         #expect(out.diagnostics == [

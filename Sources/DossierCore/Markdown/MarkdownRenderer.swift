@@ -51,6 +51,10 @@ public struct MarkdownRenderer: Sendable {
 
         var pass = TreePass(source: source, options: options, citations: citations)
         pass.sanitize(document)
+        // Most bodies have no `|`, so most never look for tables.
+        if bytes.withUnsafeBufferPointer({ buffer in buffer.baseAddress.map { memchr($0, 0x7C, buffer.count) != nil } ?? false }) {
+            pass.findTables(document)
+        }
         if citations != nil { pass.replaceCitations(document) }
         pass.identifyHeadings(document)
         let sections = pass.sections(of: document)
@@ -270,6 +274,35 @@ private struct TreePass {
             }
         }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    // MARK: tables
+
+    /// A paragraph whose second line is a table's delimiter row (`|---|:--:|`), as GitHub's
+    /// Markdown writes tables: CommonMark has none, so the editor is told why it shows as text.
+    mutating func findTables(_ document: OpaquePointer) {
+        let lines = source.text.split(separator: "\n", omittingEmptySubsequences: false)
+        for paragraph in nodes(under: document, where: { type($0) == CMARK_NODE_PARAGRAPH }) {
+            let first = Int(cmark_node_get_start_line(paragraph))
+            guard first >= 1, first < lines.count, lines[first - 1].contains("|"), Self.isDelimiterRow(lines[first]) else { continue }
+            diagnostics.append(.warning(at: location(of: paragraph),
+                "this looks like a table, which CommonMark does not have, so it is shown as text: write the rows as a list, "
+                + "or put figures in the fact box (facts in situation.yaml)"))
+        }
+    }
+
+    /// `| --- | :---: |`, `---|---`: cells of dashes with optional colons, split by pipes.
+    static func isDelimiterRow(_ line: Substring) -> Bool {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        guard trimmed.contains("|") else { return false }
+        var cells = trimmed.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        if cells.first == "" { cells.removeFirst() }
+        if cells.last == "" { cells.removeLast() }
+        guard !cells.isEmpty else { return false }
+        return cells.allSatisfy { cell in
+            let dashes = cell.drop { $0 == ":" }.reversed().drop { $0 == ":" }
+            return !dashes.isEmpty && dashes.allSatisfy { $0 == "-" }
+        }
     }
 
     // MARK: sanitizing
