@@ -270,23 +270,17 @@ struct LockTests {
     }
 
     /// What git makes of a lock two branches changed: `git merge-file`, the real merge.
-    func gitMerge(base: String, ours: String, theirs: String) throws -> String {
+    func gitMerge(base: String, ours: String, theirs: String) async throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
+        var paths: [String] = []
         for (name, text) in [("ours", ours), ("base", base), ("theirs", theirs)] {
             try Data(text.utf8).write(to: folder.appendingPathComponent(name))
+            paths.append(folder.appendingPathComponent(name).path)
         }
-        let git = Process()
-        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        git.arguments = ["git", "merge-file", "-p", "-L", "ours", "-L", "base", "-L", "theirs", "ours", "base", "theirs"]
-        git.currentDirectoryURL = folder
-        let output = Pipe()
-        git.standardOutput = output
-        try git.run()
-        let merged = output.fileHandleForReading.readDataToEndOfFile()
-        git.waitUntilExit()
-        return String(decoding: merged, as: UTF8.self)
+        return await PDFRenderer.run("/usr/bin/git", ["merge-file", "-p", "-L", "ours", "-L", "base", "-L", "theirs"] + paths,
+                                     environment: ProcessInfo.processInfo.environment).stdout
     }
 
     /// Two branches each publish an update, one of them in a new situation; git cannot merge
@@ -303,7 +297,7 @@ struct LockTests {
         }
         let oursLock = try #require(await ours.generate().lockToWrite)
         let theirsLock = try #require(await theirs.generate().lockToWrite)
-        let conflicted = try gitMerge(base: baseLock, ours: oursLock.text, theirs: theirsLock.text)
+        let conflicted = try await gitMerge(base: baseLock, ours: oursLock.text, theirs: theirsLock.text)
         let conflictLine = try #require(conflicted.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("<<<<<<<") }) + 1
 
         var merged = ours
@@ -326,7 +320,7 @@ struct LockTests {
 
     /// Both sides record the same update differently, or the markers are damaged: git's
     /// conflict is left to the editor, with the line it starts at.
-    @Test func aLockConflictOverOneUpdateIsAnError() throws {
+    @Test func aLockConflictOverOneUpdateIsAnError() async throws {
         let fact = VersionLock.LockedFact(label: "Detainees", value: "80,000", source: nil)
         let base = VersionLock(updates: ["dprk/2024-01-10": .init(sha256: "aa", corrections: 0, facts: [fact])])
         var ours = base, theirs = base
@@ -334,7 +328,7 @@ struct LockTests {
         ours.updates["dprk/2024-01-10"]?.corrections = 1
         theirs.updates["dprk/2024-01-10"]?.sha256 = "cc"
         theirs.updates["dprk/2024-01-10"]?.corrections = 1
-        let conflicted = try gitMerge(base: base.text, ours: ours.text, theirs: theirs.text)
+        let conflicted = try await gitMerge(base: base.text, ours: ours.text, theirs: theirs.text)
         let line = try #require(conflicted.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("<<<<<<<") }) + 1
         guard case .failure(let problem) = VersionLock.parse(SourceFile(path: "versions.lock", text: conflicted)) else {
             Issue.record("a conflict over one update was merged")
