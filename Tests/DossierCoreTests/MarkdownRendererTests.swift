@@ -133,6 +133,14 @@ struct CitationTests {
             .warning("update.md", line: 3, column: 1, "'[^1]' \(message)"),
         ])
         #expect(out.html.contains("A claim.[^1]"))
+        // With a definition of one word, CommonMark reads it as a link reference: still a footnote.
+        let text = "A claim.[^2]\n\n[^2]: Source.\n"
+        let linked = MarkdownRenderer(options: .init(relativeLinks: false))
+            .render(MarkdownSource(text: text, file: "update.md", startLine: 1, fullText: text),
+                    citations: .init(knownKeys: ["a"], sourcesFile: "sources.yaml"))
+        #expect(linked.html == "<p>A claim.[^2]</p>\n")
+        #expect(linked.diagnostics == [.warning("update.md", line: 1, column: 9, "'[^2]' looks like a footnote, which CommonMark does not have, "
+            + "so its definition became a link to 'Source.': cite a source with [@key], or put the note in the text")])
     }
 
     /// A table as GitHub's Markdown writes it is a paragraph of pipes in CommonMark: a warning at

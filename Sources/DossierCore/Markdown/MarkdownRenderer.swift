@@ -316,6 +316,14 @@ private struct TreePass {
         }
         for node in candidates {
             let kind = type(node)
+            // `[^1]` with a one-word definition (`[^1]: Source.`) is a CommonMark link to "Source.":
+            // shown as written, like any other footnote mark.
+            if kind == CMARK_NODE_LINK, case let text = plainText(node), text.hasPrefix("^"), text.count > 1, !text.contains(" ") {
+                diagnostics.append(.warning(at: location(of: node), "'[\(text)]' looks like a footnote, which CommonMark does not have, "
+                    + "so its definition became a link to '\(url(node))': cite a source with [@key], or put the note in the text"))
+                replaceWithText(node, "[\(text)]")
+                continue
+            }
             if kind == CMARK_NODE_LINK || kind == CMARK_NODE_IMAGE, !options.relativeLinks, LinkPolicy.isRelativeToPage(url(node)) {
                 let target = url(node)
                 diagnostics.append(.error(at: location(of: node, searching: target),
@@ -434,7 +442,9 @@ private struct TreePass {
             let before = text(starts[node]..<offset).components(separatedBy: needle).count - 1
             return location(of: run[node], searching: needle, skipping: before)
         }
-        for footnote in CitationSyntax.footnotes(in: joined) {
+        // Not in text this pass put in place of a link (it has no place in the file): a footnote
+        // mark that became a link was reported as one already.
+        for footnote in CitationSyntax.footnotes(in: joined) where cmark_node_get_start_line(run[nodeIndex(at: footnote.lowerBound)]) > 0 {
             let written = text(footnote)
             diagnostics.append(.warning(at: place(written, at: footnote.lowerBound),
                 "'\(written)' looks like a footnote, which CommonMark does not have, so it is shown as written: cite a source with [@key], or put the note in the text"))
