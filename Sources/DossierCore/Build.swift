@@ -131,9 +131,10 @@ public struct Builder: Sendable {
 
         // Templates are checked up front, so their errors are reported with the content's.
         let (library, templateProblems) = TemplateLibrary.make(templates, sharePartials: options.sharePartials)
+        let (assets, assetProblems) = PublishedAssets.make(templates.assets, folder: templates.root + "/assets")
         result.partialsAhead = library.map { ($0.sharedPartials, $0.versionPartials) }
         let (validated, validation) = ContentValidator().validate(content)
-        result.diagnostics = validation + templateProblems
+        result.diagnostics = validation + templateProblems + assetProblems
         lap("validate")
         guard let validated else { return result }
         let (resolved, resolution) = await Resolver(today: options.today, includeDrafts: options.drafts, reuse: reuse)
@@ -159,7 +160,7 @@ public struct Builder: Sendable {
             })
         } ?? .memory
         var (files, records, rendering) = await SiteRenderer(pdf: options.pdf)
-            .render(resolved, library: library, assets: templates, to: destination)
+            .render(resolved, library: library, assets: assets, templates: templates.root, to: destination)
         result.diagnostics += rendering
         lap("render")
         if options.pdf, !result.diagnostics.hasErrors {

@@ -64,7 +64,8 @@ struct AssetTests {
 
     @Test func aMergeConflictLeftInAStylesheetIsAnError() {
         let css = "body { color: black; }\n<<<<<<< HEAD\na { color: blue; }\n=======\na { color: navy; }\n>>>>>>> theirs\n"
-        let (_, problems) = PublishedAssets.make([.init(name: "dossier.css", data: Data(css.utf8))], folder: "Templates/assets")
+        let (_, problems) = PublishedAssets.make([.init(name: "dossier.css", data: Data(css.utf8)), .init(name: "print.css", data: Data())],
+                                                 folder: "Templates/assets")
         #expect(problems == [.error("Templates/assets/dossier.css", line: 2, column: 1,
             "a merge conflict is left in this file: keep the text you want from each side and delete the lines that begin with <<<<<<<, ======= and >>>>>>>")])
     }
@@ -115,6 +116,19 @@ struct AssetTests {
         let again = await changed.generate()
         let css2 = try #require(again.files.first { $0.path.hasPrefix("assets/dossier.") })
         #expect(css2.path != css.path)
+    }
+
+    /// A stylesheet's problems are found with the templates' and the content's, in the same run.
+    @Test func aStylesheetProblemIsReportedWithTheOthers() async throws {
+        let css = try #require(validSite.files["Templates/assets/dossier.css"])
+        let result = await validSite
+            .replacing("Templates/assets/dossier.css", css, with: ".x { background: url(images/missing.png); }\n" + css)
+            .replacing("Templates/page.mustache", "<h1>{{title}}</h1>", with: "<h1>{{tittle}}</h1>")
+            .replacing("Content/situations/ruritania/updates/2024-06-01.md", "risk_level: imminent-risk", with: "risk_level: critical")
+            .generate()
+        #expect(result.errors.map(\.file).sorted() == [
+            "Content/situations/ruritania/updates/2024-06-01.md", "Templates/assets/dossier.css", "Templates/page.mustache",
+        ])
     }
 
     @Test func anAssetThatIsNotThereIsAnErrorInTheTemplate() async {

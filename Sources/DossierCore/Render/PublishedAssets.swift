@@ -29,6 +29,9 @@ struct PublishedAssets: Sendable {
             published.paths[asset.name] = path
             published.files.append(OutputFile(path: path, data: data))
         }
+        for name in ["dossier.css", "print.css"] where published.paths[name] == nil {
+            problems.append(.error(folder, "missing stylesheet assets/\(name)"))
+        }
         return (published, problems)
     }
 

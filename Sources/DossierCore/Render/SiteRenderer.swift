@@ -67,10 +67,11 @@ public struct SiteRenderer: Sendable {
         }
     }
 
-    /// Renders with templates checked by `TemplateLibrary.make`; `assets` supplies the static files.
+    /// Renders with templates checked by `TemplateLibrary.make` and assets made by `PublishedAssets.make`.
     /// Pages are rendered across the cores and each goes to `destination` as soon as it is made,
     /// so a large site is never held in memory whole. Returns the files kept, sorted, and a record of each.
-    func render(_ site: ResolvedSite, library: TemplateLibrary, assets loaded: LoadedTemplates,
+    /// - Parameter templates: the templates folder as messages name it.
+    func render(_ site: ResolvedSite, library: TemplateLibrary, assets: PublishedAssets, templates: String,
                 to destination: Destination = .memory) async -> ([OutputFile], [FileRecord], [Diagnostic]) {
         var files: [OutputFile] = []
         var records: [FileRecord] = []
@@ -79,13 +80,8 @@ public struct SiteRenderer: Sendable {
             if let kept { files.append(kept) }
             records.append(record)
         }
-        var (assets, problems) = PublishedAssets.make(loaded.assets, folder: loaded.root + "/assets")
-        guard let stylesheet = assets.paths["dossier.css"], let printStylesheet = assets.paths["print.css"], problems.isEmpty else {
-            for name in ["dossier.css", "print.css"] where assets.paths[name] == nil {
-                problems.append(.error(loaded.root + "/assets", "missing stylesheet assets/\(name)"))
-            }
-            return ([], [], problems)
-        }
+        // `PublishedAssets.make` reported a missing stylesheet with the templates' problems.
+        guard let stylesheet = assets.paths["dossier.css"], let printStylesheet = assets.paths["print.css"] else { return ([], [], []) }
         assets.files.forEach(emit)
 
         var context = PageContext(site: site, stylesheet: stylesheet, printStylesheet: printStylesheet, pdf: pdf,
@@ -112,7 +108,7 @@ public struct SiteRenderer: Sendable {
                     let shared = content.map(library.renderSharedPartials) ?? [:]
                     return zip(job.pages, views).map { page, view in
                         guard let html = library.render(view, template: page.template, shared: shared) else {
-                            return (nil, nil, .error(loaded.root + "/\(page.template).mustache",
+                            return (nil, nil, .error(templates + "/\(page.template).mustache",
                                                      "template '\(page.template)' could not be rendered for \(page.path)"))
                         }
                         let (kept, record) = destination.emit(page: page.path, html: html)
@@ -125,6 +121,7 @@ public struct SiteRenderer: Sendable {
             for await results in group { out += results }
             return out
         }
+        var problems: [Diagnostic] = []
         for (kept, record, problem) in rendered {
             if let kept { files.append(kept) }
             if let record { records.append(record) }
