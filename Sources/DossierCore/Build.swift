@@ -142,14 +142,9 @@ public struct Builder: Sendable {
         result.diagnostics += resolution
         result.resolveDiagnostics = resolution
         result.carried = carried
-        if resolved.lockChanged {
-            var before = VersionLock()
-            if case .success(let read) = VersionLock.parse(validated.lock) { before = read.lock }
-            let changes = resolved.lock.changes(since: before)
-            result.lockChanges = changes
-            if options.locked {
-                result.diagnostics.append(.error(validated.lock?.path ?? options.content + "/versions.lock", changes.lockedMessage()))
-            }
+        result.lockChanges = resolved.lockChanges
+        if options.locked, let changes = resolved.lockChanges {
+            result.diagnostics.append(.error(validated.lock?.path ?? options.content + "/versions.lock", changes.lockedMessage()))
         }
         lap("resolve")
         guard let library, !result.diagnostics.hasErrors else { return result }
@@ -203,7 +198,7 @@ public struct Builder: Sendable {
         result.situationCount = resolved.situations.filter { $0.latest != nil }.count
         result.versionCount = resolved.situations.reduce(0) { $0 + $1.versions.count }
         result.pageCount = resolved.pages.count
-        result.lockToWrite = resolved.lockChanged ? resolved.lock : nil
+        result.lockToWrite = resolved.lockChanges == nil ? nil : resolved.lock
         // What the build held of the site (every body's HTML, every redline, each page's ids and
         // links) is freed by a task of its own while the site is published: freed here, on the way
         // out of this function, it took 0.06 to 0.08 s of a cold build with the other core idle.

@@ -144,8 +144,7 @@ public struct LinkChecker: Sendable {
         guard path.hasSuffix("/index.html") else { return [] }
         let folder = path.dropLast("index.html".count)
         let bare = folder.dropLast()
-        let isDots = bare == "." || bare == ".." || bare.hasSuffix("/.") || bare.hasSuffix("/..")
-        return [String(folder + rest)] + (isDots ? [String(bare + rest)] : [])
+        return [String(folder + rest)] + (LinkPolicy.endsInDots(bare) ? [String(bare + rest)] : [])
     }
 
     /// The output path a link points to, with its fragment; nil for external links.

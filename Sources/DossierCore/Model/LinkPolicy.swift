@@ -54,8 +54,13 @@ public enum LinkPolicy {
         let pathEnd = link.firstIndex { $0 == "?" || $0 == "#" } ?? link.endIndex
         let path = link[..<pathEnd]
         if path.hasSuffix("/") { return path + "index.html" + link[pathEnd...] }
-        if path == "." || path == ".." || path.hasSuffix("/.") || path.hasSuffix("/..") { return path + "/index.html" + link[pathEnd...] }
+        if endsInDots(path) { return path + "/index.html" + link[pathEnd...] }
         return nil
+    }
+
+    /// Whether a path's last segment is `.` or `..`, which name a folder as a trailing `/` does.
+    static func endsInDots(_ path: Substring) -> Bool {
+        path == "." || path == ".." || path.hasSuffix("/.") || path.hasSuffix("/..")
     }
 
     /// A URL a source or fact may point to: absolute http(s) with a host.

@@ -11,6 +11,8 @@ public struct Update: Sendable, Hashable {
     }
 
     public var date: IsoDate
+    /// Where the front matter gives the date, for diagnostics about it.
+    public var dateLocation: SourceLocation
     public var riskLevel: String
     public var headline: String
     public var issue: Int?

@@ -5,8 +5,9 @@ public struct ResolvedSite: Sendable {
     public var pages: [ResolvedPage]
     /// The record after this build: the lock as read plus newly published or corrected updates.
     public var lock: VersionLock
-    /// True when `lock` differs from the file on disk and a successful build should write it.
-    public var lockChanged: Bool
+    /// What `lock` adds to the file on disk, when a successful build should write it (nil when
+    /// the file already holds it).
+    public var lockChanges: LockChanges?
 }
 
 public struct ResolvedSituation: Sendable {

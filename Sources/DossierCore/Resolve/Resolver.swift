@@ -80,16 +80,16 @@ public struct Resolver: Sendable {
                 // most likely a mistyped year, which the record would then keep for good.
                 if !update.isDraft, lock.updates[VersionLock.key(situation.slug, update.date)] == nil {
                     if update.date.daysSinceEpoch > today.daysSinceEpoch + 1 {
-                        diagnostics.append(.error(at: Self.dateLocation(of: update),
+                        diagnostics.append(.error(at: update.dateLocation,
                             "this update is dated \(update.date), after today (\(today)): an update records what was known on its date; "
                             + "check the date, or keep it a draft (status: draft) until then"))
                     }
                     // Published before a later update already on the record: that update's
                     // redline would now compare it with this one.
-                    if let later = situation.updates.first(where: { other in
+                    if !lockBefore.updates.isEmpty, let later = situation.updates.first(where: { other in
                         other.date > update.date && !other.isDraft && lockBefore.updates[VersionLock.key(situation.slug, other.date)] != nil
                     }) {
-                        diagnostics.append(.warning(at: Self.dateLocation(of: update),
+                        diagnostics.append(.warning(at: update.dateLocation,
                             "this update is dated \(update.date), before \(later.date), which is already published: publishing it "
                             + "changes what the update of \(later.date) is compared with on its 'what changed' page; check the date"))
                     }
@@ -183,7 +183,9 @@ public struct Resolver: Sendable {
             pages.append(ResolvedPage(page: page, body: body))
         }
         return (ResolvedSite(site: typeset.site(content.site), situations: situations, pages: pages,
-                             lock: lock, lockChanged: lock != lockBefore || lockMerged || (content.lock == nil && !lock.updates.isEmpty)),
+                             lock: lock,
+                             lockChanges: lock != lockBefore || lockMerged || (content.lock == nil && !lock.updates.isEmpty)
+                                ? lock.changes(since: lockBefore) : nil),
                 diagnostics)
     }
 
@@ -206,16 +208,6 @@ public struct Resolver: Sendable {
         return (facts, [.error(update.body.file, line: 1, column: 1,
             "this update was published on \(update.date) and its text has changed since; a published update is a public "
             + "record: add a 'corrections' entry (date and note) saying what changed, or undo the edit")])
-    }
-
-    /// Where the front matter gives an update's date, for a diagnostic about it.
-    static func dateLocation(of update: Update) -> SourceLocation {
-        let lines = update.body.fullText.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let index = lines.prefix(update.body.startLine).firstIndex(where: { $0.hasPrefix("date:") }) else {
-            return SourceLocation(file: update.body.file, line: 1, column: 1)
-        }
-        let value = lines[index].dropFirst("date:".count).prefix { $0 == " " || $0 == "\t" }.count
-        return SourceLocation(file: update.body.file, line: index + 1, column: "date:".count + value + 1)
     }
 
     /// Warns when a required section is missing, written twice or out of the order site.yaml

@@ -35,8 +35,8 @@ public struct VersionLock: Sendable, Hashable, Codable {
     /// with a warning that the build writes the merged record.
     static func parse(_ file: SourceFile?) -> Result<(lock: VersionLock, merged: Diagnostic?), Diagnostic> {
         guard let file else { return .success((VersionLock(), nil)) }
-        if let conflict = MergeConflict(file.text) {
-            return conflict.merged(file.path)
+        if file.mergeConflict != nil {
+            return MergeConflict(file.text).merged(file.path)
         }
         return decode(file.text, path: file.path).map { ($0, nil) }
     }
@@ -82,8 +82,7 @@ public struct VersionLock: Sendable, Hashable, Codable {
         var line = 0
         var isComplete = true
 
-        init?(_ text: String) {
-            guard text.contains("\n<<<<<<< ") || text.hasPrefix("<<<<<<< ") else { return nil }
+        init(_ text: String) {
             enum Side { case both, ours, base, theirs }
             var side = Side.both
             for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {

@@ -231,10 +231,10 @@ public struct ContentValidator: Sendable {
         if status == .published {
             diagnostics += placeholders(in: markdown, headline: headline.flatMap { text in reader.value("headline").map { (text, $0.location) } })
         }
-        guard !problems.hasErrors, let (day, _) = date, let riskLevel, let headline else { return nil }
+        guard !problems.hasErrors, let (day, dateNode) = date, let riskLevel, let headline else { return nil }
         let body = MarkdownSource(text: markdown.frontMatter.body, file: markdown.file.path,
                                   startLine: markdown.frontMatter.bodyStartLine, fullText: markdown.file.text)
-        return Update(date: day, riskLevel: riskLevel, headline: headline, issue: issue, status: status,
+        return Update(date: day, dateLocation: dateNode.location, riskLevel: riskLevel, headline: headline, issue: issue, status: status,
                       corrections: corrections.sorted { $0.date < $1.date }, body: body)
     }
 
