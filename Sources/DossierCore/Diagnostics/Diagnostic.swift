@@ -68,6 +68,14 @@ public struct SourceLocation: Sendable, Hashable {
     public static func file(_ file: String) -> SourceLocation {
         SourceLocation(file: file, line: 0, column: 0)
     }
+
+    /// The line and column (counted in characters) of a byte offset in a file's UTF-8 text.
+    init<Bytes: BidirectionalCollection<UInt8>>(file: String, offset: Int, in bytes: Bytes) where Bytes.Index == Int {
+        let before = bytes[bytes.startIndex..<offset]
+        let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? bytes.startIndex
+        self.init(file: file, line: before.count(where: { $0 == 0x0A }) + 1,
+                  column: String(decoding: bytes[lineStart..<offset], as: UTF8.self).count + 1)
+    }
 }
 
 extension Array where Element == Diagnostic {

@@ -18,11 +18,7 @@ extension SourceFile {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         guard var text = String(validating: bytes, as: UTF8.self) else {
             let offset = firstInvalidUTF8Offset(bytes) ?? bytes.count
-            let before = bytes[..<offset]
-            let line = before.count(where: { $0 == 0x0A }) + 1
-            let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
-            let column = String(decoding: bytes[lineStart..<offset], as: UTF8.self).count + 1
-            return .failure(.error(path, line: line, column: column, "file is not valid UTF-8 text (save it as UTF-8)"))
+            return .failure(.error(at: SourceLocation(file: path, offset: offset, in: bytes), "file is not valid UTF-8 text (save it as UTF-8)"))
         }
         if bytes.contains(0x0D) {
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
@@ -68,14 +64,14 @@ extension SourceFile {
     /// has one: a conflict left in a file must not reach a page.
     var mergeConflict: Diagnostic? {
         let marker = Array("<<<<<<< ".utf8)
-        var line: Int?
+        var place: SourceLocation?
         _ = ByteSearch.contains(marker, in: text) { bytes, at in
             guard at == 0 || bytes[at - 1] == 0x0A else { return false }
-            line = bytes[..<at].count(where: { $0 == 0x0A }) + 1
+            place = SourceLocation(file: path, offset: at, in: bytes)
             return true
         }
-        return line.map { line in
-            .error(path, line: line, column: 1, "a merge conflict is left in this file: keep the text you want from each side "
+        return place.map { place in
+            .error(at: place, "a merge conflict is left in this file: keep the text you want from each side "
                 + "and delete the lines that begin with <<<<<<<, ======= and >>>>>>>")
         }
     }

@@ -48,10 +48,7 @@ struct PublishedAssets: Sendable {
         var i = 0
         func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
         func problem(at start: Int, _ message: String) {
-            let line = bytes[..<start].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
-            let lineStart = bytes[..<start].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
-            let column = String(decoding: bytes[lineStart..<start], as: UTF8.self).count + 1
-            problems.append(.error(file, line: line, column: column, message))
+            problems.append(.error(at: SourceLocation(file: file, offset: start, in: bytes), message))
         }
         /// Whether `@import` and spaces come just before the byte at `index`.
         func isImport(before index: Int) -> Bool {

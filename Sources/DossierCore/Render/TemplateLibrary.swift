@@ -375,10 +375,8 @@ func missingAssets(in file: SourceFile, assets: Set<String>, folder: String) -> 
         let name = text[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespacesAndNewlines)
         // A name made by the template itself (`{{#asset}}{{icon}}{{/asset}}`) is left to the link check.
         guard !name.contains("{{"), !assets.contains(name) else { continue }
-        let before = text[..<open.upperBound]
-        let line = before.reduce(1) { $0 + ($1 == "\n" ? 1 : 0) }
-        let column = before.count - (before.lastIndex(of: "\n").map { before.distance(from: before.startIndex, to: $0) + 1 } ?? 0) + 1
-        found.append(.error(file.path, line: line, column: column, "asset '\(name)' is not in \(folder)"))
+        let offset = text.utf8.distance(from: text.utf8.startIndex, to: open.upperBound)
+        found.append(.error(at: SourceLocation(file: file.path, offset: offset, in: Array(text.utf8)), "asset '\(name)' is not in \(folder)"))
     }
     return found
 }
