@@ -564,11 +564,15 @@ private struct TreePass {
                 id = "\(id)-\(n)"
             }
             headingIDs.insert(id)
-            // A custom block renders our own opening tag around the heading's inline children.
+            // A custom block holds our own tags around the heading's inline children. The tags are
+            // inline nodes, not the block's own: cmark starts a new line after a block's opening
+            // tag and before its closing one, which would put the heading's text on a line of its own.
             let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK)!
-            cmark_node_set_on_enter(block, "<h\(level) id=\"\(id)\">")
-            cmark_node_set_on_exit(block, "</h\(level)>")
+            cmark_node_set_on_enter(block, "")
+            cmark_node_set_on_exit(block, "")
+            cmark_node_append_child(block, customInline("<h\(level) id=\"\(id)\">"))
             for child in children(of: heading) { cmark_node_append_child(block, child) }
+            cmark_node_append_child(block, customInline("</h\(level)>"))
             cmark_node_insert_before(heading, block)
             sectionHeadings[UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(block)))] =
                 (level, text, id, location(of: heading))
