@@ -128,5 +128,10 @@ struct MarkdownCommand: AsyncParsableCommand {
         let source = MarkdownSource(text: text, file: "<stdin>", startLine: 1, fullText: text)
         let rendered = MarkdownRenderer(options: .init(unsafeHTML: unsafe)).render(source)
         try FileHandle.standardOutput.write(contentsOf: Data(rendered.html.utf8))
+        // What a build would warn about in the same text (raw HTML dropped, footnotes, tables…),
+        // on standard error as a build reports it, so the HTML on standard output stays clean.
+        let formatter = DiagnosticFormatter(useColour: Console.useColour) { $0 == source.file ? text : nil }
+        for diagnostic in rendered.diagnostics.sortedForReport() { Console.error(formatter.format(diagnostic)) }
+        if rendered.diagnostics.hasErrors { throw ExitCode(1) }
     }
 }

@@ -47,6 +47,17 @@ struct CommandLineTests {
         let run = try Self.run(["markdown"], stdin: "## Hello *world*\n\n<i>raw</i> [@a] \"q\"\n")
         #expect(run.status == 0)
         #expect(run.stdout == "<h2 id=\"hello-world\">Hello <em>world</em></h2>\n<p>raw [@a] “q”</p>\n")
+        // The raw HTML it dropped is reported on standard error, where and why, as a build reports it.
+        #expect(run.stderr.hasPrefix("<stdin>:3:1: warning: raw HTML"), "\(run.stderr)")
+        #expect(run.stderr.contains("<i>raw</i>"))
+    }
+
+    @Test func markdownCommandWarnsOnStandardErrorOnly() throws {
+        let run = try Self.run(["markdown"], stdin: "Clean *text*.\n\n| a | b |\n|---|---|\n")
+        #expect(run.status == 0)
+        #expect(run.stdout.hasPrefix("<p>Clean <em>text</em>.</p>\n<p>| a | b |"))
+        #expect(run.stderr.hasPrefix("<stdin>:3:1: warning: this looks like a table"), "\(run.stderr)")
+        #expect(try Self.run(["markdown"], stdin: "Clean *text*.\n").stderr.isEmpty)
     }
 
     @Test func markdownUnsafeKeepsRawHTML() throws {
