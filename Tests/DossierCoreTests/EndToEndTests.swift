@@ -33,7 +33,10 @@ struct EndToEndTests {
         #expect(!page.contains("A draft not yet published."))
         #expect(page.contains("<main id=\"main\""))
         // A link shared on social media shows the situation and its headline.
-        #expect(page.contains("<meta property=\"og:title\" content=\"Republic of Ruritania · Atrocity Watch\">"))
+        #expect(page.contains("<title>Republic of Ruritania · Atrocity Watch</title>"))
+        // A link preview shows the page's own title beside the site's name, not the name twice.
+        #expect(page.contains("<meta property=\"og:title\" content=\"Republic of Ruritania\">"))
+        #expect(page.contains("<meta property=\"og:site_name\" content=\"Atrocity Watch\">"))
         #expect(page.contains("<meta property=\"og:description\" content=\"Attacks on civilians have begun in the north.\">"))
         #expect(page.contains("<meta property=\"og:url\" content=\"https://watch.example.org/reports/situations/ruritania/\">"))
         #expect(page.contains("href=\"#main\">Skip to content</a>"))

@@ -107,6 +107,7 @@ struct PageContext: Sendable {
         return LayoutView(
             language: site.site.language,
             title: title == site.site.title ? title : "\(title) · \(site.site.title)",
+            pageTitle: title,
             siteTitle: site.site.title,
             description: description,
             canonical: noindex ? nil : OutputPaths.absolute(path, base: site.site.baseURL),

@@ -8,6 +8,7 @@ extension LayoutView: MustacheParent {
         switch name {
         case "language": self.language
         case "title": self.title
+        case "pageTitle": self.pageTitle
         case "siteTitle": self.siteTitle
         case "description": self.description.map { $0 as Any }
         case "canonical": self.canonical.map { $0 as Any }

@@ -88,7 +88,7 @@ enum ViewModelNames {
 
     static let sampleDate = DateView(IsoDate(year: 2025, month: 1, day: 1)!)
     static let sampleRisk = RiskView(RiskLevel(id: "a", label: "A", definition: "A.", rank: 0))
-    static let sampleLayout = LayoutView(language: "en", title: "t", siteTitle: "s", description: "d", canonical: "c",
+    static let sampleLayout = LayoutView(language: "en", title: "t", pageTitle: "p", siteTitle: "s", description: "d", canonical: "c",
                                          noindex: false, root: "", stylesheet: "s", pages: [.init(title: "t", href: "h")],
                                          organisation: .init(name: "n", address: ["a"]), asset: AssetPaths([:]))
 

@@ -6,7 +6,10 @@ struct LayoutView: Sendable {
     struct OrganisationView: Sendable { var name: String; var address: [String] }
 
     var language: String
+    /// The page's title and the site's: `<title>`.
     var title: String
+    /// The page's own title (`og:title`, beside `og:site_name`, which carries the site's).
+    var pageTitle: String
     var siteTitle: String
     var description: String?
     var canonical: String?
