@@ -238,7 +238,11 @@ struct EndToEndTests {
     @Test func staleSituationWarns() async {
         let result = await validSite.replacing("Content/site.yaml", "language: en", with: "language: en\nstale_after_days: 30")
             .generate(today: "2024-08-01")
-        #expect(result.warnings.contains { $0.message.hasPrefix("situation 'ruritania' is stale: its latest update is 61 days old") })
+        let stale = result.warnings.first { $0.message.hasPrefix("situation 'ruritania' is stale: its latest update is 61 days old") }
+        // At the latest update's date, where an editor would look.
+        #expect(stale?.file == "Content/situations/ruritania/updates/2024-06-01.md")
+        #expect(stale?.line == 2 && stale?.column == 7)
+        #expect(stale?.message.hasSuffix("start the next with 'dossier new ruritania'") == true)
     }
 
     /// An update that fails validation is left out; the warnings that need every update would then be

@@ -133,8 +133,9 @@ public struct Resolver: Sendable {
                 if let stale = content.site.staleAfterDays {
                     let age = today.daysSinceEpoch - latest.update.date.daysSinceEpoch
                     if age > stale {
-                        diagnostics.append(.warning(latest.update.body.file,
-                            "situation '\(situation.slug)' is stale: its latest update is \(age) days old (stale_after_days: \(stale))"))
+                        diagnostics.append(.warning(at: latest.update.dateLocation,
+                            "situation '\(situation.slug)' is stale: its latest update is \(age) days old (stale_after_days: \(stale)); "
+                            + "start the next with 'dossier new \(situation.slug)'"))
                     }
                 }
                 if latest.facts != situation.facts {
