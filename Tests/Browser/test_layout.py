@@ -72,3 +72,23 @@ def test_chromium_prints_the_print_view_with_header_and_page_numbers(browser, si
     assert "Page 1 of" in text
     assert "Ruritania · As of 1 August 2024" in text
     assert "https://docs.example.org/A/HRC/00/1" in "".join(text.split())
+
+
+def test_the_versions_table_on_a_phone_says_what_each_value_is(browser, sites):
+    # On a phone the table's rows become blocks and its headings are hidden: an issue number
+    # alone ("3") or a bare dash for a column with nothing in it would say nothing to a reader.
+    def cells(width):
+        browser.set_window_size(width, 900)
+        browser.get((sites["fixture"] / PAGES["versions"]).as_uri())
+        return browser.execute_script("""
+            return [...document.querySelectorAll(".versions tbody tr")].map(row =>
+                [...row.cells].filter(cell => cell.getClientRects().length > 0).map(cell => cell.innerText.trim()));
+        """)
+    phone = cells(390)
+    assert phone and all("—" not in row for row in phone), phone
+    issues = [cell for row in phone for cell in row if cell.startswith("Issue ")]
+    assert issues == ["Issue 3", "Issue 2", "Issue 1"], phone
+    # On a desktop the column headings say it, and every column shows, dashes included.
+    desktop = cells(1280)
+    assert all(len(row) == 6 for row in desktop), desktop
+    assert [row[1] for row in desktop] == ["—", "3", "2", "1"], desktop
