@@ -164,7 +164,7 @@ struct EndToEndTests {
         // Every error of the run, from different stages, each at its file, line and column.
         #expect(result.errors.sortedForReport() == [
             .error("Content/situations/ruritania/updates/2024-01-10.md", line: 9, column: 27,
-                   "unknown source 'inquiry-2021' in citation; did you mean 'inquiry-2020'?; add it to Content/situations/ruritania/sources.yaml"),
+                   "unknown source 'inquiry-2021' in citation: did you mean 'inquiry-2020'? If it is a new source, add it to Content/situations/ruritania/sources.yaml"),
             .error("Content/situations/ruritania/updates/2024-06-01.md", line: 3, column: 13,
                    "unknown risk level 'critical'; expected one of current-crisis, imminent-risk, serious-concern"),
         ])

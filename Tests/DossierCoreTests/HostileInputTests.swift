@@ -45,7 +45,7 @@ let hostileCases: [HostileCase] = [
                 mutate: replace("Content/site.yaml", "title: Atrocity Watch", "title: [Atrocity Watch")),
     HostileCase(name: "duplicate key", expected: "\(situation):1:1: error: duplicate key 'name' in this mapping",
                 mutate: replace(situation, "short_name: Ruritania", "name: Ruritania")),
-    HostileCase(name: "unknown citation key", expected: "\(first):9:27: error: unknown source 'inquiry-2021' in citation; did you mean 'inquiry-2020'?",
+    HostileCase(name: "unknown citation key", expected: "\(first):9:27: error: unknown source 'inquiry-2021' in citation: did you mean 'inquiry-2020'?",
                 mutate: replace(first, "[@inquiry-2020]", "[@inquiry-2021]")),
     HostileCase(name: "unknown fact source", expected: "\(situation):8:13: error: unknown source 'inquiry-2021'; did you mean 'inquiry-2020'?",
                 mutate: replace(situation, "source: inquiry-2020", "source: inquiry-2021")),

@@ -80,11 +80,14 @@ struct CitationTests {
         let out = render("Intro line.\n\nSome text [@a; @cio-2014] here.\n", startLine: 5)
         #expect(out.diagnostics == [
             .error("update.md", line: 7, column: 16,
-                   "unknown source 'cio-2014' in citation; did you mean 'coi-2014'?; add it to sources.yaml")
+                   "unknown source 'cio-2014' in citation: did you mean 'coi-2014'? If it is a new source, add it to sources.yaml")
         ])
         // The whole group stays as text when one key is unknown.
         #expect(out.html.contains("[@a; @cio-2014]"))
         #expect(out.citations.isEmpty)
+        // A key like none of the sources is taken for a new one.
+        #expect(render("Text [@un-report-2030].\n").diagnostics.map(\.message) ==
+            ["unknown source 'un-report-2030' in citation: add it to sources.yaml"])
     }
 
     @Test func withoutContextCitationsStayText() {

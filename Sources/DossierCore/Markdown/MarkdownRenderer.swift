@@ -480,13 +480,15 @@ private struct TreePass {
                 guard let context = citations, context.knownKeys.contains(item.key) else {
                     let node = run[nodeIndex(at: group.range.lowerBound + item.offset)]
                     let here = location(of: node, searching: "@" + item.key)
-                    var message = "unknown source '\(item.key)' in citation"
+                    var message = "unknown source '\(item.key)' in citation: "
+                    let sourcesFile = citations?.sourcesFile ?? "sources.yaml"
                     if let known = citations?.knownKeys,
                        let guess = known.min(by: { editDistance(item.key, $0) < editDistance(item.key, $1) }),
                        editDistance(item.key, guess) <= 3 {
-                        message += "; did you mean '\(guess)'?"
+                        message += "did you mean '\(guess)'? If it is a new source, add it to \(sourcesFile)"
+                    } else {
+                        message += "add it to \(sourcesFile)"
                     }
-                    message += "; add it to \(citations?.sourcesFile ?? "sources.yaml")"
                     diagnostics.append(.error(at: here, message))
                     allKnown = false
                     continue
