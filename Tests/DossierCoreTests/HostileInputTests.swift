@@ -53,6 +53,8 @@ let hostileCases: [HostileCase] = [
                 mutate: replace(sources, "url: https://docs.example.org/A/HRC/00/1", "url: javascript:alert(1)")),
     HostileCase(name: "data: source URL", expected: "\(sources):6:8: error: 'url' must be an http:// or https:// address, found 'data:text/html,x'",
                 mutate: replace(sources, "url: https://docs.example.org/A/HRC/00/1", "url: data:text/html,x")),
+    HostileCase(name: "source URL without its scheme", expected: "\(sources):6:8: error: 'url' must be an http:// or https:// address, found 'docs.example.org/A/HRC/00/1': did you mean 'https://docs.example.org/A/HRC/00/1'?",
+                mutate: replace(sources, "url: https://docs.example.org/A/HRC/00/1", "url: docs.example.org/A/HRC/00/1")),
     HostileCase(name: "source date that does not exist", expected: "\(sources):5:9: error: 'date' must be YYYY, YYYY-MM or YYYY-MM-DD (a real date), found '2020-13'",
                 mutate: replace(sources, "date: 2020-03", "date: 2020-13")),
     HostileCase(name: "situation folder not a slug", expected: "Content/situations/Ruritania: error: situation folder 'Ruritania' is not a valid slug",

@@ -162,6 +162,24 @@ struct LoadingTests {
     }
 }
 
+@Suite("Source addresses")
+struct SourceAddressTests {
+    /// An address copied without its scheme, as an address bar shows it, is completed in the error's hint.
+    @Test(arguments: [("undocs.org/A/HRC/25/63", "https://undocs.org/A/HRC/25/63"),
+                      ("www.ohchr.org", "https://www.ohchr.org"),
+                      ("//undocs.org/A/RES/79/181", "https://undocs.org/A/RES/79/181")])
+    func schemeLessAddressesAreCompleted(text: String, expected: String) {
+        #expect(ContentValidator.webAddress(completing: text) == expected)
+    }
+
+    /// Anything else gets no guess: other schemes, paths, file names, text.
+    @Test(arguments: ["javascript:alert(1)", "data:text/html,x", "mailto:a@example.org", "/reports/a.pdf",
+                      "report.pdf", "see the UN site", "example.org:8080/x", ".org/x"])
+    func otherTextIsNotGuessed(text: String) {
+        #expect(ContentValidator.webAddress(completing: text) == nil)
+    }
+}
+
 @Suite("Dates")
 struct DateTests {
     @Test(arguments: ["2024-02-29", "2000-02-29", "1999-12-31"])

@@ -148,6 +148,20 @@ public struct ContentValidator: Sendable {
                          updatesUnreadable: updatesUnreadable)
     }
 
+    /// An address copied without its scheme (`undocs.org/A/HRC/25/63`, `//undocs.org/…`), as a
+    /// browser's address bar shows it: the https:// address it stands for; nil for anything else.
+    static func webAddress(completing text: String) -> String? {
+        let candidate = text.hasPrefix("//") ? "https:" + text : "https://" + text
+        let afterScheme = candidate.dropFirst("https://".count)
+        let host = afterScheme.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        // A host with a path after it, or one that starts with www.: not a file name like report.pdf.
+        guard !text.hasPrefix("/") || text.hasPrefix("//"), !host.contains(":"), !host.contains(" "),
+              host.contains("."), !host.hasPrefix("."), !host.hasSuffix("."),
+              host.count < afterScheme.count || host.hasPrefix("www."),
+              LinkPolicy.isWebURL(candidate) else { return nil }
+        return candidate
+    }
+
     func unknownSource(_ key: String, known: Set<String>, file: String?) -> String {
         var message = "unknown source '\(key)'"
         if let guess = known.min(by: { editDistance(key, $0) < editDistance(key, $1) }), editDistance(key, guess) <= 3 {
@@ -183,7 +197,9 @@ public struct ContentValidator: Sendable {
             }
             var url = reader.optionalString("url")
             if let text = url, let node = reader.value("url"), !LinkPolicy.isWebURL(text) {
-                reader.diagnostics.append(.error(at: node.location, "'url' must be an http:// or https:// address, found '\(text)'"))
+                var message = "'url' must be an http:// or https:// address, found '\(text)'"
+                if let guess = Self.webAddress(completing: text) { message += ": did you mean '\(guess)'?" }
+                reader.diagnostics.append(.error(at: node.location, message))
                 url = nil
             }
             diagnostics += reader.finish()
