@@ -116,11 +116,31 @@ struct EndToEndTests {
         #expect(feed.contains("<updated>2024-06-03T00:00:00Z</updated>"))
         #expect(feed.components(separatedBy: "<entry>").count == 3)
         let sitemap = try #require(result.file("sitemap.xml"))
-        #expect(sitemap.contains("<loc>https://watch.example.org/reports/situations/ruritania/</loc><lastmod>2024-06-01</lastmod>"))
+        // A page's lastmod is the day what it shows last changed: 2024-06-01 was corrected on 2024-06-03.
+        let lastmod = Dictionary(uniqueKeysWithValues: sitemap.split(separator: "\n").compactMap { line -> (String, String)? in
+            guard let loc = line.firstRange(of: "<loc>"), let end = line.firstRange(of: "</loc>") else { return nil }
+            let date = line.firstRange(of: "<lastmod>").map { String(line[$0.upperBound...].prefix(10)) } ?? ""
+            return (String(line[loc.upperBound..<end.lowerBound].dropFirst("https://watch.example.org/reports/".count)), date)
+        })
+        #expect(lastmod == ["": "2024-06-03", "situations/ruritania/": "2024-06-03", "situations/ruritania/versions/": "2024-06-03",
+                            "situations/ruritania/2024-01-10/": "2024-01-10", "situations/ruritania/2024-06-01/": "2024-06-03",
+                            "situations/ruritania/2024-06-01/changes/": "2024-06-03", "pages/about/": ""])
         #expect(sitemap.contains("<loc>https://watch.example.org/reports/pages/about/</loc>"))
         #expect(result.file("robots.txt")?.contains("Sitemap: https://watch.example.org/reports/sitemap.xml") == true)
         let notFound = try #require(result.file("404.html"))
         #expect(notFound.contains("href=\"/reports/assets/dossier."))
+    }
+
+    /// A correction to an earlier update changes the redline that compares with it and the list of
+    /// versions (its headline), not the latest page.
+    @Test func sitemapDatesARedlineByTheLaterOfItsTwoUpdates() async throws {
+        let result = await validSite.replacing("Content/situations/ruritania/updates/2024-01-10.md", "issue: 1\n",
+                                               with: "issue: 1\ncorrections:\n  - date: 2024-07-05\n    note: Clarified a date.\n").generate()
+        let sitemap = try #require(result.file("sitemap.xml"))
+        for (path, date) in [("situations/ruritania/2024-06-01/changes/", "2024-07-05"), ("situations/ruritania/versions/", "2024-07-05"),
+                             ("situations/ruritania/2024-01-10/", "2024-07-05"), ("situations/ruritania/", "2024-06-03"), ("", "2024-06-03")] {
+            #expect(sitemap.contains("<loc>https://watch.example.org/reports/\(path)</loc><lastmod>\(date)</lastmod>"), "\(path)")
+        }
     }
 
     @Test func manifestListsEveryOtherFileWithItsHash() async throws {

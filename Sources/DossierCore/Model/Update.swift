@@ -22,6 +22,10 @@ public struct Update: Sendable, Hashable {
     public var body: MarkdownSource
 
     public var isDraft: Bool { status == .draft }
+
+    /// The day its text last changed: its latest correction's (corrections are in date order,
+    /// none before the update), or its own.
+    public var modified: IsoDate { corrections.last?.date ?? date }
 }
 
 /// A Markdown body with the file and line it starts at, so its diagnostics can be located.

@@ -39,7 +39,7 @@ public struct PDFRenderer: Sendable {
         site.situations.filter { !$0.reused }.flatMap { situation in
             situation.versions.map { version in
                 let update = version.update
-                let modified = update.corrections.last.map { max($0.date, update.date) } ?? update.date
+                let modified = update.modified
                 return Job(printView: OutputPaths.print(situation.situation.slug, update.date),
                            output: OutputPaths.pdf(situation.situation.slug, update.date),
                            identifier: "\(situation.situation.slug)-\(update.date)",

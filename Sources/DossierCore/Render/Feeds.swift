@@ -21,9 +21,7 @@ struct Feeds {
 
     func feed() -> String {
         let entries = published
-        let updated = entries.map { version in
-            version.1.update.corrections.last.map { max($0.date, version.1.update.date) } ?? version.1.update.date
-        }.max()
+        let updated = entries.map(\.1.update.modified).max()
         var xml = """
         <?xml version="1.0" encoding="utf-8"?>
         <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="\(x(site.site.language))">
@@ -38,7 +36,7 @@ struct Feeds {
         for (situation, version) in entries {
             let update = version.update
             let url = OutputPaths.absolute(OutputPaths.snapshot(situation.situation.slug, update.date), base: base)
-            let changed = update.corrections.last.map { max($0.date, update.date) } ?? update.date
+            let changed = update.modified
             var related = ""
             if version.hasChanges {
                 let changes = OutputPaths.absolute(OutputPaths.changes(situation.situation.slug, update.date), base: base)
@@ -59,21 +57,29 @@ struct Feeds {
         return xml + "</feed>\n"
     }
 
+    /// Each page's `lastmod` is the day the content it shows last changed, corrections included:
+    /// a snapshot its update's; a redline the later of its two updates'; the latest page its
+    /// update's; a list of versions, and the front page (each situation's latest update), the
+    /// latest of theirs.
     func sitemap() -> String {
-        var urls: [(String, IsoDate?)] = [(OutputPaths.index, published.first?.1.update.date)]
+        var urls: [(String, IsoDate?)] = []
+        var latestOfAll: IsoDate?
         for situation in site.situations {
+            let slug = situation.situation.slug
             let versions = situation.versions.filter { !$0.update.isDraft }
             guard let latest = versions.last else { continue }
-            urls.append((OutputPaths.latest(situation.situation.slug), latest.update.date))
-            urls.append((OutputPaths.versions(situation.situation.slug), latest.update.date))
-            for version in versions {
-                urls.append((OutputPaths.snapshot(situation.situation.slug, version.update.date),
-                             version.update.corrections.last?.date ?? version.update.date))
+            latestOfAll = max(latestOfAll ?? latest.update.modified, latest.update.modified)
+            urls.append((OutputPaths.latest(slug), latest.update.modified))
+            urls.append((OutputPaths.versions(slug), versions.map(\.update.modified).max()))
+            for (index, version) in versions.enumerated() {
+                urls.append((OutputPaths.snapshot(slug, version.update.date), version.update.modified))
                 if version.hasChanges {
-                    urls.append((OutputPaths.changes(situation.situation.slug, version.update.date), version.update.date))
+                    let compared = index > 0 ? versions[index - 1].update.modified : version.update.modified
+                    urls.append((OutputPaths.changes(slug, version.update.date), max(version.update.modified, compared)))
                 }
             }
         }
+        urls.insert((OutputPaths.index, latestOfAll), at: 0)
         for page in site.pages { urls.append((OutputPaths.page(page.page.slug), nil)) }
         var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
         for (path, date) in urls {

@@ -256,7 +256,7 @@ struct PageContext: Sendable {
         var page = situationView(resolved, version, content, at: path, links: links)
         page.isArchived = false
         page.body = body(version.body, at: path, printed: true)
-        let modified = update.corrections.last.map { max($0.date, update.date) } ?? update.date
+        let modified = update.modified
         return PrintPageView(
             page: page,
             paper: site.site.paper == .a4 ? "A4" : "letter",
