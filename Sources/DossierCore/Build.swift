@@ -21,6 +21,10 @@ public struct Builder: Sendable {
         /// Render partials that show only an update's content once per update; off only in the
         /// test that checks this changes no byte.
         var sharePartials = true
+        /// Render each template once per shape of view and fill in the texts of the others
+        /// (`Skeletons`); off only in the tests that check this changes no byte, and in the
+        /// benchmark's `--stages --full-renders`, which measures what it saves.
+        public var skeletons = true
 
         public init(content: String = "Content", templates: String = "Templates", output: String = "Public",
                     drafts: Bool = false, strict: Bool = false, pdf: Bool = false, today: IsoDate) {
@@ -60,6 +64,19 @@ public struct Builder: Sendable {
         /// The partials rendered ahead (`TemplateLibrary.sharedPartials` and `versionPartials`), for
         /// `--verbose`: a template author sees whether a change to a partial still lets it be.
         public var partialsAhead: (perUpdate: [String], perVersion: [String])?
+        /// How each template was rendered (`Skeletons`), for `--verbose` and tests: shapes by
+        /// template, or why every page was rendered in full.
+        var skeletons: Skeletons?
+        var skeletonsRefusal: String?
+        public var templateShapes: String? {
+            if let skeletonsRefusal { return "none: every page is rendered in full, as \(skeletonsRefusal)" }
+            guard let skeletons else { return nil }
+            let refused = skeletons.refusedTemplates
+            let counts = skeletons.counts.filter { !refused.contains($0.key) }
+            var parts = counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            parts += refused.sorted().map { "\($0) (in full: it shows a whole view, or a value of another kind)" }
+            return parts.isEmpty ? "none" : parts.joined(separator: ", ")
+        }
         /// The public record to write to `versions.lock` after a successful build, when it changed.
         public var lockToWrite: VersionLock?
         /// What that record adds to the one read, for the editor to commit.
@@ -130,9 +147,11 @@ public struct Builder: Sendable {
         result.texts = inputs.texts
 
         // Templates are checked up front, so their errors are reported with the content's.
-        let (library, templateProblems) = TemplateLibrary.make(templates, sharePartials: options.sharePartials)
+        let (library, templateProblems) = TemplateLibrary.make(templates, sharePartials: options.sharePartials, skeletons: options.skeletons)
         let (assets, assetProblems) = PublishedAssets.make(templates.assets, folder: templates.root + "/assets")
         result.partialsAhead = library.map { ($0.sharedPartials, $0.versionPartials) }
+        result.skeletons = library?.skeletons
+        result.skeletonsRefusal = options.skeletons ? library?.skeletonsRefusal : nil
         let (validated, validation) = ContentValidator().validate(content)
         result.diagnostics = validation + templateProblems + assetProblems
         lap("validate")

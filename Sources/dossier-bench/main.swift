@@ -73,6 +73,7 @@ var generateOnly: String?
 var markdownOnly = false
 var stagesOnly = false
 var templatesOption: String?
+var fullRenders = false
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
@@ -83,8 +84,9 @@ while let argument = arguments.next() {
     case "--markdown-only": markdownOnly = true
     case "--stages": stagesOnly = true
     case "--templates": templatesOption = arguments.next()
+    case "--full-renders": fullRenders = true
     default:
-        print("usage: dossier-bench [--situations N] [--updates M] [--runs R] [--generate-only FOLDER] [--markdown-only] [--stages] [--templates FOLDER]")
+        print("usage: dossier-bench [--situations N] [--updates M] [--runs R] [--generate-only FOLDER] [--markdown-only] [--stages [--full-renders]] [--templates FOLDER]")
         exit(64)
     }
 }
@@ -145,8 +147,10 @@ if stagesOnly {
     // whole builds on a shared machine, for comparing one change to the code.
     var fastest: [String: Duration] = [:]
     var order: [String] = []
-    let options = Builder.Options(content: dossierRoot.appendingPathComponent("Content").path, templates: templates,
+    var options = Builder.Options(content: dossierRoot.appendingPathComponent("Content").path, templates: templates,
                                   output: dossierRoot.appendingPathComponent("Public").path, today: IsoDate("2026-01-01")!)
+    // Every page through swift-mustache, as before skeletons (to measure what they save).
+    options.skeletons = !fullRenders
     for _ in 0..<runs {
         let result = await Builder().generate(options)
         for (stage, duration) in result.timings {

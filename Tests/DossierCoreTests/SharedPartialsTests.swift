@@ -165,6 +165,7 @@ struct SharedPartialsTests {
             var options = Builder.Options(drafts: true, today: IsoDate("2025-01-01")!)
             let shared = await Builder(fileSystem: site.fileSystem).generate(options)
             options.sharePartials = false
+            options.skeletons = false
             let plain = await Builder(fileSystem: site.fileSystem).generate(options)
             #expect(shared.errors.isEmpty, "\(shared.errors)")
             #expect(shared.files.count > 10)

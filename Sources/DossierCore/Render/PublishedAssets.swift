@@ -162,7 +162,9 @@ final class AssetPaths: Sendable {
     /// The published path of an asset from a page; a name that is no asset keeps its name, so the
     /// link check reports it.
     func href(_ name: String, root: String) -> String {
-        let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Foundation's trimming is slow for what is nearly always a bare name: only when needed.
+        let name = name.first?.isWhitespace == true || name.last?.isWhitespace == true
+            ? name.trimmingCharacters(in: .whitespacesAndNewlines) : name
         var href = ""
         HTML.escape(root + (paths[name] ?? "assets/" + name), into: &href)
         return href

@@ -22,6 +22,10 @@ struct TemplateLibrary: Sendable {
     /// The library the page templates render with: each shared partial and version partial
     /// replaced by its output.
     let pageLibrary: MustacheLibrary
+    /// Renders each template once per shape of view (see `Skeletons`); nil where the templates
+    /// use something whose output depends on a value's text (`skeletonsRefusal`, kept to say why).
+    let skeletons: Skeletons?
+    let skeletonsRefusal: String?
 
     /// Templates rendered with their update's shared partials.
     static let pageTemplates: Set<String> = ["situation", "print"]
@@ -32,7 +36,8 @@ struct TemplateLibrary: Sendable {
 
     /// - Parameter sharePartials: render partials that show only an update's content once per update
     ///   (off only to check that it changes nothing).
-    static func make(_ loaded: LoadedTemplates, sharePartials: Bool = true) -> (TemplateLibrary?, [Diagnostic]) {
+    /// - Parameter skeletons: render each template once per shape of view (off only to check the same).
+    static func make(_ loaded: LoadedTemplates, sharePartials: Bool = true, skeletons: Bool = true) -> (TemplateLibrary?, [Diagnostic]) {
         var diagnostics = loaded.diagnostics
         _ = HTMLEscaping.registered
         // Every template's tags, scanned once: for the checks below and for what is rendered ahead.
@@ -86,6 +91,7 @@ struct TemplateLibrary: Sendable {
             // The partial's tag now places the text rendered once for the entry of the list.
             pageLibrary.register(try! MustacheTemplate(string: "{{{\(versionPartialsName).\(name)}}}"), named: name)
         }
+        let refusal = skeletonsRefusal(loaded.templates, tags: reach.tags)
         let showing = pageTemplates.filter { page in
             reach.included(from: [page], kinds: [.partial, .parent]).contains { name in
                 reach.tags[name]?.contains { $0.kind == .partial && perVersion.contains($0.name) } == true
@@ -94,8 +100,41 @@ struct TemplateLibrary: Sendable {
         return (TemplateLibrary(library: library, files: loaded.templates, sharedPartials: shared,
                                 versionPartials: perVersion, versionPartialTemplates: showing,
                                 versionListsCollapse: listsCollapse(reach, perVersion: perVersion),
-                                pageLibrary: pageLibrary),
+                                pageLibrary: pageLibrary,
+                                skeletons: skeletons && refusal == nil ? Skeletons() : nil, skeletonsRefusal: refusal),
                 diagnostics)
+    }
+
+    /// Whether the templates' output depends on their values only through their kinds (`Skeletons`):
+    /// every template sets swift-mustache's HTML content type before anything else (so every
+    /// value is escaped as `HTML.escape` escapes it) and uses none of what reads a value's text or
+    /// writes text around it by its own rules: transforms, dynamic partials, changed delimiters,
+    /// other content types, partials or blocks indented on a line of their own, or the
+    /// placeholders' characters.
+    /// Returns nil where they apply, else why not, at the first place found (for `--verbose`).
+    static func skeletonsRefusal(_ templates: [String: SourceFile], tags: [String: [TemplateTags.Tag]]) -> String? {
+        for (name, file) in templates.sorted(by: { $0.key < $1.key }) {
+            let list = tags[name] ?? []
+            guard let first = list.first, first.kind == .pragma, first.name == "CONTENT_TYPE: HTML" else {
+                return "\(file.path) does not begin with {{% CONTENT_TYPE: HTML }}"
+            }
+            if file.text.contains("{{=") { return "\(file.path) changes the delimiters" }
+            if Skeletons.holdsPlaceholderCharacters(file.text) { return "\(file.path) holds U+E000 or U+E001" }
+            let lines = file.text.split(separator: "\n", omittingEmptySubsequences: false)
+            for tag in list.dropFirst() {
+                let place = "\(file.path):\(tag.location.line):\(tag.location.column)"
+                if tag.kind == .pragma { return "\(place) sets a pragma" }
+                if tag.name.contains("(") { return "\(place) uses a transform" }
+                if tag.kind == .partial && tag.name.hasPrefix("*") { return "\(place) uses a dynamic partial" }
+                if [.partial, .parent, .block].contains(tag.kind), tag.location.line <= lines.count {
+                    let before = lines[tag.location.line - 1].unicodeScalars.prefix(tag.location.column - 1)
+                    if !before.isEmpty && before.allSatisfy({ $0 == " " || $0 == "\t" }) {
+                        return "\(place) indents a partial or block on a line of its own"
+                    }
+                }
+            }
+        }
+        return nil
     }
 
     /// Whether the page templates use their list of versions only as `{{#versions}}` around a
@@ -322,7 +361,7 @@ struct TemplateLibrary: Sendable {
     /// An update's shared partials, rendered from its content.
     func renderSharedPartials(_ content: UpdateContentView) -> [String: String] {
         var out: [String: String] = [:]
-        for name in sharedPartials { out[name] = library.render(content, withTemplate: name) }
+        for name in sharedPartials { out[name] = render(content, template: name, in: library, as: name) }
         return out
     }
 
@@ -343,24 +382,35 @@ struct TemplateLibrary: Sendable {
     func render(_ view: Any, template name: String, shared: [String: String] = [:]) -> String? {
         if !(sharedPartials.isEmpty && versionPartials.isEmpty), Self.pageTemplates.contains(name),
            let page = view as? any MustacheParent {
-            return pageLibrary.render(SharedPartialsView(partials: shared, page: page), withTemplate: name)
+            return render(SharedPartialsView(partials: shared, page: page), template: name, in: pageLibrary, as: "page " + name)
         }
-        return library.render(view, withTemplate: name)
+        return render(view, template: name, in: library, as: name)
     }
 
     /// One entry's version partial, rendered on its own (what `VersionPartials` keeps).
     func renderVersionPartial(_ link: VersionLinkView, _ name: String) -> String? {
-        library.render(link, withTemplate: name)
+        render(link, template: name, in: library, as: name)
+    }
+
+    /// A render by swift-mustache, or by the skeleton of the view's shape (`Skeletons`), under
+    /// `key`: the template's name and which library renders it.
+    private func render(_ view: Any, template name: String, in library: MustacheLibrary, as key: String) -> String? {
+        guard let skeletons, let parent = view as? any MustacheParent else { return library.render(view, withTemplate: name) }
+        return skeletons.render(parent, template: key) { library.render($0, withTemplate: name) }
     }
 }
 
 /// A page's view with its update's shared partials beside it, under `sharedPartials`.
-struct SharedPartialsView: MustacheParent {
+struct SharedPartialsView: MustacheParent, LambdaCarrying {
     var partials: [String: String]
     var page: any MustacheParent
 
     func child(named name: String) -> Any? {
         name == TemplateLibrary.sharedPartialsName ? partials : page.child(named: name)
+    }
+
+    func lambdaFunction(named name: String) -> ((String) -> String)? {
+        (page as? LambdaCarrying)?.lambdaFunction(named: name)
     }
 }
 

@@ -18,7 +18,7 @@ extension LayoutView: MustacheParent {
         case "pages": self.pages
         case "organisation": self.organisation
         // Every page view answers `asset` with this too, so `{{#asset}}` works anywhere in a page.
-        case "asset": MustacheLambda { [asset, root] name in asset.href(name, root: root) }
+        case "asset": MustacheLambda(lambdaFunction(named: "asset")!)
         default: nil
         }
     }
@@ -365,6 +365,31 @@ extension NotFoundView: MustacheParent {
         }
     }
 }
+
+extension LayoutView: LambdaCarrying {
+    /// `{{#asset}}logo.svg{{/asset}}`: the asset's published path from this page.
+    func lambdaFunction(named name: String) -> ((String) -> String)? {
+        guard name == "asset" else { return nil }
+        return { [asset, root] name in asset.href(name, root: root) }
+    }
+}
+
+/// A page's view, which answers `asset` with its layout's lambda (`Skeletons` calls it directly).
+protocol AnswersAssets: LambdaCarrying {
+    var layoutOfPage: LayoutView { get }
+}
+
+extension AnswersAssets {
+    func lambdaFunction(named name: String) -> ((String) -> String)? { layoutOfPage.lambdaFunction(named: name) }
+}
+
+extension SituationPageView: AnswersAssets { var layoutOfPage: LayoutView { layout } }
+extension PrintPageView: AnswersAssets { var layoutOfPage: LayoutView { page.layout } }
+extension VersionsPageView: AnswersAssets { var layoutOfPage: LayoutView { layout } }
+extension ChangesPageView: AnswersAssets { var layoutOfPage: LayoutView { layout } }
+extension IndexView: AnswersAssets { var layoutOfPage: LayoutView { layout } }
+extension PlainPageView: AnswersAssets { var layoutOfPage: LayoutView { layout } }
+extension NotFoundView: AnswersAssets { var layoutOfPage: LayoutView { layout } }
 
 // Strings render as themselves. Without this, swift-mustache prints every value through
 // `String(describing:)` after probing it for an Optional wrapper: two dynamic casts and the

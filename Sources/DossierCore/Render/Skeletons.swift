@@ -1,0 +1,397 @@
+import Foundation
+import Mustache
+
+/// Renders each template once per shape of view, and every other view of that shape by filling
+/// in its texts.
+///
+/// Most of a build's time in the template engine is swift-mustache looking names up (a string
+/// split, a copy of its context, several dynamic casts for each), and pages of one kind differ
+/// mostly in their texts: a snapshot of one update and of another look up the same names in the
+/// same order and take the same turns at every section, and only the strings and numbers they
+/// find differ. So a template is rendered by swift-mustache with a view whose every string and
+/// number is a placeholder: the output is a skeleton, the template's text with a placeholder
+/// wherever a value went, escaped or not as the template had it. The render also records every
+/// name it looked up, on which object, and what it found (a flag's value, a value's absence, a
+/// list's length, a view's type). For the next view, those lookups are made again, directly on
+/// the view; if each finds what the skeleton's did, swift-mustache would take the same turns and
+/// write the same text around other values, so the page is the skeleton with the view's values
+/// put in its places (escaped where the placeholder was). Otherwise the view has another shape,
+/// and is rendered, and recorded, in its turn.
+///
+/// This holds only where what swift-mustache writes depends on a value's kind and not on its
+/// text. `TemplateLibrary.make` turns skeletons off for templates that use anything where the
+/// text counts: transforms (`{{uppercased(name)}}`), dynamic partials (`{{>*name}}`), partials
+/// and blocks indented on a line of their own (swift-mustache indents after each line break of
+/// the text before them), changed delimiters, another content type than HTML, or the
+/// placeholders' own characters. A render that shows a whole view or list (`{{.}}` on a view)
+/// or that meets a value of another kind is never used as a skeleton, and its template is then
+/// rendered in full from there on. Tests build the sample site, the fixture and variants of its
+/// templates with skeletons and without, and compare every byte.
+final class Skeletons: @unchecked Sendable {
+    /// The shapes kept per template; a template with more renders the rest in full.
+    static let shapesPerTemplate = 48
+
+    private let lock = NSLock()
+    private var shapes: [String: [Skeleton]] = [:]
+    private var refused: Set<String> = []
+
+    /// What `template` shows for `view`, from a skeleton when one fits, else rendered (and kept).
+    /// - Parameter render: swift-mustache's render of a view with the template.
+    func render(_ view: any MustacheParent, template: String, with render: (Any) -> String?) -> String? {
+        lock.lock()
+        let known = shapes[template] ?? []
+        let isRefused = refused.contains(template)
+        lock.unlock()
+        if isRefused { return render(view) }
+        for skeleton in known.reversed() {
+            if let values = skeleton.values(for: view) { return skeleton.fill(values) }
+        }
+        if known.count >= Self.shapesPerTemplate { return render(view) }
+        let recorder = Recorder()
+        guard let text = render(RecordingView(node: 0, view: view, recorder: recorder)) else { return nil }
+        guard !recorder.failed, let skeleton = Skeleton(text, recorder: recorder) else {
+            lock.lock()
+            refused.insert(template)
+            lock.unlock()
+            return render(view)
+        }
+        lock.lock()
+        if shapes[template, default: []].count < Self.shapesPerTemplate { shapes[template, default: []].append(skeleton) }
+        lock.unlock()
+        return skeleton.fill(recorder.values)
+    }
+
+    /// How many shapes each template has (for tests).
+    var counts: [String: Int] {
+        lock.lock()
+        defer { lock.unlock() }
+        return shapes.mapValues(\.count)
+    }
+
+    var refusedTemplates: Set<String> {
+        lock.lock()
+        defer { lock.unlock() }
+        return refused
+    }
+
+    // MARK: placeholders
+
+    /// A placeholder is U+E000, `<`, the value's number, `>`, U+E001: escaped, its angle brackets
+    /// become `&lt;` and `&gt;`, which is how the skeleton tells an escaped value from a raw one.
+    static let start: Unicode.Scalar = "\u{E000}"
+    static let end: Unicode.Scalar = "\u{E001}"
+
+    static func placeholder(_ index: Int) -> String {
+        "\u{E000}<\(index)>\u{E001}"
+    }
+
+    /// Whether text holds either of the placeholders' own characters.
+    static func holdsPlaceholderCharacters(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0 == start || $0 == end }
+    }
+}
+
+/// Where a value came from in a recorded render, and what it was.
+struct SkeletonStep: Sendable {
+    enum Source: Sendable {
+        /// A name looked up on a view.
+        case lookup(node: Int, name: String)
+        /// An entry of a list.
+        case element(node: Int, index: Int)
+        /// A lambda called with the text of its section.
+        case call(node: Int, parameter: String)
+    }
+
+    enum Found: Sendable {
+        case absent
+        case bool(Bool)
+        case string(hole: Int)
+        case int(hole: Int)
+        /// A view of the recorded one's type, looked up further as `node`. `as` is that type's
+        /// cast: a cast to a known type is a comparison, where a cast to a protocol asks the
+        /// runtime's conformance cache, shared by every core.
+        case view(node: Int, as: @Sendable (Any) -> (any MustacheParent)?)
+        /// A list of the recorded one's type and `count` entries, as `node`.
+        case list(node: Int, count: Int, as: @Sendable (Any) -> [Any]?)
+        /// A lambda of ours, as `node`.
+        case lambda(node: Int)
+    }
+
+    var source: Source
+    var found: Found
+}
+
+/// A view's own lambda (`{{#asset}}…{{/asset}}`), as a function the skeletons can call: swift-mustache
+/// keeps a lambda's function to itself.
+protocol LambdaCarrying {
+    func lambdaFunction(named name: String) -> ((String) -> String)?
+}
+
+/// One recorded render: its text, cut at the placeholders, and the lookups that must find the same again.
+struct Skeleton: Sendable {
+    enum Part: Sendable {
+        case text(String)
+        case value(Int, escaped: Bool)
+    }
+
+    let parts: [Part]
+    let steps: [SkeletonStep]
+    let nodes: Int
+    let holes: Int
+    let textBytes: Int
+
+    init?(_ text: String, recorder: Recorder) {
+        var parts: [Part] = []
+        var bytes = 0
+        // Text between placeholders; a stray placeholder character means the text is not what the placeholders made.
+        func addText(_ scalars: Substring.UnicodeScalarView) -> Bool {
+            guard !scalars.isEmpty else { return true }
+            let text = String(scalars)
+            guard !Skeletons.holdsPlaceholderCharacters(text) else { return false }
+            bytes += text.utf8.count
+            parts.append(.text(text))
+            return true
+        }
+        var scalars = text.unicodeScalars[...]
+        while let start = scalars.firstIndex(of: Skeletons.start) {
+            guard addText(scalars[..<start]) else { return nil }
+            var rest = scalars[scalars.index(after: start)...]
+            let escaped: Bool
+            if rest.starts(with: "<".unicodeScalars) {
+                escaped = false
+                rest = rest.dropFirst(1)
+            } else if rest.starts(with: "&lt;".unicodeScalars) {
+                escaped = true
+                rest = rest.dropFirst(4)
+            } else {
+                return nil
+            }
+            let digits = rest.prefix { ("0"..."9").contains($0) }
+            guard let index = Int(String(digits)), index < recorder.values.count else { return nil }
+            rest = rest[digits.endIndex...]
+            let close = (escaped ? "&gt;\u{E001}" : ">\u{E001}").unicodeScalars
+            guard rest.starts(with: close) else { return nil }
+            parts.append(.value(index, escaped: escaped))
+            scalars = rest.dropFirst(close.count)
+        }
+        guard addText(scalars) else { return nil }
+        self.parts = parts
+        self.steps = recorder.steps
+        self.nodes = recorder.nodes
+        self.holes = recorder.values.count
+        self.textBytes = bytes
+    }
+
+    /// The page: the skeleton's text with `values` in their places.
+    func fill(_ values: [String]) -> String {
+        var out = ""
+        out.reserveCapacity(textBytes + values.reduce(0) { $0 + $1.utf8.count } + values.count * 8)
+        for part in parts {
+            switch part {
+            case .text(let text): out += text
+            case .value(let index, let escaped):
+                if escaped { HTML.escape(values[index], into: &out) } else { out += values[index] }
+            }
+        }
+        return out
+    }
+
+    private enum Node {
+        case none
+        case view(any MustacheParent)
+        case list([Any])
+        case lambda((String) -> String)
+    }
+
+    /// The view's values for the skeleton's places, if every lookup finds what it found when recorded.
+    func values(for root: any MustacheParent) -> [String]? {
+        var nodes = [Node](repeating: .none, count: self.nodes)
+        nodes[0] = .view(root)
+        var values = [String](repeating: "", count: holes)
+        for step in steps {
+            let value: Any?
+            var owner: (any MustacheParent)?
+            var lookedUp = ""
+            switch step.source {
+            case .lookup(let node, let name):
+                guard case .view(let view) = nodes[node] else { return nil }
+                value = view.child(named: name)
+                owner = view
+                lookedUp = name
+            case .element(let node, let index):
+                guard case .list(let list) = nodes[node], index < list.count else { return nil }
+                value = list[index]
+            case .call(let node, let parameter):
+                guard case .lambda(let function) = nodes[node] else { return nil }
+                value = function(parameter)
+            }
+            switch step.found {
+            case .absent:
+                guard value == nil else { return nil }
+            case .bool(let expected):
+                guard let flag = value as? Bool, flag == expected else { return nil }
+            case .string(let hole):
+                guard let text = value as? String else { return nil }
+                if case .call = step.source, Recorder.holdsTag(text) { return nil }
+                values[hole] = text
+            case .int(let hole):
+                guard let number = value as? Int else { return nil }
+                values[hole] = String(number)
+            case .view(let node, let cast):
+                guard let value, let view = cast(value) else { return nil }
+                nodes[node] = .view(view)
+            case .list(let node, let count, let cast):
+                guard let value, let list = cast(value), list.count == count else { return nil }
+                nodes[node] = .list(list)
+            case .lambda(let node):
+                guard value is MustacheLambda, let function = (owner as? LambdaCarrying)?.lambdaFunction(named: lookedUp) else { return nil }
+                nodes[node] = .lambda(function)
+            }
+        }
+        return values
+    }
+}
+
+/// Records a render made with placeholders: what each lookup found, and the values the placeholders stand for.
+final class Recorder: @unchecked Sendable {
+    private(set) var steps: [SkeletonStep] = []
+    private(set) var values: [String] = []
+    private(set) var nodes = 1
+    /// The render met something a skeleton cannot stand for.
+    private(set) var failed = false
+    /// What each name looked up on each view, and each lambda called with each text, was shown as:
+    /// a view answers a name the same every time, so a name looked up again (`{{root}}` on every
+    /// link) is one step and one value, and a view found again is the same node.
+    private var seen: [String: Any?] = [:]
+
+    func lookup(_ name: String, on view: any MustacheParent, node: Int) -> Any? {
+        let key = "\(node) \(name)"
+        if let shown = seen[key] { return shown }
+        let value = view.child(named: name)
+        let index = steps.count
+        steps.append(SkeletonStep(source: .lookup(node: node, name: name), found: .absent))
+        let (found, shown) = record(value, lambda: value is MustacheLambda ? (view as? LambdaCarrying)?.lambdaFunction(named: name) : nil)
+        steps[index].found = found
+        seen[key] = .some(shown)
+        return shown
+    }
+
+    func call(_ function: @escaping (String) -> String, node: Int, parameter: String) -> Any? {
+        let key = "\(node)(\(parameter)"
+        if let shown = seen[key] { return shown }
+        let text = function(parameter)
+        // swift-mustache renders a lambda's text as a template: only plain text is a value.
+        if Self.holdsTag(text) { failed = true }
+        let hole = values.count
+        values.append(text)
+        steps.append(SkeletonStep(source: .call(node: node, parameter: parameter), found: .string(hole: hole)))
+        let shown = Skeletons.placeholder(hole)
+        seen[key] = .some(shown)
+        return shown
+    }
+
+    private func newNode() -> Int {
+        defer { nodes += 1 }
+        return nodes
+    }
+
+    /// What a value found is, and what the recorded render is shown in its place.
+    private func record(_ value: Any?, lambda: ((String) -> String)?) -> (SkeletonStep.Found, Any?) {
+        guard let value else { return (.absent, nil) }
+        if let text = value as? String {
+            values.append(text)
+            return (.string(hole: values.count - 1), Skeletons.placeholder(values.count - 1))
+        }
+        if let number = value as? Int {
+            values.append(String(number))
+            return (.int(hole: values.count - 1), Skeletons.placeholder(values.count - 1))
+        }
+        if let flag = value as? Bool { return (.bool(flag), flag) }
+        if value is MustacheLambda {
+            guard let lambda else {
+                failed = true
+                return (.absent, value)
+            }
+            let node = newNode()
+            return (.lambda(node: node), MustacheLambda { [self] parameter in call(lambda, node: node, parameter: parameter) })
+        }
+        if let sequence = value as? any MustacheSequence {
+            let cast = Self.listCast(sequence)
+            let list = cast(value) ?? []
+            let node = newNode()
+            var shown: [Any] = []
+            shown.reserveCapacity(list.count)
+            for (index, entry) in list.enumerated() {
+                let step = steps.count
+                steps.append(SkeletonStep(source: .element(node: node, index: index), found: .absent))
+                let (found, entryShown) = record(entry, lambda: nil)
+                steps[step].found = found
+                guard let entryShown else {
+                    failed = true
+                    return (.absent, value)
+                }
+                shown.append(entryShown)
+            }
+            return (.list(node: node, count: list.count, as: cast), RecordingList(entries: shown, recorder: self))
+        }
+        if let view = value as? any MustacheParent {
+            let node = newNode()
+            return (.view(node: node, as: Self.viewCast(view)), RecordingView(node: node, view: view, recorder: self))
+        }
+        failed = true
+        return (.absent, value)
+    }
+
+    /// A cast to the type of `view`, as a view.
+    static func viewCast<View: MustacheParent>(_ view: View) -> @Sendable (Any) -> (any MustacheParent)? {
+        { $0 as? View }
+    }
+
+    /// A cast to the type of a list swift-mustache goes over (`MustacheSequence`: arrays, sets), as its entries.
+    static func listCast<List: MustacheSequence>(_ list: List) -> @Sendable (Any) -> [Any]? {
+        { ($0 as? List)?.map { $0 as Any } }
+    }
+
+    /// Whether text holds `{{`: swift-mustache renders a lambda's text as a template.
+    static func holdsTag(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == 0x7B && previous == 0x7B { return true }
+            previous = byte
+        }
+        return false
+    }
+
+    /// A render showed a whole view or list (`{{.}}`), whose text is not a placeholder's.
+    func shownWhole() -> String {
+        failed = true
+        return ""
+    }
+}
+
+/// A view as the recorded render sees it: every name looked up through the recorder.
+struct RecordingView: MustacheParent, MustacheCustomRenderable {
+    let node: Int
+    let view: any MustacheParent
+    let recorder: Recorder
+
+    func child(named name: String) -> Any? {
+        recorder.lookup(name, on: view, node: node)
+    }
+
+    // A view shown whole (`{{.}}`) prints the view itself, not placeholders: no skeleton.
+    var renderText: String { recorder.shownWhole() }
+    var isNull: Bool { false }
+}
+
+/// A list as the recorded render sees it: its entries as recorded. swift-mustache finds no names
+/// on a list (it reads them by reflection, and an array's entries have none), and neither does this.
+struct RecordingList: MustacheSequence, MustacheParent, MustacheCustomRenderable {
+    let entries: [Any]
+    let recorder: Recorder
+
+    func makeIterator() -> IndexingIterator<[Any]> { entries.makeIterator() }
+    func child(named name: String) -> Any? { nil }
+    var renderText: String { recorder.shownWhole() }
+    var isNull: Bool { false }
+}
