@@ -33,20 +33,21 @@ final class Skeletons: @unchecked Sendable {
 
     private let lock = NSLock()
     private var shapes: [String: [Skeleton]] = [:]
+    /// Each template's skeletons as one tree of their lookups, rebuilt when one is added.
+    private var trees: [String: ShapeTree] = [:]
     private var refused: Set<String> = []
 
     /// What `template` shows for `view`, from a skeleton when one fits, else rendered (and kept).
     /// - Parameter render: swift-mustache's render of a view with the template.
     func render(_ view: any MustacheParent, template: String, with render: (Any) -> String?) -> String? {
         lock.lock()
-        let known = shapes[template] ?? []
+        let tree = trees[template]
+        let count = shapes[template]?.count ?? 0
         let isRefused = refused.contains(template)
         lock.unlock()
         if isRefused { return render(view) }
-        for skeleton in known.reversed() {
-            if let values = skeleton.values(for: view) { return skeleton.fill(values) }
-        }
-        if known.count >= Self.shapesPerTemplate { return render(view) }
+        if let tree, let (skeleton, values) = tree.skeleton(for: view) { return skeleton.fill(values) }
+        if count >= Self.shapesPerTemplate { return render(view) }
         let recorder = Recorder()
         guard let text = render(RecordingView(node: 0, view: view, recorder: recorder)) else { return nil }
         guard !recorder.failed, let skeleton = Skeleton(text, recorder: recorder) else {
@@ -56,7 +57,11 @@ final class Skeletons: @unchecked Sendable {
             return render(view)
         }
         lock.lock()
-        if shapes[template, default: []].count < Self.shapesPerTemplate { shapes[template, default: []].append(skeleton) }
+        // Another core may have recorded the same shape meanwhile: the tree keeps the first.
+        if shapes[template, default: []].count < Self.shapesPerTemplate {
+            shapes[template, default: []].append(skeleton)
+            trees[template] = ShapeTree(shapes[template]!)
+        }
         lock.unlock()
         return skeleton.fill(recorder.values)
     }
@@ -93,7 +98,7 @@ final class Skeletons: @unchecked Sendable {
 
 /// Where a value came from in a recorded render, and what it was.
 struct SkeletonStep: Sendable {
-    enum Source: Sendable {
+    enum Source: Sendable, Equatable {
         /// A name looked up on a view.
         case lookup(node: Int, name: String)
         /// An entry of a list.
@@ -110,11 +115,23 @@ struct SkeletonStep: Sendable {
         /// A view of the recorded one's type, looked up further as `node`. `as` is that type's
         /// cast: a cast to a known type is a comparison, where a cast to a protocol asks the
         /// runtime's conformance cache, shared by every core.
-        case view(node: Int, as: @Sendable (Any) -> (any MustacheParent)?)
+        case view(node: Int, type: ObjectIdentifier, as: @Sendable (Any) -> (any MustacheParent)?)
         /// A list of the recorded one's type and `count` entries, as `node`.
-        case list(node: Int, count: Int, as: @Sendable (Any) -> [Any]?)
+        case list(node: Int, count: Int, type: ObjectIdentifier, as: @Sendable (Any) -> [Any]?)
         /// A lambda of ours, as `node`.
         case lambda(node: Int)
+
+        /// Whether a lookup that found `other` takes the same branch: the same kind of value, and
+        /// the same flag, type or length.
+        func sameKind(as other: Found) -> Bool {
+            switch (self, other) {
+            case (.absent, .absent), (.string, .string), (.int, .int), (.lambda, .lambda): true
+            case (.bool(let a), .bool(let b)): a == b
+            case (.view(_, let a, _), .view(_, let b, _)): a == b
+            case (.list(_, let a, let typeA, _), .list(_, let b, let typeB, _)): a == b && typeA == typeB
+            default: false
+            }
+        }
     }
 
     var source: Source
@@ -195,60 +212,118 @@ struct Skeleton: Sendable {
         }
         return out
     }
+}
 
-    private enum Node {
+/// A template's skeletons as one tree of their steps. Two skeletons look the same names up in the
+/// same order until a lookup finds something else (a flag's other value, a list of another
+/// length): they share the steps before it and part there. A view is matched by making each
+/// lookup once, down the branch of what it finds, instead of trying the skeletons one by one
+/// (pages that differ late, as redlines do in their number of paragraphs, would otherwise make
+/// most of their lookups once per skeleton tried). Built once, read by every core.
+final class ShapeTree: @unchecked Sendable {
+    final class Node {
+        /// The lookup made here; nil where a skeleton ends.
+        var source: SkeletonStep.Source?
+        var branches: [(found: SkeletonStep.Found, next: Node)] = []
+        var skeleton: Skeleton?
+
+        init(source: SkeletonStep.Source?) {
+            self.source = source
+        }
+    }
+
+    let root: Node
+    let nodes: Int
+    let holes: Int
+
+    init(_ skeletons: [Skeleton]) {
+        root = Node(source: skeletons.first?.steps.first?.source)
+        nodes = skeletons.map(\.nodes).max() ?? 1
+        holes = skeletons.map(\.holes).max() ?? 0
+        skeletons: for skeleton in skeletons {
+            var node = root
+            for (index, step) in skeleton.steps.enumerated() {
+                // The same lookups in the same order until one finds something else: a template
+                // renders the same way for the same finds.
+                guard node.source == step.source else { continue skeletons }
+                let next = index + 1 < skeleton.steps.count ? skeleton.steps[index + 1].source : nil
+                if let branch = node.branches.first(where: { $0.found.sameKind(as: step.found) }) {
+                    node = branch.next
+                } else {
+                    let child = Node(source: next)
+                    node.branches.append((step.found, child))
+                    node = child
+                }
+            }
+            // A shape recorded twice (by two cores at once) keeps its first skeleton.
+            if node.source == nil && node.skeleton == nil { node.skeleton = skeleton }
+        }
+    }
+
+    private enum Value {
         case none
         case view(any MustacheParent)
         case list([Any])
         case lambda((String) -> String)
     }
 
-    /// The view's values for the skeleton's places, if every lookup finds what it found when recorded.
-    func values(for root: any MustacheParent) -> [String]? {
-        var nodes = [Node](repeating: .none, count: self.nodes)
-        nodes[0] = .view(root)
+    /// The skeleton of the view's shape and the view's values for its places, if there is one.
+    func skeleton(for root: any MustacheParent) -> (Skeleton, [String])? {
+        var objects = [Value](repeating: .none, count: nodes)
+        objects[0] = .view(root)
         var values = [String](repeating: "", count: holes)
-        for step in steps {
+        var node = self.root
+        while let source = node.source {
             let value: Any?
             var owner: (any MustacheParent)?
             var lookedUp = ""
-            switch step.source {
-            case .lookup(let node, let name):
-                guard case .view(let view) = nodes[node] else { return nil }
+            switch source {
+            case .lookup(let index, let name):
+                guard case .view(let view) = objects[index] else { return nil }
                 value = view.child(named: name)
                 owner = view
                 lookedUp = name
-            case .element(let node, let index):
-                guard case .list(let list) = nodes[node], index < list.count else { return nil }
-                value = list[index]
-            case .call(let node, let parameter):
-                guard case .lambda(let function) = nodes[node] else { return nil }
+            case .element(let index, let position):
+                guard case .list(let list) = objects[index], position < list.count else { return nil }
+                value = list[position]
+            case .call(let index, let parameter):
+                guard case .lambda(let function) = objects[index] else { return nil }
                 value = function(parameter)
             }
-            switch step.found {
-            case .absent:
-                guard value == nil else { return nil }
-            case .bool(let expected):
-                guard let flag = value as? Bool, flag == expected else { return nil }
-            case .string(let hole):
-                guard let text = value as? String else { return nil }
-                if case .call = step.source, Recorder.holdsTag(text) { return nil }
-                values[hole] = text
-            case .int(let hole):
-                guard let number = value as? Int else { return nil }
-                values[hole] = String(number)
-            case .view(let node, let cast):
-                guard let value, let view = cast(value) else { return nil }
-                nodes[node] = .view(view)
-            case .list(let node, let count, let cast):
-                guard let value, let list = cast(value), list.count == count else { return nil }
-                nodes[node] = .list(list)
-            case .lambda(let node):
-                guard value is MustacheLambda, let function = (owner as? LambdaCarrying)?.lambdaFunction(named: lookedUp) else { return nil }
-                nodes[node] = .lambda(function)
+            var matched: Node?
+            branches: for (found, next) in node.branches {
+                switch found {
+                case .absent:
+                    guard value == nil else { continue branches }
+                case .bool(let expected):
+                    guard let flag = value as? Bool, flag == expected else { continue branches }
+                case .string(let hole):
+                    guard let text = value as? String else { continue branches }
+                    if case .call = source, Recorder.holdsTag(text) { continue branches }
+                    values[hole] = text
+                case .int(let hole):
+                    guard let number = value as? Int else { continue branches }
+                    values[hole] = String(number)
+                case .view(let index, _, let cast):
+                    guard let value, let view = cast(value) else { continue branches }
+                    objects[index] = .view(view)
+                case .list(let index, let count, _, let cast):
+                    guard let value, let list = cast(value), list.count == count else { continue branches }
+                    objects[index] = .list(list)
+                case .lambda(let index):
+                    guard value is MustacheLambda, let function = (owner as? LambdaCarrying)?.lambdaFunction(named: lookedUp) else {
+                        continue branches
+                    }
+                    objects[index] = .lambda(function)
+                }
+                matched = next
+                break
             }
+            guard let matched else { return nil }
+            node = matched
         }
-        return values
+        guard let skeleton = node.skeleton else { return nil }
+        return (skeleton, values)
     }
 }
 
@@ -332,11 +407,13 @@ final class Recorder: @unchecked Sendable {
                 }
                 shown.append(entryShown)
             }
-            return (.list(node: node, count: list.count, as: cast), RecordingList(entries: shown, recorder: self))
+            return (.list(node: node, count: list.count, type: ObjectIdentifier(type(of: value)), as: cast),
+                    RecordingList(entries: shown, recorder: self))
         }
         if let view = value as? any MustacheParent {
             let node = newNode()
-            return (.view(node: node, as: Self.viewCast(view)), RecordingView(node: node, view: view, recorder: self))
+            return (.view(node: node, type: ObjectIdentifier(type(of: value)), as: Self.viewCast(view)),
+                    RecordingView(node: node, view: view, recorder: self))
         }
         failed = true
         return (.absent, value)
