@@ -82,8 +82,8 @@ struct Build: AsyncParsableCommand {
                     + "\(files) in \(Console.seconds(ContinuousClock.now - clock))")
         if let changes = result.lockChanges {
             var parts: [String] = []
-            if !changes.recorded.isEmpty { parts.append("now records \(changes.recorded.joined(separator: ", "))") }
-            if !changes.rerecorded.isEmpty { parts.append("records \(changes.rerecorded.joined(separator: ", ")) as corrected") }
+            if !changes.recorded.isEmpty { parts.append("now records \(LockChanges.list(changes.recorded))") }
+            if !changes.rerecorded.isEmpty { parts.append("records \(LockChanges.list(changes.rerecorded)) as corrected") }
             Console.out("\(folders.content)/versions.lock " + (parts.isEmpty ? "was merged" : parts.joined(separator: " and "))
                         + ": commit it with the content")
         }

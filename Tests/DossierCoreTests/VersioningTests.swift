@@ -239,6 +239,15 @@ struct LockTests {
             + "with --locked the record must already be committed: build without --locked and commit the versions.lock it writes")])
     }
 
+    /// A first build records a whole archive: messages name a few updates and count the rest.
+    @Test func manyUpdatesAreCountedInMessages() {
+        let updates = (1...12).map { "dprk/2024-\(String(format: "%02d", $0))-01" }
+        #expect(LockChanges.list(Array(updates.prefix(5))) == updates.prefix(5).joined(separator: ", "))
+        #expect(LockChanges.list(updates) == "dprk/2024-01-01, dprk/2024-02-01, dprk/2024-03-01 and 9 other updates")
+        #expect(LockChanges(recorded: updates, rerecorded: []).lockedMessage().hasPrefix(
+            "versions.lock does not record dprk/2024-01-01, dprk/2024-02-01, dprk/2024-03-01 and 9 other updates, published by this build;"))
+    }
+
     @Test func removedPublishedUpdateIsAnError() async throws {
         let root = try versionedSite.write()
         defer { try? FileManager.default.removeItem(at: root) }

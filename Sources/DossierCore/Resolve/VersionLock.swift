@@ -148,11 +148,18 @@ public struct LockChanges: Sendable, Hashable {
     /// Published updates recorded again after a correction.
     public var rerecorded: [String]
 
+    /// Updates named in a message: all of a few; of a whole archive recorded at once (a first
+    /// build), three and how many more.
+    public static func list(_ updates: [String]) -> String {
+        updates.count <= 5 ? updates.joined(separator: ", ")
+            : updates.prefix(3).joined(separator: ", ") + " and \(updates.count - 3) other updates"
+    }
+
     /// The message of `--locked` when the committed record lacks what the build publishes.
     func lockedMessage() -> String {
         var parts: [String] = []
-        if !recorded.isEmpty { parts.append("does not record \(recorded.joined(separator: ", ")), published by this build") }
-        if !rerecorded.isEmpty { parts.append("records \(rerecorded.joined(separator: ", ")) as before its latest correction") }
+        if !recorded.isEmpty { parts.append("does not record \(Self.list(recorded)), published by this build") }
+        if !rerecorded.isEmpty { parts.append("records \(Self.list(rerecorded)) as before its latest correction") }
         let what = parts.isEmpty ? "has a merge conflict that this build would settle" : parts.joined(separator: ", and ")
         return "versions.lock \(what); with --locked the record must already be committed: "
             + "build without --locked and commit the versions.lock it writes"
