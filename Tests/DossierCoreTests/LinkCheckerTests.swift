@@ -134,6 +134,19 @@ struct LinkCheckerTests {
         ])
     }
 
+    /// A link a template makes from the root (`../../…`) is checked once for all pages at its depth,
+    /// and said the same; a page's link to itself is still "on the page".
+    @Test func linksFromTheRootAreCheckedOncePerDepthAndStillSaidForTheirPage() {
+        let a = #"<a href="../../situations/a/index.html#gone">self</a> <a href="../../situations/b/index.html#gone">b</a> <a href="../../index.html">ok</a>"#
+        let b = #"<a href="../../situations/a/index.html#gone">a</a> <a href="../../situations/b/index.html#gone">self</a> <a href="../../index.html">ok</a>"#
+        let records = records([("index.html", ""), ("situations/a/index.html", a), ("situations/b/index.html", b)])
+        #expect(checker.check(records).map { "\($0.file): \($0.message)" } == [
+            "Public/situations/a/index.html: broken link '../../situations/a/index.html#gone' (and on 1 other page): no element with id 'gone' on the page",
+            "Public/situations/a/index.html: broken link '../../situations/b/index.html#gone': no element with id 'gone' in Public/situations/b/index.html",
+            "Public/situations/b/index.html: broken link '../../situations/a/index.html#gone': no element with id 'gone' in Public/situations/a/index.html",
+        ])
+    }
+
     /// A host serves a folder's index.html; the file system shows a list of files. A template's
     /// link to a folder is one warning, however many pages have it.
     @Test func aLinkToAFolderIsAWarningWithTheLinkToWrite() {

@@ -57,22 +57,53 @@ public struct LinkChecker: Sendable {
         for target in keptTargets {
             if let data = keptPage(target) { scans[target] = data.withUnsafeBytes(Self.scan) }
         }
-        let found = pages.map { ($0.path, $0.scan.links) }.concurrentMap { [scans] path, links in
-            links.compactMap { raw -> (link: String, reason: String, isFolder: Bool)? in
-                let link = raw.utf8.contains(0x26) ? Self.unescape(raw) : raw
-                guard let (target, fragment) = resolve(link, from: path) else { return nil }
-                if target.hasPrefix("../") { return (link, "it leads outside \(outputName)/", false) }
-                if !paths.contains(target) { return (link, "\(outputName)/\(target) does not exist", false) }
-                if let fragment, !fragment.isEmpty, target.hasSuffix(".html"), !kept.contains(target) || scans[target] != nil,
-                   !(scans[target]?.has(id: fragment) ?? false) {
-                    // Said the same way on every page that shows the text, so it is reported once.
-                    let place = target == path ? "on the page" : "in \(outputName)/\(target)"
-                    return (link, "no element with id '\(fragment)' \(place)", false)
-                }
-                if let page = LinkPolicy.folderPage(of: link) {
-                    return (link, "a host serves its index.html, but opened from the file system it shows a list of files: write '\(page)'", true)
-                }
-                return nil
+        typealias Finding = (link: String, reason: String, isFolder: Bool)
+        let scanned = scans
+        /// A link's target, and what is wrong with it (nil: nothing).
+        @Sendable func evaluate(_ raw: String, from path: String) -> (target: String, finding: Finding?)? {
+            let link = raw.utf8.contains(0x26) ? Self.unescape(raw) : raw
+            guard let (target, fragment) = resolve(link, from: path) else { return nil }
+            if target.hasPrefix("../") { return (target, (link, "it leads outside \(outputName)/", false)) }
+            if !paths.contains(target) { return (target, (link, "\(outputName)/\(target) does not exist", false)) }
+            if let fragment, !fragment.isEmpty, target.hasSuffix(".html"), !kept.contains(target) || scanned[target] != nil,
+               !(scanned[target]?.has(id: fragment) ?? false) {
+                // Said the same way on every page that shows the text, so it is reported once.
+                let place = target == path ? "on the page" : "in \(outputName)/\(target)"
+                return (target, (link, "no element with id '\(fragment)' \(place)", false))
+            }
+            if let page = LinkPolicy.folderPage(of: link) {
+                return (target, (link, "a host serves its index.html, but opened from the file system it shows a list of files: write '\(page)'", true))
+            }
+            return (target, nil)
+        }
+        // A link that climbs from its page to the site's root first (`../../index.html` on a page two
+        // folders down, as every link a template makes does) leads to the same place from every page
+        // at that depth: each distinct one is resolved and checked once, not once per page.
+        // Such a link is checked from a page of that depth that is no file (`\u{1}/\u{1}`), so no
+        // link is to "the page" itself; a link to the page it is on is checked for that page.
+        // Links to the page itself by their form (`#id`, `?q`) are always checked for their page.
+        struct Shared: Hashable { var depth: Int; var link: String }
+        var sharedIndex: [Shared: Int] = [:]
+        var shared: [(path: String, link: String)] = []
+        let keys: [[Int]] = pages.map { page in
+            let depth = page.path.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "/") ? 1 : 0) }
+            let root = OutputPaths.root(from: page.path)
+            return page.scan.links.map { raw in
+                guard raw.hasPrefix(root), let first = raw.utf8.first, first != UInt8(ascii: "#"), first != UInt8(ascii: "?") else { return -1 }
+                let key = Shared(depth: depth, link: raw)
+                if let index = sharedIndex[key] { return index }
+                sharedIndex[key] = shared.count
+                shared.append((String(repeating: "\u{1}/", count: depth) + "\u{1}", raw))
+                return shared.count - 1
+            }
+        }
+        let sharedResults = shared.concurrentMap { evaluate($0.link, from: $0.path).map { ($0.target, $0.finding) } }
+        let found = Array(zip(pages, keys)).concurrentMap { page, keys in
+            zip(page.scan.links, keys).compactMap { raw, key -> Finding? in
+                // A link to the page itself is said differently ("on the page"): checked for the page.
+                if key >= 0, let result = sharedResults[key], result.0 != page.path { return result.1 }
+                if key >= 0, sharedResults[key] == nil { return nil }
+                return evaluate(raw, from: page.path)?.finding
             }
         }
         // A broken link is one problem, however many pages show it: one an editor wrote is on every
