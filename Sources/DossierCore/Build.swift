@@ -269,14 +269,18 @@ public struct Builder: Sendable {
             }
             let staging = try publisher.stage(replacing: current)
             let planTime = clock.now - start - loadTime
+            // The pages of situations that did not change are placed in the new site while the
+            // others are made: the file system's work (thousands of folders and links after a cold
+            // build) beside the program's. Their paths are apart from every page made now.
+            let keeping = Task.detached { [carried] in staging.keep(carried) }
             var result = await generate(options, inputs: inputs, reuse: reuse, carried: carried, staging: staging)
             result.timings.insert(contentsOf: [("load", loadTime), ("plan", planTime)], at: 0)
+            await keeping.value
             if result.failed(strict: options.strict) || result.paths.isEmpty {
                 staging.abandon()
                 return result
             }
             start = clock.now
-            staging.keep(result.carried)
             try staging.commit(paths: Set(result.paths + result.carried.map(\.path)))
             let written = staging.writtenCount
             result.timings.append(("publish", clock.now - start))

@@ -9,10 +9,13 @@ enum FileTree {
         guard errno == EEXIST else {
             throw PublishError("cannot make folder \(folder): \(String(cString: strerror(errno)))")
         }
-        // Something that is not a folder (left in a reused site) gives way to one.
+        // Something that is not a folder (left in a reused site) gives way to one. Another task
+        // may be doing the same at once (placing kept pages beside new ones): either may remove
+        // it and either may make the folder, so long as a folder is there at the end.
         var info = stat()
         if lstat(folder, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR {
-            guard unlink(folder) == 0, mkdir(folder, 0o755) == 0 else {
+            guard unlink(folder) == 0 || errno == ENOENT, mkdir(folder, 0o755) == 0 || errno == EEXIST,
+                  lstat(folder, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
                 throw PublishError("cannot make folder \(folder): \(String(cString: strerror(errno)))")
             }
         }
