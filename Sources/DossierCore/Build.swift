@@ -258,13 +258,17 @@ public struct Builder: Sendable {
                 let bySlug = Dictionary(grouping: current.filter { $0.path.hasPrefix("situations/") }) {
                     String($0.path.dropFirst("situations/".count).prefix { $0 != "/" })
                 }
-                for folder in inputs.content.situations {
+                // Decided across the cores: each reads its situation's texts and checks its files are there.
+                let kept = inputs.content.situations.concurrentMap { folder -> (slug: String, files: [ManifestEntry], diagnostics: [Diagnostic])? in
                     guard let record = state.situations[folder.slug], record.key == keys[folder.slug],
-                          !Self.linksIntoOtherSituations(folder) else { continue }
+                          !Self.linksIntoOtherSituations(folder) else { return nil }
                     let files = bySlug[folder.slug] ?? []
-                    guard !files.isEmpty, files.allSatisfy({ publisher.holds($0) }) else { continue }
-                    reuse[folder.slug] = record.diagnostics.map(\.diagnostic)
-                    carried += files
+                    guard !files.isEmpty, files.allSatisfy({ publisher.holds($0) }) else { return nil }
+                    return (folder.slug, files, record.diagnostics.map(\.diagnostic))
+                }
+                for case let situation? in kept {
+                    reuse[situation.slug] = situation.diagnostics
+                    carried += situation.files
                 }
             }
             let staging = try publisher.stage(replacing: current)
