@@ -275,11 +275,14 @@ public struct Builder: Sendable {
             let planTime = clock.now - start - loadTime
             // The pages of situations that did not change are placed in the new site while the
             // others are made: the file system's work (thousands of folders and links after a cold
-            // build) beside the program's. Their paths are apart from every page made now.
-            let keeping = Task.detached { [carried] in staging.keep(carried) }
+            // build) beside the program's. Their paths are apart from every page made now. On a
+            // queue of its own: `keep` waits on the file system, which would hold a thread of the
+            // pool the build's tasks run on.
+            let keeping = DispatchGroup()
+            DispatchQueue.global().async(group: keeping) { [carried] in staging.keep(carried) }
             var result = await generate(options, inputs: inputs, reuse: reuse, carried: carried, staging: staging)
             result.timings.insert(contentsOf: [("load", loadTime), ("plan", planTime)], at: 0)
-            await keeping.value
+            await withCheckedContinuation { done in keeping.notify(queue: .global()) { done.resume() } }
             if result.failed(strict: options.strict) || result.paths.isEmpty {
                 staging.abandon()
                 return result

@@ -71,6 +71,7 @@ struct SkeletonTests {
         }
         if flags[1] { fields["opt"] = texts[3] }
         if flags[2] { fields["child"] = Bag(fields: flags[3] ? ["name": texts[4], "raw": texts[5]] : ["name": texts[4]]) }
+        // An empty title becomes a missing one, which swift-mustache then looks for down the stack.
         return fields["title"] as? String == "" ? Bag(fields: fields.filter { $0.key != "title" }) : Bag(fields: fields)
     }
 
@@ -110,6 +111,7 @@ struct SkeletonTests {
             #expect(filled == Self.library.render(bag, withTemplate: "main"))
         }
         #expect(Self.library.render(tagged, withTemplate: "main")?.contains("<a href=\"tLOGO\">") == true)
+        #expect(skeletons.refusedTemplates == ["main"])
     }
 
     @Test(arguments: [

@@ -100,9 +100,11 @@ public struct LinkChecker: Sendable {
         let sharedResults = shared.concurrentMap { evaluate($0.link, from: $0.path).map { ($0.target, $0.finding) } }
         let found = Array(zip(pages, keys)).concurrentMap { page, keys in
             zip(page.scan.links, keys).compactMap { raw, key -> Finding? in
-                // A link to the page itself is said differently ("on the page"): checked for the page.
-                if key >= 0, let result = sharedResults[key], result.0 != page.path { return result.1 }
-                if key >= 0, sharedResults[key] == nil { return nil }
+                if key >= 0 {
+                    guard let (target, finding) = sharedResults[key] else { return nil }
+                    // A link to the page itself is said differently ("on the page"): checked for the page.
+                    if target != page.path { return finding }
+                }
                 return evaluate(raw, from: page.path)?.finding
             }
         }

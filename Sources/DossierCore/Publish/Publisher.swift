@@ -194,8 +194,8 @@ public final class Staging: @unchecked Sendable {
                 var depth = entry.path.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "/") ? 1 : 0) }
                 while let slash = folder.lastIndex(of: "/") {
                     folder = folder[..<slash]
-                    guard !folders.contains(folder), missing[depth]?.insert(folder).inserted ?? true else { break }
-                    if missing[depth] == nil { missing[depth] = [folder] }
+                    // A folder known, or already listed, has its parents known or listed too.
+                    guard !folders.contains(folder), missing[depth, default: []].insert(folder).inserted else { break }
                     depth -= 1
                 }
             }

@@ -63,12 +63,12 @@ struct Feeds {
     /// latest of theirs.
     func sitemap() -> String {
         var urls: [(String, IsoDate?)] = []
-        var latestOfAll: IsoDate?
+        var latestDates: [IsoDate] = []
         for situation in site.situations {
             let slug = situation.situation.slug
             let versions = situation.versions.filter { !$0.update.isDraft }
             guard let latest = versions.last else { continue }
-            latestOfAll = max(latestOfAll ?? latest.update.modified, latest.update.modified)
+            latestDates.append(latest.update.modified)
             urls.append((OutputPaths.latest(slug), latest.update.modified))
             urls.append((OutputPaths.versions(slug), versions.map(\.update.modified).max()))
             for (index, version) in versions.enumerated() {
@@ -79,7 +79,7 @@ struct Feeds {
                 }
             }
         }
-        urls.insert((OutputPaths.index, latestOfAll), at: 0)
+        urls.insert((OutputPaths.index, latestDates.max()), at: 0)
         for page in site.pages { urls.append((OutputPaths.page(page.page.slug), nil)) }
         var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
         for (path, date) in urls {

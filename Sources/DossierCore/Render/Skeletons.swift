@@ -60,8 +60,8 @@ final class Skeletons: @unchecked Sendable {
             return render(view)
         }
         lock.lock()
-        // Another core may have recorded the same shape meanwhile: the tree keeps the first.
-        if shapes[template, default: []].count < Self.shapesPerTemplate {
+        // Another core may have recorded the same shape meanwhile: kept once.
+        if shapes[template, default: []].count < Self.shapesPerTemplate, trees[template]?.skeleton(for: view) == nil {
             shapes[template, default: []].append(skeleton)
             trees[template] = ShapeTree(shapes[template]!)
         }
@@ -258,7 +258,7 @@ final class ShapeTree: @unchecked Sendable {
                     node = child
                 }
             }
-            // A shape recorded twice (by two cores at once) keeps its first skeleton.
+            // A shape is added once (`Skeletons.render` checks under its lock); should it come twice, the first stands.
             if node.source == nil && node.skeleton == nil { node.skeleton = skeleton }
         }
     }
