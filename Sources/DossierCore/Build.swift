@@ -79,6 +79,8 @@ public struct Builder: Sendable {
         }
         /// The public record to write to `versions.lock` after a successful build, when it changed.
         public var lockToWrite: VersionLock?
+        /// Its text, when the build is to write it (`Options.writeLock`).
+        public var lockText: String?
         /// What that record adds to the one read, for the editor to commit.
         public var lockChanges: LockChanges?
 
@@ -133,7 +135,8 @@ public struct Builder: Sendable {
     ///   - reuse: situations unchanged since the last build, with its diagnostics for them.
     ///   - carried: the files of those situations, kept from the current output.
     ///   - staging: where files go as they are made; nil keeps them all in memory.
-    func generate(_ options: Options, inputs: BuildInputs, reuse: [String: [Diagnostic]] = [:],
+    ///   - fingerprints: SHA-256 of the situations' files' texts, by path, when already computed.
+    func generate(_ options: Options, inputs: BuildInputs, reuse: [String: [Diagnostic]] = [:], fingerprints: [String: String] = [:],
                   carried: [ManifestEntry] = [], staging: Staging? = nil) async -> Result {
         let clock = ContinuousClock()
         var start = clock.now
@@ -156,7 +159,8 @@ public struct Builder: Sendable {
         result.diagnostics = validation + templateProblems + assetProblems
         lap("validate")
         guard let validated else { return result }
-        let (resolved, resolution) = await Resolver(today: options.today, includeDrafts: options.drafts, reuse: reuse)
+        let (resolved, resolution) = await Resolver(today: options.today, includeDrafts: options.drafts, reuse: reuse,
+                                                    fingerprints: fingerprints)
             .resolve(validated)
         result.diagnostics += resolution
         result.resolveDiagnostics = resolution
@@ -167,6 +171,10 @@ public struct Builder: Sendable {
         }
         lap("resolve")
         guard let library, !result.diagnostics.hasErrors else { return result }
+        // The new lock's text (JSON with sorted keys: 0.02 to 0.03 s for 2,000 updates) is made
+        // beside the pages rather than after the site is published.
+        let lockToWrite = resolved.lockChanges == nil ? nil : resolved.lock
+        async let lockText = options.writeLock ? lockToWrite?.text : nil
         // Written as they are made, the pages stay in memory only when the PDF stage will read them.
         let destination = staging.map { staging in
             SiteRenderer.Destination(staging: staging, keep: { [pdf = options.pdf] path in
@@ -217,7 +225,8 @@ public struct Builder: Sendable {
         result.situationCount = resolved.situations.filter { $0.latest != nil }.count
         result.versionCount = resolved.situations.reduce(0) { $0 + $1.versions.count }
         result.pageCount = resolved.pages.count
-        result.lockToWrite = resolved.lockChanges == nil ? nil : resolved.lock
+        result.lockToWrite = lockToWrite
+        result.lockText = await lockText
         // What the build held of the site (every body's HTML, every redline, each page's ids and
         // links) is freed by a task of its own while the site is published: freed here, on the way
         // out of this function, it took 0.06 to 0.08 s of a cold build with the other core idle.
@@ -243,7 +252,8 @@ public struct Builder: Sendable {
             let digests = inputs.digests(options)
             let key = inputs.fingerprint(digests)
             let state = BuildState.read(beside: options.output)
-            let manifestDigest = publisher.currentManifestDigest()
+            let manifestData = publisher.currentManifestData()
+            let manifestDigest = manifestData.map(Digest.sha256)
             if let state, state.key == key, state.manifest == manifestDigest {
                 var result = state.result(texts: inputs.texts)
                 result.timings = [("load", loadTime), ("unchanged", clock.now - start - loadTime)]
@@ -252,9 +262,12 @@ public struct Builder: Sendable {
             // Situations whose every input is as the last build saw them keep their pages.
             var reuse: [String: [Diagnostic]] = [:]
             var carried: [ManifestEntry] = []
-            let current = publisher.currentManifest()
+            var plannedKeys: BuildInputs.SituationKeys?
+            let current = manifestData.map(ManifestEntry.parse) ?? []
             if let state, state.manifest != nil, state.manifest == manifestDigest {
-                let keys = inputs.situationKeys(digests)
+                let planned = inputs.situationKeys(digests)
+                plannedKeys = planned
+                let keys = planned.keys
                 let bySlug = Dictionary(grouping: current.filter { $0.path.hasPrefix("situations/") }) {
                     String($0.path.dropFirst("situations/".count).prefix { $0 != "/" })
                 }
@@ -280,7 +293,8 @@ public struct Builder: Sendable {
             // pool the build's tasks run on.
             let keeping = DispatchGroup()
             DispatchQueue.global().async(group: keeping) { [carried] in staging.keep(carried) }
-            var result = await generate(options, inputs: inputs, reuse: reuse, carried: carried, staging: staging)
+            var result = await generate(options, inputs: inputs, reuse: reuse, fingerprints: digests.files,
+                                        carried: carried, staging: staging)
             result.timings.insert(contentsOf: [("load", loadTime), ("plan", planTime)], at: 0)
             await withCheckedContinuation { done in keeping.notify(queue: .global()) { done.resume() } }
             if result.failed(strict: options.strict) || result.paths.isEmpty {
@@ -292,7 +306,7 @@ public struct Builder: Sendable {
             let written = staging.writtenCount
             result.timings.append(("publish", clock.now - start))
             start = clock.now
-            let lockText = options.writeLock ? result.lockToWrite?.text : nil
+            let lockText = result.lockText
             if let lockText {
                 try Publisher.writeAtomically(Data(lockText.utf8), to: options.content + "/versions.lock")
             }
@@ -304,7 +318,7 @@ public struct Builder: Sendable {
                 final.replaceLock(with: lockText, path: options.content + "/versions.lock")
             }
             try BuildState(key: final.fingerprint(digests), manifest: publisher.currentManifestDigest(), result: result,
-                           situations: final.situationKeys(digests))
+                           situations: final.situationKeys(digests, reusing: plannedKeys).keys)
                 .write(beside: options.output)
             result.timings.append(("record", clock.now - start))
             return result

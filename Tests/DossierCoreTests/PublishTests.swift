@@ -286,6 +286,41 @@ struct PublishTests {
         try await expectExactSite(root, "after a failed build")
     }
 
+    /// After the first build there is no kept site: a failed build's staging folder (the kept
+    /// situation's pages linked in) becomes it, rather than being removed, and the next build
+    /// starts from it and is still exact.
+    @Test func aFailedBuildsFolderIsKeptForTheNext() async throws {
+        let root = try PublishTests.withFreedonia(validSite).write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let previous = root.appendingPathComponent(".Public.previous")
+        _ = try await Builder().build(options(root))
+        #expect(!FileManager.default.fileExists(atPath: previous.path))
+        let published = try Fixture.tree(root.appendingPathComponent("Public"))
+
+        // A published update edited without a correction fails the build; Ruritania's pages
+        // were placed in the staging folder meanwhile.
+        let update = root.appendingPathComponent("Content/situations/freedonia/updates/2024-01-10.md")
+        let text = try String(contentsOf: update, encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "Tension is rising.", with: "Tension is rising fast.").utf8).write(to: update)
+        let failed = try await Builder().build(options(root))
+        #expect(failed.failed(strict: false))
+        #expect(try Fixture.tree(root.appendingPathComponent("Public")) == published)
+        #expect(FileManager.default.fileExists(atPath: previous.appendingPathComponent("situations/ruritania/2024-01-10/index.html").path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.contains("staging") }.isEmpty)
+
+        // Tamper with what it left: nothing in it is trusted.
+        try Data("intruder".utf8).write(to: previous.appendingPathComponent("intruder.html"))
+        let keptPage = previous.appendingPathComponent("situations/ruritania/2024-01-10/index.html")
+        try FileManager.default.removeItem(at: keptPage)  // a hard link to the published page: not written through
+        try Data("changed".utf8).write(to: keptPage)
+        try Data(text.replacingOccurrences(of: "Tension is rising.", with: "Tension is rising fast.")
+            .replacingOccurrences(of: "issue: 1\n", with: "issue: 1\ncorrections:\n  - date: 2024-01-11\n    note: Pace.\n").utf8).write(to: update)
+        let fixed = try await Builder().build(options(root))
+        #expect(!fixed.failed(strict: false), "\(fixed.diagnostics)")
+        #expect(!fixed.carried.isEmpty)
+        try await expectExactSite(root, "after a failed build that left its folder")
+    }
+
     @Test func strictFailsOnWarnings() async throws {
         let root = try validSite.replacing("Content/site.yaml", "language: en", with: "language: en\ncolour: red").write()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -49,10 +49,18 @@ struct BuildInputs: Sendable {
         return hasher.finish()
     }
 
+    /// `situationKeys`, with the locked record each situation's key was made from.
+    struct SituationKeys: Sendable {
+        var keys: [String: String] = [:]
+        var locked: [String: [String: VersionLock.Entry]] = [:]
+    }
+
     /// For each situation, a digest of what its pages depend on: the site-wide inputs (site.yaml,
     /// templates, assets, plain pages for the navigation, options, the day) and its own files and
-    /// locked record. Another situation's files do not count.
-    func situationKeys(_ digests: Digests) -> [String: String] {
+    /// locked record. Another situation's files do not count. Made across the cores.
+    /// - Parameter earlier: keys made from the same digests and another lock (before the build
+    ///   wrote it): a situation whose locked record did not change keeps its key.
+    func situationKeys(_ digests: Digests, reusing earlier: SituationKeys? = nil) -> SituationKeys {
         var lockBySlug: [String: [String: VersionLock.Entry]] = [:]
         if case .success(let parsed) = VersionLock.parse(content.lock) {
             for (key, entry) in parsed.lock.updates {
@@ -65,18 +73,19 @@ struct BuildInputs: Sendable {
             let slug = String(path.dropFirst(prefix.count).prefix { $0 != "/" })
             bySlug[slug, default: []].append((path, digest))
         }
-        var keys: [String: String] = [:]
-        for folder in content.situations {
+        let keys = content.situations.map(\.slug).concurrentMap { [lockBySlug, bySlug] slug -> (String, String) in
+            let locked = lockBySlug[slug] ?? [:]
+            if let earlier, let key = earlier.keys[slug], earlier.locked[slug] ?? [:] == locked { return (slug, key) }
             var hasher = Hasher256()
             hasher.add(digests.siteWide)
-            for (path, digest) in (bySlug[folder.slug] ?? []).sorted(by: { $0.0 < $1.0 }) {
+            for (path, digest) in (bySlug[slug] ?? []).sorted(by: { $0.0 < $1.0 }) {
                 hasher.add(path)
                 hasher.add(digest)
             }
-            VersionLock(updates: lockBySlug[folder.slug] ?? [:]).add(to: &hasher)
-            keys[folder.slug] = hasher.finish()
+            VersionLock(updates: locked).add(to: &hasher)
+            return (slug, hasher.finish())
         }
-        return keys
+        return SituationKeys(keys: Dictionary(keys, uniquingKeysWith: { first, _ in first }), locked: lockBySlug)
     }
 
     /// Everything outside the situations' folders and the lock.

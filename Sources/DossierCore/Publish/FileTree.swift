@@ -75,6 +75,72 @@ enum FileTree {
     /// Removes from `root` every file and folder that is not one of `paths` (relative) or a
     /// folder on the way to one, so a reused folder holds exactly the new site.
     static func prune(_ root: String, keeping paths: Set<String>) throws {
+        try prune(root, relative: "", paths: paths, folders: folders(of: paths), parallelLevels: 2)
+    }
+
+    /// What a folder held when it was read: its files and folders, relative, parents before children.
+    struct Survey: Sendable {
+        var files: [String] = []
+        var folders: [String] = []
+    }
+
+    /// Reads every file and folder under `root` while the new site is being written into it, so
+    /// that `prune(_:keeping:surveyed:)` need not read it again after. Nil if a folder could not
+    /// be read for another reason than having been removed meanwhile (by the build itself, making
+    /// way for a file).
+    static func survey(_ root: String) -> Survey? {
+        var survey = Survey()
+        var pending = [""]
+        while let relative = pending.popLast() {
+            let entries: [(name: String, isFolder: Bool)]
+            let folder = relative.isEmpty ? root : root + "/" + relative
+            do {
+                entries = try self.entries(of: folder)
+            } catch {
+                if !exists(folder) { continue }
+                return nil
+            }
+            for entry in entries {
+                let path = relative.isEmpty ? entry.name : relative + "/" + entry.name
+                if entry.isFolder {
+                    survey.folders.append(path)
+                    pending.append(path)
+                } else {
+                    survey.files.append(path)
+                }
+            }
+        }
+        return survey
+    }
+
+    /// `prune(_:keeping:)` from a survey taken after the folder was reused and before the build
+    /// finished writing into it. Whatever was there before the build is in the survey: the
+    /// build's own changes meanwhile (a file written, a folder made, a stray entry cleared away)
+    /// happen only at the new site's paths and the folders on the way to them, which stay; an
+    /// entry the survey saw that has since become one of those (a stray file turned into a
+    /// folder, a stray folder into a file) stays as well.
+    static func prune(_ root: String, keeping paths: Set<String>, surveyed survey: Survey) throws {
+        let folders = folders(of: paths)
+        // Gone already (inside a stray folder removed before, or under a folder that became a
+        // file) is as good as removed.
+        for folder in survey.folders where !folders.contains(Substring(folder)) && !paths.contains(folder) && exists(root + "/" + folder) {
+            try remove(root + "/" + folder)
+        }
+        for file in survey.files where !paths.contains(file) && !folders.contains(Substring(file)) {
+            if unlink(root + "/" + file) != 0, errno != ENOENT, errno != ENOTDIR {
+                throw PublishError("cannot remove \(root)/\(file): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
+    /// Whether anything is at `path` (a symbolic link is not followed).
+    private static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+
+    /// Every folder on the way to one of `paths`.
+    private static func folders(of paths: Set<String>) -> Set<Substring> {
         var folders = Set<Substring>()
         for path in paths {
             var folder = Substring(path)
@@ -83,7 +149,7 @@ enum FileTree {
                 guard folders.insert(folder).inserted else { break }
             }
         }
-        try prune(root, relative: "", paths: paths, folders: folders, parallelLevels: 2)
+        return folders
     }
 
     private static func prune(_ root: String, relative: String, paths: Set<String>, folders: Set<Substring>,

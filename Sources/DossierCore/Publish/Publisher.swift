@@ -43,8 +43,12 @@ public struct Publisher: Sendable {
 
     /// SHA-256 of the output's `manifest.json`, which stands for the whole published site.
     func currentManifestDigest() -> String? {
-        guard let data = FileManager.default.contents(atPath: url.appendingPathComponent("manifest.json").path) else { return nil }
-        return Digest.sha256(data)
+        currentManifestData().map(Digest.sha256)
+    }
+
+    /// The bytes of the output's `manifest.json`.
+    func currentManifestData() -> Data? {
+        FileManager.default.contents(atPath: url.appendingPathComponent("manifest.json").path)
     }
 
     /// Whether the current output holds this file at its published size. (A path by string:
@@ -55,7 +59,7 @@ public struct Publisher: Sendable {
 
     /// The entries of the current output's manifest.
     func currentManifest() -> [ManifestEntry] {
-        FileManager.default.contents(atPath: url.appendingPathComponent("manifest.json").path).map(ManifestEntry.parse) ?? []
+        currentManifestData().map(ManifestEntry.parse) ?? []
     }
 
     /// Starts a new complete site in a staging folder beside the output. Call inside `withLock`;
@@ -143,13 +147,17 @@ public final class Staging: @unchecked Sendable {
     /// Whether the folder started as an older site (`.Public.previous`) rather than empty. Its
     /// files may be the published site's own inodes: they are replaced, never written through.
     let reused: Bool
-    /// Where a reused folder goes back when the build fails, for the next build to start from.
+    /// Where the folder goes when the build fails, for the next build to start from.
     private let previous: String
     private let swap: () throws -> Void
     private let lock = NSLock()
     private var folders: Set<Substring> = []
     private var failure: PublishError?
     private var written = 0
+    /// A reused folder is read while the build writes into it, so that `commit` knows what to
+    /// prune without reading thousands of folders after the pages are made (`FileTree.survey`).
+    private let surveying = DispatchGroup()
+    private var survey: FileTree.Survey?
 
     init(root: String, current: String, published: [ManifestEntry], reused: Bool, previous: String,
          swap: @escaping () throws -> Void) {
@@ -159,6 +167,14 @@ public final class Staging: @unchecked Sendable {
         self.previous = previous
         self.published = Dictionary(published.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         self.swap = swap
+        if reused {
+            // On a queue of its own: it waits on the file system, which would hold a thread of the
+            // pool the build's tasks run on.
+            DispatchQueue.global().async(group: surveying) { [self, root] in
+                let found = FileTree.survey(root)
+                lock.withLock { survey = found }
+            }
+        }
     }
 
     /// How many files were written; the rest were unchanged and linked.
@@ -226,7 +242,14 @@ public final class Staging: @unchecked Sendable {
             throw failure
         }
         do {
-            if reused { try FileTree.prune(root, keeping: paths) }
+            if reused {
+                surveying.wait()
+                if let survey = lock.withLock({ survey }) {
+                    try FileTree.prune(root, keeping: paths, surveyed: survey)
+                } else {
+                    try FileTree.prune(root, keeping: paths)
+                }
+            }
             try swap()
         } catch {
             abandon()
@@ -234,10 +257,13 @@ public final class Staging: @unchecked Sendable {
         }
     }
 
-    /// Gives up the new site; the published site stays as it was. A reused folder goes back to
-    /// being the kept site (nothing in it is trusted anyway); an empty start is removed.
+    /// Gives up the new site; the published site stays as it was. The folder becomes the kept
+    /// site for the next build to start from, whether it started as one or empty: nothing in it
+    /// is trusted anyway (a file is kept only if it is the published file's own inode), and
+    /// removing thousands of folders just made would take longer than the failed build itself.
     func abandon() {
-        if reused, rename(root, previous) == 0 { return }
+        surveying.wait()
+        if rename(root, previous) == 0 { return }
         try? FileTree.remove(root)
     }
 

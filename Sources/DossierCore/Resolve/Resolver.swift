@@ -8,11 +8,19 @@ public struct Resolver: Sendable {
     /// Situations unchanged since the last build, with the diagnostics that build found for them:
     /// their bodies are not rendered again and their pages are kept.
     public var reuse: [String: [Diagnostic]]
+    /// SHA-256 of files' texts by path, when the build has them already (`BuildInputs.digests`):
+    /// an update's fingerprint in the lock is its file's, so it is not computed twice.
+    var fingerprints: [String: String]
 
     public init(today: IsoDate, includeDrafts: Bool = false, reuse: [String: [Diagnostic]] = [:]) {
+        self.init(today: today, includeDrafts: includeDrafts, reuse: reuse, fingerprints: [:])
+    }
+
+    init(today: IsoDate, includeDrafts: Bool, reuse: [String: [Diagnostic]], fingerprints: [String: String]) {
         self.today = today
         self.includeDrafts = includeDrafts
         self.reuse = reuse
+        self.fingerprints = fingerprints
     }
 
     public func resolve(_ content: SiteContent) async -> (ResolvedSite, [Diagnostic]) {
@@ -194,7 +202,7 @@ public struct Resolver: Sendable {
     /// Returns the fact box published with it.
     func checkLock(_ update: Update, situation: Situation, lock: inout VersionLock) -> ([Fact], [Diagnostic]) {
         let key = VersionLock.key(situation.slug, update.date)
-        let fingerprint = VersionLock.fingerprint(update.body.fullText)
+        let fingerprint = fingerprints[update.body.file] ?? VersionLock.fingerprint(update.body.fullText)
         guard let entry = lock.updates[key] else {
             lock.updates[key] = .init(sha256: fingerprint, corrections: update.corrections.count,
                                       facts: situation.facts.map(VersionLock.LockedFact.init))

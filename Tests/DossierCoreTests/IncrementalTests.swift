@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+@testable import DossierCore
+
+/// The pieces of an edit rebuild that reuse work done earlier in the same build, or by the last.
+@Suite("Rebuilding after an edit")
+struct IncrementalTests {
+    private let options = Builder.Options(today: IsoDate("2025-01-01")!)
+
+    /// The site with two situations and the lock a first build writes for it.
+    private func lockedSite() async throws -> (Fixture, VersionLock) {
+        var site = PublishTests.withFreedonia(validSite)
+        let lock = try #require(await site.generate().lockToWrite)
+        site.files["Content/versions.lock"] = lock.text
+        return (site, lock)
+    }
+
+    @Test func situationKeysReusedFromBeforeTheLockWasWrittenFollowTheNewLock() async throws {
+        let (site, lock) = try await lockedSite()
+        let inputs = Builder(fileSystem: site.fileSystem).load(options)
+        let digests = inputs.digests(options)
+        let before = inputs.situationKeys(digests)
+        #expect(Set(before.keys.keys) == ["freedonia", "ruritania"])
+
+        // The build re-records one of Freedonia's updates (a correction) and writes the lock.
+        var changed = lock
+        let key = try #require(changed.updates.keys.first { $0.hasPrefix("freedonia/") })
+        changed.updates[key]!.corrections += 1
+        var after = inputs
+        after.replaceLock(with: changed.text, path: "Content/versions.lock")
+        let reused = after.situationKeys(digests, reusing: before)
+        #expect(reused.keys == after.situationKeys(digests).keys)
+        #expect(reused.keys["freedonia"] != before.keys["freedonia"])
+        #expect(reused.keys["ruritania"] == before.keys["ruritania"])
+    }
+
+    @Test func everyUpdatesLockFingerprintIsAmongTheBuildsDigests() async throws {
+        let (site, _) = try await lockedSite()
+        let inputs = Builder(fileSystem: site.fileSystem).load(options)
+        let digests = inputs.digests(options)
+        let content = try #require(ContentValidator().validate(inputs.content).0)
+        let updates = content.situations.flatMap(\.updates)
+        #expect(updates.count >= 4)
+        for update in updates {
+            #expect(digests.files[update.body.file] == VersionLock.fingerprint(update.body.fullText), "\(update.body.file)")
+        }
+    }
+
+    /// A folder reused as the new site, read while the build writes into it, then pruned from
+    /// that reading: the build's own changes meanwhile stay, everything else the new site lacks goes.
+    @Test func pruningFromASurveyTakenDuringTheBuildLeavesExactlyTheNewSite() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-test-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        func write(_ path: String) throws {
+            let url = root.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(path.utf8).write(to: url)
+        }
+        // The site before: pages kept and pages gone, a stray folder, a file where the new site
+        // has a folder and a folder where it has a file.
+        for path in ["index.html", "a/index.html", "a/old/index.html", "gone/deep/index.html", "b", "c/index.html/x.html"] {
+            try write(path)
+        }
+        let survey = try #require(FileTree.survey(root.path))
+        #expect(Set(survey.files) == ["index.html", "a/index.html", "a/old/index.html", "gone/deep/index.html", "b", "c/index.html/x.html"])
+        // What the build does after the survey: writes new pages, turns the stray file into a
+        // folder and the stray folder into a file.
+        try FileManager.default.removeItem(at: root.appendingPathComponent("b"))
+        try write("b/index.html")
+        try FileManager.default.removeItem(at: root.appendingPathComponent("c/index.html"))
+        try write("c/index.html")
+        try write("new/index.html")
+        let paths: Set<String> = ["index.html", "a/index.html", "b/index.html", "c/index.html", "new/index.html"]
+        try FileTree.prune(root.path, keeping: paths, surveyed: survey)
+
+        let after = try #require(FileTree.survey(root.path))
+        #expect(Set(after.files) == paths)
+        #expect(Set(after.folders) == ["a", "b", "c", "new"])
+        #expect(try String(contentsOf: root.appendingPathComponent("c/index.html"), encoding: .utf8) == "c/index.html")
+    }
+
+    @Test func aSurveyOfAFolderRemovedMeanwhileIsEmpty() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-test-\(UUID().uuidString)")
+        let survey = try #require(FileTree.survey(root.path))
+        #expect(survey.files.isEmpty && survey.folders.isEmpty)
+    }
+}
