@@ -246,14 +246,26 @@ public struct Builder: Sendable {
         return try await publisher.withLock {
             let clock = ContinuousClock()
             var start = clock.now
+            let state = BuildState.read(beside: options.output)
+            // Read and decoded beside the content, whose loading keeps both cores busy only part
+            // of the time: the published manifest, and the lock, whose record is then at hand
+            // when needed (each takes 0.02 to 0.03 s to decode for 2,000 updates).
+            let published = Background { () -> (digest: String, entries: [ManifestEntry])? in
+                publisher.currentManifestData().map { (Digest.sha256($0), ManifestEntry.parse($0)) }
+            }
+            let lockPath = options.content + "/versions.lock"
+            let lockRead = Background { [fileSystem] in
+                if let data = try? fileSystem.read(lockPath), case .success(let file) = SourceFile.decode(data, path: lockPath) {
+                    _ = VersionLock.parse(file)
+                }
+            }
             let inputs = load(options)
             let loadTime = clock.now - start
             // Nothing changed since the last build, and the output is as it left it: done.
             let digests = inputs.digests(options)
             let key = inputs.fingerprint(digests)
-            let state = BuildState.read(beside: options.output)
-            let manifestData = publisher.currentManifestData()
-            let manifestDigest = manifestData.map(Digest.sha256)
+            let manifest = await published.value
+            let manifestDigest = manifest?.digest
             if let state, state.key == key, state.manifest == manifestDigest {
                 var result = state.result(texts: inputs.texts)
                 result.timings = [("load", loadTime), ("unchanged", clock.now - start - loadTime)]
@@ -263,8 +275,9 @@ public struct Builder: Sendable {
             var reuse: [String: [Diagnostic]] = [:]
             var carried: [ManifestEntry] = []
             var plannedKeys: BuildInputs.SituationKeys?
-            let current = manifestData.map(ManifestEntry.parse) ?? []
+            let current = manifest?.entries ?? []
             if let state, state.manifest != nil, state.manifest == manifestDigest {
+                await lockRead.value
                 let planned = inputs.situationKeys(digests)
                 plannedKeys = planned
                 let keys = planned.keys
@@ -291,12 +304,11 @@ public struct Builder: Sendable {
             // build) beside the program's. Their paths are apart from every page made now. On a
             // queue of its own: `keep` waits on the file system, which would hold a thread of the
             // pool the build's tasks run on.
-            let keeping = DispatchGroup()
-            DispatchQueue.global().async(group: keeping) { [carried] in staging.keep(carried) }
+            let keeping = Background { [carried] in staging.keep(carried) }
             var result = await generate(options, inputs: inputs, reuse: reuse, fingerprints: digests.files,
                                         carried: carried, staging: staging)
             result.timings.insert(contentsOf: [("load", loadTime), ("plan", planTime)], at: 0)
-            await withCheckedContinuation { done in keeping.notify(queue: .global()) { done.resume() } }
+            await keeping.value
             if result.failed(strict: options.strict) || result.paths.isEmpty {
                 staging.abandon()
                 return result

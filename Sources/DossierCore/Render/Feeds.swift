@@ -1,12 +1,13 @@
 /// The machine-read files: the Atom feed, the sitemap and robots.txt. Dates come from the
 /// content, never the clock, so two builds of the same content are identical.
-struct Feeds {
+struct Feeds: Sendable {
     let site: ResolvedSite
 
-    func files() -> [OutputFile] {
-        [OutputFile(path: "feed.xml", text: feed()),
-         OutputFile(path: "sitemap.xml", text: sitemap()),
-         OutputFile(path: "robots.txt", text: "User-agent: *\nAllow: /\n\nSitemap: \(site.site.baseURL)sitemap.xml\n")]
+    /// The feed, the sitemap and robots.txt, each made by a call of its own (so they can be made at once).
+    var makers: [@Sendable () -> OutputFile] {
+        [{ OutputFile(path: "feed.xml", text: feed()) },
+         { OutputFile(path: "sitemap.xml", text: sitemap()) },
+         { OutputFile(path: "robots.txt", text: "User-agent: *\nAllow: /\n\nSitemap: \(site.site.baseURL)sitemap.xml\n") }]
     }
 
     private var base: String { site.site.baseURL }
@@ -17,7 +18,7 @@ struct Feeds {
         }.sorted { ($0.1.update.date, $0.0.situation.slug) > ($1.1.update.date, $1.0.situation.slug) }
     }
 
-    private func timestamp(_ date: IsoDate) -> String { "\(date)T00:00:00Z" }
+    private func timestamp(_ date: IsoDate) -> String { date.description + "T00:00:00Z" }
 
     func feed() -> String {
         let entries = published
@@ -33,26 +34,35 @@ struct Feeds {
           <author><name>\(x(site.site.organisation.name))</name></author>
 
         """
+        // Appended piece by piece, each text escaped straight into the feed: with an entry per
+        // update, building a string for every value and every entry was most of the feed's time.
+        xml.reserveCapacity(xml.utf8.count + entries.count * 700)
         for (situation, version) in entries {
             let update = version.update
             let url = OutputPaths.absolute(OutputPaths.snapshot(situation.situation.slug, update.date), base: base)
-            let changed = update.modified
-            var related = ""
+            xml += "  <entry>\n    <title>"
+            HTML.escape(situation.situation.name, into: &xml)
+            xml += ": "
+            HTML.escape(version.riskLevel.label, into: &xml)
+            xml += ", "
+            HTML.escape(update.date.long, into: &xml)
+            xml += "</title>\n    <id>"
+            HTML.escape(url, into: &xml)
+            xml += "</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\""
+            HTML.escape(url, into: &xml)
+            xml += "\"/>"
             if version.hasChanges {
-                let changes = OutputPaths.absolute(OutputPaths.changes(situation.situation.slug, update.date), base: base)
-                related = "\n    <link rel=\"related\" type=\"text/html\" title=\"What changed\" href=\"\(x(changes))\"/>"
+                xml += "\n    <link rel=\"related\" type=\"text/html\" title=\"What changed\" href=\""
+                HTML.escape(OutputPaths.absolute(OutputPaths.changes(situation.situation.slug, update.date), base: base), into: &xml)
+                xml += "\"/>"
             }
-            xml += """
-              <entry>
-                <title>\(x(situation.situation.name)): \(x(version.riskLevel.label)), \(x(update.date.long))</title>
-                <id>\(x(url))</id>
-                <link rel="alternate" type="text/html" href="\(x(url))"/>\(related)
-                <published>\(timestamp(update.date))</published>
-                <updated>\(timestamp(changed))</updated>
-                <summary>\(x(update.headline))</summary>
-              </entry>
-
-            """
+            xml += "\n    <published>"
+            xml += timestamp(update.date)
+            xml += "</published>\n    <updated>"
+            xml += timestamp(update.modified)
+            xml += "</updated>\n    <summary>"
+            HTML.escape(update.headline, into: &xml)
+            xml += "</summary>\n  </entry>\n"
         }
         return xml + "</feed>\n"
     }
@@ -82,9 +92,16 @@ struct Feeds {
         urls.insert((OutputPaths.index, latestDates.max()), at: 0)
         for page in site.pages { urls.append((OutputPaths.page(page.page.slug), nil)) }
         var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n"
+        xml.reserveCapacity(urls.count * (base.utf8.count + 80))
         for (path, date) in urls {
-            xml += "  <url><loc>\(x(OutputPaths.absolute(path, base: base)))</loc>"
-            if let date { xml += "<lastmod>\(date)</lastmod>" }
+            xml += "  <url><loc>"
+            HTML.escape(OutputPaths.absolute(path, base: base), into: &xml)
+            xml += "</loc>"
+            if let date {
+                xml += "<lastmod>"
+                xml += date.description
+                xml += "</lastmod>"
+            }
             xml += "</url>\n"
         }
         return xml + "</urlset>\n"

@@ -95,11 +95,12 @@ public struct SiteRenderer: Sendable {
             for prepare in preparations { group.addTask(operation: prepare) }
         }
         let rendered = await withTaskGroup(of: [(OutputFile?, FileRecord?, Diagnostic?)].self) { group in
-            // The feed and the sitemap list every update: made beside the pages, not after them.
-            group.addTask {
-                Feeds(site: site).files().map { file in
-                    let (kept, record) = destination.emit(file)
-                    return (kept, record, nil)
+            // The feed and the sitemap list every update: made beside the pages, not after them,
+            // and beside each other (in an edit rebuild they are most of what is made).
+            for make in Feeds(site: site).makers {
+                group.addTask {
+                    let (kept, record) = destination.emit(make())
+                    return [(kept, record, nil)]
                 }
             }
             for job in jobs {

@@ -41,3 +41,23 @@ private final class NextIndex: @unchecked Sendable {
         }
     }
 }
+
+/// Work started on a queue of its own, beside the build's tasks, and awaited where its result is
+/// needed. For work that waits on the file system, or that fills a core the build leaves idle:
+/// a task of the build's own pool would hold one of its threads.
+final class Background<Value: Sendable>: @unchecked Sendable {
+    private let group = DispatchGroup()
+    private var result: Value?
+
+    init(_ work: @escaping @Sendable () -> Value) {
+        DispatchQueue.global().async(group: group) { self.result = work() }
+    }
+
+    /// The result, once the work is done.
+    var value: Value {
+        get async {
+            await withCheckedContinuation { done in group.notify(queue: .global()) { done.resume() } }
+            return result!
+        }
+    }
+}
