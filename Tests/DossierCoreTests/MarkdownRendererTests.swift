@@ -240,6 +240,16 @@ struct MarkdownSafetyTests {
         #expect(out.diagnostics.first?.severity == .warning)
     }
 
+    /// A URL's scheme, lower-cased, with spaces and control characters skipped as browsers skip
+    /// them: the plain case is read in place, the rest byte by byte; both give the same answers.
+    @Test(arguments: [("https://x.org/", "https"), ("HTTPS://x.org/", "https"), ("JavaScript:alert(1)", "javascript"),
+                      ("java\tscript:alert(1)", "javascript"), (" mailto:a@b.org", "mailto"), ("java script:x", "javascript"),
+                      ("a+b-c.d:x", "a+b-c.d"), ("/situations/x/", nil), ("#top", nil), ("x.png", nil), ("../a:b", nil),
+                      (":x", nil), ("ünï:x", nil), ("", nil), ("nocolon", nil)] as [(String, String?)])
+    func schemes(url: String, expected: String?) {
+        #expect(LinkPolicy.scheme(of: url) == expected)
+    }
+
     @Test func unsafeLinksRemovedEvenWithUnsafeHTML() {
         let out = render("[x](javascript:alert(1))\n", unsafe: true)
         #expect(out.html == "<p>x</p>\n")

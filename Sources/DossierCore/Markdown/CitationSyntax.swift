@@ -22,7 +22,7 @@ enum CitationSyntax {
     static func groups(in bytes: [UInt8]) -> [Group] {
         var groups: [Group] = []
         var i = 0
-        while let open = bytes[i...].firstIndex(of: UInt8(ascii: "[")) {
+        while let open = ByteSearch.index(of: UInt8(ascii: "["), in: bytes, from: i) {
             if let group = parseGroup(bytes, from: open) {
                 groups.append(group)
                 i = group.range.upperBound
@@ -38,7 +38,7 @@ enum CitationSyntax {
     static func footnotes(in bytes: [UInt8]) -> [Range<Int>] {
         var found: [Range<Int>] = []
         var i = 0
-        while i + 1 < bytes.count, let open = bytes[i...].firstIndex(of: UInt8(ascii: "[")) {
+        while i + 1 < bytes.count, let open = ByteSearch.index(of: UInt8(ascii: "["), in: bytes, from: i) {
             i = open + 1
             guard i < bytes.count, bytes[i] == UInt8(ascii: "^") else { continue }
             var end = i + 1
@@ -59,7 +59,7 @@ enum CitationSyntax {
     static func lookalikes(in bytes: [UInt8], besides groups: [Group]) -> [Range<Int>] {
         var found: [Range<Int>] = []
         var i = 0
-        while let open = bytes[i...].firstIndex(of: UInt8(ascii: "[")) {
+        while let open = ByteSearch.index(of: UInt8(ascii: "["), in: bytes, from: i) {
             i = open + 1
             if groups.contains(where: { $0.range.lowerBound == open }) { continue }
             var end = open + 1
@@ -83,7 +83,7 @@ enum CitationSyntax {
     static func bareKeys(in bytes: [UInt8], besides taken: [Range<Int>], known: Set<String>) -> [(Int, String)] {
         var found: [(Int, String)] = []
         var i = 0
-        while let at = bytes[i...].firstIndex(of: UInt8(ascii: "@")) {
+        while let at = ByteSearch.index(of: UInt8(ascii: "@"), in: bytes, from: i) {
             i = at + 1
             guard at == 0 || isSpace(bytes[at - 1]) || bytes[at - 1] == UInt8(ascii: "("),
                   !taken.contains(where: { $0.contains(at) }) else { continue }

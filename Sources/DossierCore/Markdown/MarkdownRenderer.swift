@@ -324,8 +324,12 @@ private struct TreePass {
                 replaceWithText(node, "[\(text)]")
                 continue
             }
-            if kind == CMARK_NODE_LINK || kind == CMARK_NODE_IMAGE, !options.relativeLinks, LinkPolicy.isRelativeToPage(url(node)) {
-                let target = url(node)
+            // A link's target and its scheme, read once.
+            let isLink = kind == CMARK_NODE_LINK || kind == CMARK_NODE_IMAGE
+            let target = isLink ? url(node) : ""
+            let scheme = isLink ? LinkPolicy.scheme(of: target) : nil
+            let relative = isLink && LinkPolicy.isRelativeToPage(target, scheme: scheme)
+            if relative, !options.relativeLinks {
                 diagnostics.append(.error(at: location(of: node, searching: target),
                     "link '\(target)' is relative to the page, but an update's text appears on pages at different depths (the latest page, its snapshot, the print views): start it from the site's root, as in '/situations/…/' or '/pages/…/'"))
                 continue
@@ -344,25 +348,25 @@ private struct TreePass {
                     cmark_node_free(node)
                 }
             case CMARK_NODE_LINK:
-                if !LinkPolicy.isSafe(url(node)) {
+                if !LinkPolicy.isSafe(scheme: scheme) {
                     let here = location(of: node)
-                    diagnostics.append(.warning(at: here, "link target '\(url(node))' is not allowed and was removed (only http, https, mailto and relative links)"))
+                    diagnostics.append(.warning(at: here, "link target '\(target)' is not allowed and was removed (only http, https, mailto and relative links)"))
                     for child in children(of: node) { cmark_node_insert_before(node, child) }
                     cmark_node_free(node)
-                } else if LinkPolicy.scheme(of: url(node)) == "http" {
-                    diagnostics.append(.warning(at: location(of: node), "external link without https: '\(url(node))'"))
-                } else if LinkPolicy.isRelativeToPage(url(node)), let page = LinkPolicy.folderPage(of: url(node)) {
+                } else if scheme == "http" {
+                    diagnostics.append(.warning(at: location(of: node), "external link without https: '\(target)'"))
+                } else if relative, let page = LinkPolicy.folderPage(of: target) {
                     // As links from the site's root are (`RootLinks`): opened from the file
                     // system, a link to a folder shows a list of its files.
                     cmark_node_set_url(node, page)
                 }
             case CMARK_NODE_IMAGE:
                 let alt = plainText(node).trimmingSpaces()
-                if !LinkPolicy.isSafe(url(node)) {
-                    diagnostics.append(.warning(at: location(of: node), "image source '\(url(node))' is not allowed and was removed"))
+                if !LinkPolicy.isSafe(scheme: scheme) {
+                    diagnostics.append(.warning(at: location(of: node), "image source '\(target)' is not allowed and was removed"))
                     replaceWithText(node, alt)
                 } else if alt.isEmpty {
-                    diagnostics.append(.warning(at: location(of: node), "image without alt text: describe it in the brackets, ![description](\(url(node)))"))
+                    diagnostics.append(.warning(at: location(of: node), "image without alt text: describe it in the brackets, ![description](\(target))"))
                 }
             default:
                 break
@@ -397,7 +401,7 @@ private struct TreePass {
                     run.append(child)
                 } else {
                     processRun(run)
-                    run = []
+                    run.removeAll(keepingCapacity: true)
                 }
             }
             processRun(run)
@@ -629,6 +633,8 @@ extension String {
     func trimmingSpaces() -> String {
         guard let first = firstIndex(where: { !$0.isWhitespace }),
               let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
+        // Most texts (every paragraph of every update) have nothing to trim: not copied then.
+        if first == startIndex, index(after: last) == endIndex { return self }
         return String(self[first...last])
     }
 }

@@ -3,9 +3,31 @@ public enum LinkPolicy {
     /// The scheme of a URL, lower-cased, or nil for a relative reference or fragment.
     /// Control characters and spaces are ignored the way browsers ignore them (`java\tscript:`).
     public static func scheme(of url: String) -> String? {
+        // Most schemes are written plainly (`https:`): then the scheme is the text before the colon.
+        if let plain = url.utf8.withContiguousStorageIfAvailable(plainScheme), let plain { return plain }
         var scheme: [UInt8] = []
         guard readScheme(url.utf8, into: { scheme.append($0) }) else { return nil }
         return String(decoding: scheme, as: UTF8.self)
+    }
+
+    /// The scheme of a URL that starts with one in lower case (or has none, by the first byte
+    /// that cannot be in one): `.some(nil)` for no scheme, nil when `readScheme` must decide
+    /// (an upper-case letter, a space or control character to skip).
+    private static func plainScheme(_ bytes: UnsafeBufferPointer<UInt8>) -> String?? {
+        for (index, byte) in bytes.enumerated() {
+            switch byte {
+            case UInt8(ascii: ":"):
+                return .some(index > 0 ? String(decoding: UnsafeBufferPointer(rebasing: bytes[..<index]), as: UTF8.self) : nil)
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."):
+                continue
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), 0...0x20, 0x7F:
+                return nil
+            default:
+                return .some(nil)
+            }
+        }
+        return .some(nil)
     }
 
     /// Whether a URL's bytes start with a scheme, by the rule of `scheme(of:)`, without making it.
@@ -37,15 +59,27 @@ public enum LinkPolicy {
 
     /// Links in Markdown: web, mail and relative targets only.
     public static func isSafe(_ url: String) -> Bool {
-        guard let scheme = scheme(of: url) else { return true }
-        return ["http", "https", "mailto"].contains(scheme)
+        isSafe(scheme: scheme(of: url))
+    }
+
+    /// `isSafe` for a URL whose scheme (`scheme(of:)`) is known.
+    static func isSafe(scheme: String?) -> Bool {
+        switch scheme {
+        case nil, "http", "https", "mailto": return true
+        default: return false
+        }
     }
 
     /// A link within the site written relative to the page it is on (`../x/`, `x.png`), as
     /// opposed to one from the site's root (`/x/`), to an id of the page (`#x`) or elsewhere.
     public static func isRelativeToPage(_ url: String) -> Bool {
+        isRelativeToPage(url, scheme: scheme(of: url))
+    }
+
+    /// `isRelativeToPage` for a URL whose scheme (`scheme(of:)`) is known.
+    static func isRelativeToPage(_ url: String, scheme: String?) -> Bool {
         guard let first = url.utf8.first, first != UInt8(ascii: "#"), first != UInt8(ascii: "/") else { return false }
-        return scheme(of: url) == nil
+        return scheme == nil
     }
 
     /// For a link to a folder (`situations/dprk/`, `..`), whose page a host finds but the file

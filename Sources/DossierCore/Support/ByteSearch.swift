@@ -21,3 +21,15 @@ enum ByteSearch {
         }
     }
 }
+
+extension ByteSearch {
+    /// Where `byte` first occurs in `bytes` at or after `start` (`memchr`, which compares many
+    /// bytes at a time where a loop compares one).
+    static func index(of byte: UInt8, in bytes: [UInt8], from start: Int) -> Int? {
+        guard start < bytes.count else { return nil }
+        return bytes.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            return memchr(base + start, Int32(byte), buffer.count - start).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
+        }
+    }
+}
