@@ -261,19 +261,37 @@ private struct TreePass {
     }
 
     func plainText(_ node: OpaquePointer) -> String {
-        // Gathered as bytes straight from cmark's strings, made into one String at the end.
-        var bytes: [UInt8] = []
+        // Copied straight from cmark's strings into the String, once its length is known. A
+        // part without bytes stands for a line break, which becomes a space.
+        var parts: [UnsafeRawBufferPointer?] = []
+        var count = 0
         visit(node) { child in
             switch type(child) {
             case CMARK_NODE_TEXT, CMARK_NODE_CODE:
                 if let text = cmark_node_get_literal(child) {
-                    bytes += UnsafeRawBufferPointer(start: text, count: strlen(text))
+                    let part = UnsafeRawBufferPointer(start: text, count: strlen(text))
+                    parts.append(part)
+                    count += part.count
                 }
-            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: bytes.append(0x20)
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+                parts.append(nil)
+                count += 1
             default: break
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var at = 0
+            for part in parts {
+                guard let part else {
+                    buffer[at] = 0x20
+                    at += 1
+                    continue
+                }
+                UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[at...])).copyMemory(from: part)
+                at += part.count
+            }
+            return at
+        }
     }
 
     // MARK: tables
@@ -476,8 +494,11 @@ private struct TreePass {
                 replacements.append(textNode(text(cursor..<group.range.lowerBound)))
             }
             cursor = group.range.upperBound
-            var markup = "<span class=\"citation\">["
-            markup.reserveCapacity(160 * group.items.count)
+            // Bytes, not a String: appended to piece by piece, about 11 times for each citation
+            // of every update, and handed to cmark as they are.
+            var markup: [UInt8] = []
+            markup.reserveCapacity(40 + 160 * group.items.count)
+            markup += "<span class=\"citation\">[".utf8
             var allKnown = true
             var groupUses: [CitationUse] = []
             for item in group.items {
@@ -507,25 +528,25 @@ private struct TreePass {
                 let useIndex = uses.count + groupUses.count + 1
                 let use = CitationUse(key: item.key, locator: item.locator, number: number, anchor: "cite-\(useIndex)")
                 groupUses.append(use)
-                let shown = String(number)
-                if groupUses.count > 1 { markup += "; " }
-                markup += "<a href=\"#source-"
+                let shown = String(number).utf8
+                if groupUses.count > 1 { markup += "; ".utf8 }
+                markup += "<a href=\"#source-".utf8
                 markup += shown
-                markup += "\" id=\""
-                markup += use.anchor
-                markup += "\" role=\"doc-noteref\" aria-label=\"Source "
+                markup += "\" id=\"".utf8
+                markup += use.anchor.utf8
+                markup += "\" role=\"doc-noteref\" aria-label=\"Source ".utf8
                 markup += shown
-                markup += "\">"
+                markup += "\">".utf8
                 markup += shown
-                markup += "</a>"
+                markup += "</a>".utf8
                 if let locator = item.locator {
-                    markup += ", "
-                    HTML.escape(locator, into: &markup)
+                    markup += ", ".utf8
+                    markup += HTML.escape(locator).utf8
                 }
             }
             if allKnown {
                 uses += groupUses
-                markup += "]</span>"
+                markup += "]</span>".utf8
                 replacements.append(customInline(markup))
             } else {
                 replacements.append(textNode(text(group.range)))
@@ -545,6 +566,16 @@ private struct TreePass {
     func customInline(_ html: String) -> OpaquePointer {
         let node = cmark_node_new(CMARK_NODE_CUSTOM_INLINE)!
         cmark_node_set_on_enter(node, html)
+        cmark_node_set_on_exit(node, "")
+        return node
+    }
+
+    /// `customInline` from the HTML's UTF-8 bytes (which hold no NUL).
+    func customInline(_ html: [UInt8]) -> OpaquePointer {
+        let node = cmark_node_new(CMARK_NODE_CUSTOM_INLINE)!
+        (html + [0]).withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { _ = cmark_node_set_on_enter(node, $0.baseAddress) }
+        }
         cmark_node_set_on_exit(node, "")
         return node
     }
