@@ -14,13 +14,20 @@ public struct SourceFile: Sendable, Hashable {
 extension SourceFile {
     /// Decodes UTF-8 (dropping a byte-order mark, turning CRLF into LF) or says where it is not UTF-8.
     static func decode(_ data: Data, path: String) -> Result<SourceFile, Diagnostic> {
-        var bytes = [UInt8](data)
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        guard var text = String(validating: bytes, as: UTF8.self) else {
+        // Read where the bytes are (a byte-by-byte copy into an array cost more than the checks).
+        let checked = data.withUnsafeBytes { raw -> (text: String?, carriageReturn: Bool) in
+            var bytes = raw.bindMemory(to: UInt8.self)
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = UnsafeBufferPointer(rebasing: bytes.dropFirst(3)) }
+            guard let base = bytes.baseAddress else { return ("", false) }
+            return (String(validating: bytes, as: UTF8.self), memchr(base, 0x0D, bytes.count) != nil)
+        }
+        guard var text = checked.text else {
+            var bytes = [UInt8](data)
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
             let offset = firstInvalidUTF8Offset(bytes) ?? bytes.count
             return .failure(.error(at: SourceLocation(file: path, offset: offset, in: bytes), "file is not valid UTF-8 text (save it as UTF-8)"))
         }
-        if bytes.contains(0x0D) {
+        if checked.carriageReturn {
             text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }
         if text.allSatisfy(\.isWhitespace) {
