@@ -200,6 +200,11 @@ public final class Staging: @unchecked Sendable {
 
     /// Keeps files of the published site as they are (a situation that did not change).
     func keep(_ entries: [ManifestEntry]) {
+        // In a reused folder most are in place already, the published file's own inode (unchanged
+        // since the build before): checked first, so folders are made only for the others.
+        let entries = !reused ? entries : entries.concurrentMap { entry -> ManifestEntry? in
+            FileTree.isSameFile(current + "/" + entry.path, root + "/" + entry.path) ? nil : entry
+        }.compactMap { $0 }
         // Their folders first, a level at a time across the cores (parents before children), each
         // made outside the lock: the rest of the site's thousands of folders, made one by one
         // under the lock, were most of an edit rebuild's time in the kernel.
