@@ -32,7 +32,8 @@ enum RootLinks {
             var out: [UInt8] = []
             out.reserveCapacity(bytes.count + 256)
             var copied = 0
-            while var (start, end, isLink) = nextValue(in: bytes, from: copied) {
+            while let (found, end, isLink) = nextValue(in: bytes, from: copied) {
+                var start = found
                 sitePath.withUTF8 { site in
                     if site.count > 1, end - start >= site.count, zip(bytes[start...], site).allSatisfy({ $0 == $1 }) {
                         out.append(contentsOf: bytes[copied..<start])

@@ -65,92 +65,20 @@ public struct Resolver: Sendable {
         let lockBefore = lock
         let lockPath = content.lock?.path ?? "versions.lock"
 
+        // Each situation is resolved on its own, across the cores (what it adds to the lock is
+        // its own updates' entries), and the outcomes are taken in order.
+        let outcomes = Array(situationsIn.enumerated()).concurrentMap { s, situation in
+            resolveSituation(situation, bodies: bodies[s] ?? [:], site: content.site, lockBefore: lockBefore)
+        }
         var situations: [ResolvedSituation] = []
-        // Redlines are computed after this loop, across the cores, on the typeset text:
+        // Redlines are computed after this, across the cores, on the typeset text:
         // (situation, version's date, the date of the version before).
         var redlines: [(situation: Int, date: IsoDate, previous: IsoDate)] = []
-        var typeset = Typesetter()
-        for (s, situation) in situationsIn.enumerated() {
-            let reused = reuse[situation.slug]
-            var versions: [Version] = []
-            var cited = Set<String>()
-            var previous: Version?
-            for (u, update) in situation.updates.enumerated() {
-                guard let level = content.site.riskLevel(id: update.riskLevel),
-                      let body = reused == nil ? bodies[s]?[u] : RenderedMarkdown.empty else { continue }
-                if reused == nil {
-                    diagnostics += body.diagnostics
-                    diagnostics += sectionWarnings(body, required: content.site.sections, file: update.body.file)
-                }
-                cited.formUnion(body.citedKeys)
-                var facts = situation.facts
-                // Not yet on the record and dated after tomorrow (a day's grace for time zones):
-                // most likely a mistyped year, which the record would then keep for good.
-                if !update.isDraft, lock.updates[VersionLock.key(situation.slug, update.date)] == nil {
-                    if update.date.daysSinceEpoch > today.daysSinceEpoch + 1 {
-                        diagnostics.append(.error(at: update.dateLocation,
-                            "this update is dated \(update.date), after today (\(today)): an update records what was known on its date; "
-                            + "check the date, or keep it a draft (status: draft) until then"))
-                    }
-                    // Published before a later update already on the record: that update's
-                    // redline would now compare it with this one.
-                    if !lockBefore.updates.isEmpty, let later = situation.updates.first(where: { other in
-                        other.date > update.date && !other.isDraft && lockBefore.updates[VersionLock.key(situation.slug, other.date)] != nil
-                    }) {
-                        diagnostics.append(.warning(at: update.dateLocation,
-                            "this update is dated \(update.date), before \(later.date), which is already published: publishing it "
-                            + "changes what the update of \(later.date) is compared with on its 'what changed' page; check the date"))
-                    }
-                }
-                if !update.isDraft {
-                    let (locked, problems) = checkLock(update, situation: situation, lock: &lock)
-                    diagnostics += problems
-                    facts = locked
-                }
-                let trend: Version.Trend
-                if let before = previous?.riskLevel {
-                    trend = level.rank < before.rank ? .escalated : level.rank > before.rank ? .deescalated : .unchanged
-                } else {
-                    trend = .first
-                }
-                let version = Version(update: update, riskLevel: level, body: body,
-                                      citedSources: body.citedKeys.compactMap(situation.source(key:)),
-                                      previous: previous?.update, trend: trend, facts: facts, redline: nil)
-                if let previous, reused == nil {
-                    redlines.append((situations.count, update.date, previous.update.date))
-                }
-                versions.append(version)
-                if !update.isDraft { previous = version }
-            }
-            // Drafts sort after every published update so "latest" and the archive stay about the record.
-            versions.sort { ($0.update.isDraft ? 1 : 0, $0.update.date) < ($1.update.isDraft ? 1 : 0, $1.update.date) }
-            if let reused {
-                // Its warnings are those the last build found, from the same files.
-                diagnostics += reused
-                situations.append(typeset.situation(ResolvedSituation(situation: situation, reused: true, versions: versions)))
-                continue
-            }
-            situations.append(typeset.situation(ResolvedSituation(situation: situation, versions: versions)))
-            // Warnings about the whole history would be about the wrong set of updates.
-            if situation.updatesUnreadable { continue }
-            let factKeys = Set(situation.facts.compactMap(\.sourceKey))
-            for source in situation.sources where !cited.contains(source.key) && !factKeys.contains(source.key) {
-                diagnostics.append(.warning(at: source.location, "source '\(source.key)' is never cited"))
-            }
-            if let latest = versions.last(where: { !$0.update.isDraft }) {
-                if let stale = content.site.staleAfterDays {
-                    let age = today.daysSinceEpoch - latest.update.date.daysSinceEpoch
-                    if age > stale {
-                        diagnostics.append(.warning(at: latest.update.dateLocation,
-                            "situation '\(situation.slug)' is stale: its latest update is \(age) days old (stale_after_days: \(stale)); "
-                            + "start the next with 'dossier new \(situation.slug)'"))
-                    }
-                }
-                if latest.facts != situation.facts {
-                    diagnostics.append(.warning(situation.file,
-                        "the facts differ from those published with the latest update (\(latest.update.date)); they will appear with the next update"))
-                }
-            }
+        for outcome in outcomes {
+            diagnostics += outcome.diagnostics
+            lock.updates.merge(outcome.locked) { _, new in new }
+            redlines += outcome.redlines.map { (situations.count, $0.date, $0.previous) }
+            situations.append(outcome.resolved)
         }
 
         let computed = await withTaskGroup(of: (Int, IsoDate, Redline?).self) { group in
@@ -183,6 +111,7 @@ public struct Resolver: Sendable {
                 + "but a published update keeps its permanent page; restore \(key.replacingOccurrences(of: "/", with: "/updates/")).md"))
         }
 
+        var typeset = Typesetter()
         var pages: [ResolvedPage] = []
         for page in content.pages {
             let body = pageRenderer.render(page.body)
@@ -198,25 +127,127 @@ public struct Resolver: Sendable {
                 diagnostics)
     }
 
-    /// Checks a published update against its locked fingerprint, locking it if it is new.
-    /// Returns the fact box published with it.
-    func checkLock(_ update: Update, situation: Situation, lock: inout VersionLock) -> ([Fact], [Diagnostic]) {
-        let key = VersionLock.key(situation.slug, update.date)
+    /// What resolving one situation gives: its versions, typeset; the warnings and errors it
+    /// has; the entries it adds to the lock or records again; the redlines to compute.
+    struct SituationOutcome: Sendable {
+        var resolved: ResolvedSituation
+        var diagnostics: [Diagnostic] = []
+        var locked: [String: VersionLock.Entry] = [:]
+        var redlines: [(date: IsoDate, previous: IsoDate)] = []
+    }
+
+    /// Resolves one situation against the lock as it was before the build.
+    /// - Parameter bodies: its updates' rendered bodies, by index (none for a reused situation).
+    func resolveSituation(_ situation: Situation, bodies: [Int: RenderedMarkdown], site: Site,
+                          lockBefore: VersionLock) -> SituationOutcome {
+        var diagnostics: [Diagnostic] = []
+        var locked: [String: VersionLock.Entry] = [:]
+        var redlines: [(date: IsoDate, previous: IsoDate)] = []
+        var typeset = Typesetter()
+        func outcome(_ resolved: ResolvedSituation) -> SituationOutcome {
+            SituationOutcome(resolved: typeset.situation(resolved), diagnostics: diagnostics, locked: locked, redlines: redlines)
+        }
+        let reused = reuse[situation.slug]
+        var versions: [Version] = []
+        var cited = Set<String>()
+        var previous: Version?
+        for (u, update) in situation.updates.enumerated() {
+            guard let level = site.riskLevel(id: update.riskLevel),
+                  let body = reused == nil ? bodies[u] : RenderedMarkdown.empty else { continue }
+            if reused == nil {
+                diagnostics += body.diagnostics
+                diagnostics += sectionWarnings(body, required: site.sections, file: update.body.file)
+            }
+            cited.formUnion(body.citedKeys)
+            var facts = situation.facts
+            // Not yet on the record and dated after tomorrow (a day's grace for time zones):
+            // most likely a mistyped year, which the record would then keep for good.
+            if !update.isDraft, lockBefore.updates[VersionLock.key(situation.slug, update.date)] == nil {
+                if update.date.daysSinceEpoch > today.daysSinceEpoch + 1 {
+                    diagnostics.append(.error(at: update.dateLocation,
+                        "this update is dated \(update.date), after today (\(today)): an update records what was known on its date; "
+                        + "check the date, or keep it a draft (status: draft) until then"))
+                }
+                // Published before a later update already on the record: that update's
+                // redline would now compare it with this one.
+                if !lockBefore.updates.isEmpty, let later = situation.updates.first(where: { other in
+                    other.date > update.date && !other.isDraft && lockBefore.updates[VersionLock.key(situation.slug, other.date)] != nil
+                }) {
+                    diagnostics.append(.warning(at: update.dateLocation,
+                        "this update is dated \(update.date), before \(later.date), which is already published: publishing it "
+                        + "changes what the update of \(later.date) is compared with on its 'what changed' page; check the date"))
+                }
+            }
+            if !update.isDraft {
+                let key = VersionLock.key(situation.slug, update.date)
+                let checked = checkLock(update, situation: situation, locked: lockBefore.updates[key])
+                diagnostics += checked.diagnostics
+                facts = checked.facts
+                if let record = checked.record { locked[key] = record }
+            }
+            let trend: Version.Trend
+            if let before = previous?.riskLevel {
+                trend = level.rank < before.rank ? .escalated : level.rank > before.rank ? .deescalated : .unchanged
+            } else {
+                trend = .first
+            }
+            let version = Version(update: update, riskLevel: level, body: body,
+                                  citedSources: body.citedKeys.compactMap(situation.source(key:)),
+                                  previous: previous?.update, trend: trend, facts: facts, redline: nil)
+            if let previous, reused == nil {
+                redlines.append((update.date, previous.update.date))
+            }
+            versions.append(version)
+            if !update.isDraft { previous = version }
+        }
+        // Drafts sort after every published update so "latest" and the archive stay about the record.
+        versions.sort { ($0.update.isDraft ? 1 : 0, $0.update.date) < ($1.update.isDraft ? 1 : 0, $1.update.date) }
+        if let reused {
+            // Its warnings are those the last build found, from the same files.
+            diagnostics += reused
+            return outcome(ResolvedSituation(situation: situation, reused: true, versions: versions))
+        }
+        let resolved = ResolvedSituation(situation: situation, versions: versions)
+        // Warnings about the whole history would be about the wrong set of updates.
+        if situation.updatesUnreadable { return outcome(resolved) }
+        let factKeys = Set(situation.facts.compactMap(\.sourceKey))
+        for source in situation.sources where !cited.contains(source.key) && !factKeys.contains(source.key) {
+            diagnostics.append(.warning(at: source.location, "source '\(source.key)' is never cited"))
+        }
+        if let latest = versions.last(where: { !$0.update.isDraft }) {
+            if let stale = site.staleAfterDays {
+                let age = today.daysSinceEpoch - latest.update.date.daysSinceEpoch
+                if age > stale {
+                    diagnostics.append(.warning(at: latest.update.dateLocation,
+                        "situation '\(situation.slug)' is stale: its latest update is \(age) days old (stale_after_days: \(stale)); "
+                        + "start the next with 'dossier new \(situation.slug)'"))
+                }
+            }
+            if latest.facts != situation.facts {
+                diagnostics.append(.warning(situation.file,
+                    "the facts differ from those published with the latest update (\(latest.update.date)); they will appear with the next update"))
+            }
+        }
+        return outcome(resolved)
+    }
+
+    /// Checks a published update against its locked record (`entry`), locking it if it is new.
+    /// Returns the fact box published with it, and the record to keep if it is new or corrected.
+    func checkLock(_ update: Update, situation: Situation, locked entry: VersionLock.Entry?)
+        -> (facts: [Fact], diagnostics: [Diagnostic], record: VersionLock.Entry?) {
         let fingerprint = fingerprints[update.body.file] ?? VersionLock.fingerprint(update.body.fullText)
-        guard let entry = lock.updates[key] else {
-            lock.updates[key] = .init(sha256: fingerprint, corrections: update.corrections.count,
-                                      facts: situation.facts.map(VersionLock.LockedFact.init))
-            return (situation.facts, [])
+        guard let entry else {
+            return (situation.facts, [], .init(sha256: fingerprint, corrections: update.corrections.count,
+                                               facts: situation.facts.map(VersionLock.LockedFact.init)))
         }
         let facts = entry.facts.map(\.fact)
-        if entry.sha256 == fingerprint { return (facts, []) }
+        if entry.sha256 == fingerprint { return (facts, [], nil) }
         if update.corrections.count > entry.corrections {
-            lock.updates[key] = .init(sha256: fingerprint, corrections: update.corrections.count, facts: entry.facts)
-            return (facts, [])
+            return (facts, [], .init(sha256: fingerprint, corrections: update.corrections.count, facts: entry.facts))
         }
         return (facts, [.error(update.body.file, line: 1, column: 1,
             "this update was published on \(update.date) and its text has changed since; a published update is a public "
-            + "record: add a 'corrections' entry (date and note) saying what changed, or undo the edit")])
+            + "record: add a 'corrections' entry (date and note) saying what changed, or undo the edit")], nil)
     }
 
     /// Warns when a required section is missing, written twice or out of the order site.yaml
