@@ -235,6 +235,9 @@ print("what".padding(toLength: 44, withPad: " ", startingAt: 0) + "  median     
 let (coldSeconds, coldPeak) = row("dossier build, cold", cold)
 let (unchangedSeconds, _) = row("dossier build, nothing changed", unchanged)
 let (editedSeconds, _) = row("dossier build, one update edited", edited)
+// The first edit after a cold build has no kept site to start from: it makes the new site's
+// folders and links anew, where the later ones change only what changed.
+if let first = edited.first { _ = row("  the first of them (no kept site yet)", [first]) }
 let copyResult = copies.isEmpty ? nil : row("cp -r of the cold build's output (one core)", copies)
 let markdownSeconds = median(markdown.map(\.seconds))
 print("Dossier's Markdown stage alone (one core)".padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%8.3f s", markdownSeconds))
