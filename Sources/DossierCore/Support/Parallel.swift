@@ -44,7 +44,8 @@ private final class NextIndex: @unchecked Sendable {
 
 /// Work started on a queue of its own, beside the build's tasks, and awaited where its result is
 /// needed. For work that waits on the file system, or that fills a core the build leaves idle:
-/// a task of the build's own pool would hold one of its threads.
+/// a task of the build's own pool would hold one of its threads. (Unchecked: the result is
+/// written once, before the work leaves the group, and read only after the group is empty.)
 final class Background<Value: Sendable>: @unchecked Sendable {
     private let group = DispatchGroup()
     private var result: Value?
