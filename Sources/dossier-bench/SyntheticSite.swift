@@ -39,7 +39,7 @@ struct SyntheticSite {
             text += "## \(section)\n\n"
             for p in 0..<3 {
                 let revision = (update + p + index) / 4
-                text += paragraph(situation * 100_000 + index * 1000 + p * 100 + revision, sentences: 4) + "\n\n"
+                text += paragraph(situation * 100_000 + index * 1000 + p * 100 + revision, sentences: 3) + "\n\n"
             }
             if index == 1 { text += paragraph(situation * 100_000 + 50_000 + update, sentences: 3) + "\n\n" }
             if index == 2 { text += "- First recommendation for the authorities.\n- Second recommendation.\n\n" }

@@ -30,6 +30,18 @@ struct PropertyTests {
         }
     }
 
+    /// Heading ids of ASCII text are made from its bytes: the same as scalar by scalar.
+    @Test func asciiHeadingIdsAreMadeAsFromScalars() async {
+        let ascii = Gen<Character?>.element(of: Array("aZ09 -'_.!?&()\t:/AbcXYZ")).map { $0! }.string(of: 0...40)
+        await propertyCheck(count: 500, input: ascii) { text in
+            #expect(Slug.make(from: text) == Slug.makeFromScalars(text), "\(text)")
+        }
+        #expect(Slug.make(from: "Necessary Action") == "necessary-action")
+        #expect(Slug.make(from: "Women's rights: 2024 -- now") == "womens-rights-2024-now")
+        #expect(Slug.make(from: "!?") == "section")
+        #expect(Slug.make(from: "Région d'Élan") == "région-délan")
+    }
+
     /// Pages are scanned for links without being parsed: on any bytes, the scan and the making
     /// of links relative end, and every value they find lies within the page.
     @Test func linkScansEndOnAnyText() async {

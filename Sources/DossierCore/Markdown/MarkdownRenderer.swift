@@ -227,6 +227,10 @@ private struct TreePass {
         let bodyLine = Int(cmark_node_get_start_line(node))
         let byteColumn = Int(cmark_node_get_start_column(node))
         let fileLine = max(1, bodyLine) + source.startLine - 1
+        // At the start of its line (every heading but an indented one): no need to find the line.
+        if needle == nil, bodyLine > 0, byteColumn == 1 {
+            return SourceLocation(file: source.file, line: fileLine, column: 1)
+        }
         guard bodyLine > 0, fileLine <= lineStarts.count else {
             return SourceLocation(file: source.file, line: source.startLine, column: 1)
         }
@@ -491,14 +495,14 @@ private struct TreePass {
         var replacements: [OpaquePointer] = []
         for group in groups {
             if group.range.lowerBound > cursor {
-                replacements.append(textNode(text(cursor..<group.range.lowerBound)))
+                replacements.append(textNode(joined[cursor..<group.range.lowerBound]))
             }
             cursor = group.range.upperBound
             // Bytes, not a String: appended to piece by piece, about 11 times for each citation
             // of every update, and handed to cmark as they are.
             var markup: [UInt8] = []
             markup.reserveCapacity(40 + 160 * group.items.count)
-            markup += "<span class=\"citation\">[".utf8
+            markup.append(utf8: "<span class=\"citation\">[")
             var allKnown = true
             var groupUses: [CitationUse] = []
             for item in group.items {
@@ -528,31 +532,31 @@ private struct TreePass {
                 let useIndex = uses.count + groupUses.count + 1
                 let use = CitationUse(key: item.key, locator: item.locator, number: number, anchor: "cite-\(useIndex)")
                 groupUses.append(use)
-                let shown = String(number).utf8
-                if groupUses.count > 1 { markup += "; ".utf8 }
-                markup += "<a href=\"#source-".utf8
-                markup += shown
-                markup += "\" id=\"".utf8
-                markup += use.anchor.utf8
-                markup += "\" role=\"doc-noteref\" aria-label=\"Source ".utf8
-                markup += shown
-                markup += "\">".utf8
-                markup += shown
-                markup += "</a>".utf8
+                let shown = String(number)
+                if groupUses.count > 1 { markup.append(utf8: "; ") }
+                markup.append(utf8: "<a href=\"#source-")
+                markup.append(utf8: shown)
+                markup.append(utf8: "\" id=\"")
+                markup.append(utf8: use.anchor)
+                markup.append(utf8: "\" role=\"doc-noteref\" aria-label=\"Source ")
+                markup.append(utf8: shown)
+                markup.append(utf8: "\">")
+                markup.append(utf8: shown)
+                markup.append(utf8: "</a>")
                 if let locator = item.locator {
-                    markup += ", ".utf8
-                    markup += HTML.escape(locator).utf8
+                    markup.append(utf8: ", ")
+                    markup.append(utf8: HTML.escape(locator))
                 }
             }
             if allKnown {
                 uses += groupUses
-                markup += "]</span>".utf8
+                markup.append(utf8: "]</span>")
                 replacements.append(customInline(markup))
             } else {
-                replacements.append(textNode(text(group.range)))
+                replacements.append(textNode(joined[group.range]))
             }
         }
-        if cursor < joined.count { replacements.append(textNode(text(cursor..<joined.count))) }
+        if cursor < joined.count { replacements.append(textNode(joined[cursor...])) }
         for node in replacements { cmark_node_insert_before(anchor, node) }
         for node in run { cmark_node_free(node) }
     }
@@ -570,14 +574,30 @@ private struct TreePass {
         return node
     }
 
-    /// `customInline` from the HTML's UTF-8 bytes (which hold no NUL).
+    /// `customInline` from the HTML's UTF-8 bytes.
     func customInline(_ html: [UInt8]) -> OpaquePointer {
         let node = cmark_node_new(CMARK_NODE_CUSTOM_INLINE)!
-        (html + [0]).withUnsafeBufferPointer { bytes in
-            bytes.withMemoryRebound(to: CChar.self) { _ = cmark_node_set_on_enter(node, $0.baseAddress) }
-        }
+        Self.withCString(html) { _ = cmark_node_set_on_enter(node, $0) }
         cmark_node_set_on_exit(node, "")
         return node
+    }
+
+    /// `textNode` from the text's UTF-8 bytes.
+    func textNode(_ bytes: ArraySlice<UInt8>) -> OpaquePointer {
+        let node = cmark_node_new(CMARK_NODE_TEXT)!
+        Self.withCString(bytes) { _ = cmark_node_set_literal(node, $0) }
+        return node
+    }
+
+    /// UTF-8 bytes as a C string for cmark, which copies it: terminated in a buffer on the stack
+    /// where it fits. (Never a NUL inside: cmark's own text has none, nor has our markup.)
+    static func withCString(_ bytes: some Collection<UInt8>, _ body: (UnsafePointer<CChar>) -> Void) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count + 1) { buffer in
+            var end = buffer.initialize(fromContentsOf: bytes)
+            buffer[end] = 0
+            end += 1
+            UnsafeRawPointer(buffer.baseAddress!).withMemoryRebound(to: CChar.self, capacity: end) { body($0) }
+        }
     }
 
     // MARK: headings
@@ -659,13 +679,24 @@ private struct TreePass {
     }
 }
 
+extension Array where Element == UInt8 {
+    /// Appends a text's UTF-8 bytes, copied where they are (a literal's are in the program).
+    mutating func append(utf8 text: String) {
+        var text = text
+        text.withUTF8 { append(contentsOf: $0) }
+    }
+}
+
 extension String {
     /// Without leading and trailing white space (spaces, tabs and the like).
     func trimmingSpaces() -> String {
+        // Most texts (every paragraph of every update) begin and end with a visible ASCII
+        // character: nothing to trim, and nothing copied or split into characters.
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x7F, last > 0x20, last < 0x7F {
+            return self
+        }
         guard let first = firstIndex(where: { !$0.isWhitespace }),
               let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
-        // Most texts (every paragraph of every update) have nothing to trim: not copied then.
-        if first == startIndex, index(after: last) == endIndex { return self }
         return String(self[first...last])
     }
 }

@@ -11,6 +11,26 @@ public enum Slug {
 
     /// A heading's text turned into an id: `Necessary Action` → `necessary-action`.
     public static func make(from text: String) -> String {
+        // Most headings are ASCII: made from their bytes, without lower-casing a copy of the
+        // text and asking each scalar's Unicode properties. The same result as `makeFromScalars`.
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return makeFromScalars(text) }
+        var out: [UInt8] = []
+        var pendingHyphen = false
+        for byte in text.utf8 {
+            let lower = (0x41...0x5A).contains(byte) ? byte + 0x20 : byte
+            if (0x61...0x7A).contains(lower) || (0x30...0x39).contains(lower) {
+                if pendingHyphen, !out.isEmpty { out.append(UInt8(ascii: "-")) }
+                pendingHyphen = false
+                out.append(lower)
+            } else if lower != UInt8(ascii: "'") {
+                pendingHyphen = true
+            }
+        }
+        return out.isEmpty ? "section" : String(decoding: out, as: UTF8.self)
+    }
+
+    /// `make` for any text, scalar by scalar.
+    static func makeFromScalars(_ text: String) -> String {
         var out = ""
         var pendingHyphen = false
         for scalar in text.lowercased().unicodeScalars {
