@@ -169,6 +169,14 @@ struct EndToEndTests {
                        ManifestEntry(path: "pages/é \"q\"/index.html", bytes: 0, sha256: String(repeating: "b", count: 64))]
         let manifest = SiteRenderer.manifest(of: entries)
         #expect(Set(ManifestEntry.parse(manifest.data)) == Set(entries))
+        // Read from its lines, as written; the escaped path sends it to JSONDecoder.
+        let plain = SiteRenderer.manifest(of: Array(entries.prefix(1)) + [ManifestEntry(path: "a/é.html", bytes: 7, sha256: String(repeating: "c", count: 64))])
+        #expect(plain.data.withUnsafeBytes { ManifestEntry.readLines($0) } == [ManifestEntry(path: "a/é.html", bytes: 7, sha256: String(repeating: "c", count: 64)), entries[0]])
+        #expect(manifest.data.withUnsafeBytes { ManifestEntry.readLines($0) } == nil)
+        #expect(SiteRenderer.manifest(of: []).data.withUnsafeBytes { ManifestEntry.readLines($0) } == [])
+        // The same entries spaced otherwise are still a manifest, for JSONDecoder.
+        let compact = plain.text.replacingOccurrences(of: "\n", with: "").replacingOccurrences(of: "    ", with: "")
+        #expect(ManifestEntry.parse(Data(compact.utf8)) == ManifestEntry.parse(plain.data))
         for broken in ["", "{}", "[1]", #"{"files": [{"path": "a", "bytes": "12", "sha256": "x"}]}"#,
                        #"{"files": [{"path": "a", "sha256": "x"}]}"#, String(manifest.text.dropLast(5))] {
             #expect(ManifestEntry.parse(Data(broken.utf8)).isEmpty, "\(broken)")
