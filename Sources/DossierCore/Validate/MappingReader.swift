@@ -44,7 +44,7 @@ struct MappingReader {
             diagnostics.append(.error(at: node.location, "'\(key)' must be text, found \(node.kindName)"))
             return nil
         }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmingSpaces()
         if trimmed.isEmpty {
             diagnostics.append(.error(at: node.location, "'\(key)' must not be empty"))
             return nil
