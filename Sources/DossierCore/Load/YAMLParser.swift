@@ -2,6 +2,10 @@ import Yams
 
 /// Parses YAML text with Yams and keeps every node's line and column.
 enum YAMLParser {
+    /// Yams makes a new `Constructor` (three tables of functions) at each use of `.default`;
+    /// one is made for every parse. It is never changed after it is made.
+    nonisolated(unsafe) private static let constructor = Constructor.default
+
     /// - Parameter lineOffset: lines before the YAML text in its file (front matter starts after `---`).
     static func parse(_ text: String, file: String, lineOffset: Int = 0) -> Result<YAMLNode, Diagnostic> {
         let whole = SourceLocation(file: file, line: lineOffset + 1, column: 1)
@@ -11,7 +15,7 @@ enum YAMLParser {
             // ourselves), so the resolver has no rules: Yams then hashes mapping keys for its
             // duplicate check without matching each against its regular expressions. UTF-8 is
             // named, since Yams's default reads the whole environment at every parse.
-            node = try Yams.compose(yaml: text, .basic, .default, .utf8)
+            node = try Yams.compose(yaml: text, .basic, constructor, .utf8)
         } catch let error as YamlError {
             return .failure(diagnostic(for: error, file: file, lineOffset: lineOffset))
         } catch {

@@ -25,15 +25,22 @@ struct BuildInputs: Sendable {
         var siteWide: String
         /// Each file in a situation's folder, by path.
         var files: [String: String]
+        /// The same, by situation (slug), each situation's files in order of path.
+        var bySlug: [String: [(path: String, digest: String)]]
     }
 
     func digests(_ options: Builder.Options) -> Digests {
         let texts = self.texts
         let prefix = content.root + "/situations/"
         let files = texts.filter { $0.key.hasPrefix(prefix) }.map { ($0.key, $0.value) }
-        let hashed = files.concurrentMap { path, text in (path, Digest.sha256(text: text)) }
+        let hashed = files.concurrentMap { path, text in (path: path, digest: Digest.sha256(text: text)) }
+        var bySlug: [String: [(path: String, digest: String)]] = [:]
+        for file in hashed.sorted(by: { $0.path < $1.path }) {
+            bySlug[String(file.path.dropFirst(prefix.count).prefix { $0 != "/" }), default: []].append(file)
+        }
         return Digests(siteWide: siteWideDigest(options, texts: texts),
-                       files: Dictionary(hashed, uniquingKeysWith: { first, _ in first }))
+                       files: Dictionary(hashed.map { ($0.path, $0.digest) }, uniquingKeysWith: { first, _ in first }),
+                       bySlug: bySlug)
     }
 
     /// A digest of everything a build's output and diagnostics depend on: every file read, the
@@ -67,18 +74,12 @@ struct BuildInputs: Sendable {
                 lockBySlug[String(key.prefix { $0 != "/" }), default: [:]][key] = entry
             }
         }
-        var bySlug: [String: [(String, String)]] = [:]
-        let prefix = content.root + "/situations/"
-        for (path, digest) in digests.files {
-            let slug = String(path.dropFirst(prefix.count).prefix { $0 != "/" })
-            bySlug[slug, default: []].append((path, digest))
-        }
-        let keys = content.situations.map(\.slug).concurrentMap { [lockBySlug, bySlug] slug -> (String, String) in
+        let keys = content.situations.map(\.slug).concurrentMap { [lockBySlug] slug -> (String, String) in
             let locked = lockBySlug[slug] ?? [:]
             if let earlier, let key = earlier.keys[slug], earlier.locked[slug] ?? [:] == locked { return (slug, key) }
             var hasher = Hasher256()
             hasher.add(digests.siteWide)
-            for (path, digest) in (bySlug[slug] ?? []).sorted(by: { $0.0 < $1.0 }) {
+            for (path, digest) in digests.bySlug[slug] ?? [] {
                 hasher.add(path)
                 hasher.add(digest)
             }
