@@ -25,6 +25,10 @@ public struct Builder: Sendable {
         /// (`Skeletons`); off only in the tests that check this changes no byte, and in the
         /// benchmark's `--stages --full-renders`, which measures what it saves.
         public var skeletons = true
+        /// Render once per shape only in builds that make at least this many pages: below, most
+        /// pages have a shape of their own, and recording it costs more than rendering the page
+        /// in full (an edit rebuild makes about 30). Set to 0 in the tests of skeletons.
+        public var skeletonsFromPages = 200
 
         public init(content: String = "Content", templates: String = "Templates", output: String = "Public",
                     drafts: Bool = false, strict: Bool = false, pdf: Bool = false, today: IsoDate) {
@@ -170,7 +174,13 @@ public struct Builder: Sendable {
             result.diagnostics.append(.error(validated.lock?.path ?? options.content + "/versions.lock", changes.lockedMessage()))
         }
         lap("resolve")
-        guard let library, !result.diagnostics.hasErrors else { return result }
+        guard var library, !result.diagnostics.hasErrors else { return result }
+        let pagesMade = resolved.situations.reduce(0) { $0 + ($1.reused ? 0 : 3 * $1.versions.count + 3) } + resolved.pages.count + 3
+        if library.skeletons != nil, pagesMade < options.skeletonsFromPages {
+            library = library.withoutSkeletons()
+            result.skeletons = nil
+            result.skeletonsRefusal = "this build makes about \(pagesMade) pages, fewer than \(options.skeletonsFromPages)"
+        }
         // The new lock's text (JSON with sorted keys: 0.02 to 0.03 s for 2,000 updates) is made
         // beside the pages rather than after the site is published.
         let lockToWrite = resolved.lockChanges == nil ? nil : resolved.lock

@@ -163,6 +163,7 @@ struct SharedPartialsTests {
                          "situations/ruritania/index.html", "<li data-page=\"Republic of Ruritania\">"))
         for (site, path, text) in variants {
             var options = Builder.Options(drafts: true, today: IsoDate("2025-01-01")!)
+            options.skeletonsFromPages = 0
             let shared = await Builder(fileSystem: site.fileSystem).generate(options)
             options.sharePartials = false
             options.skeletons = false

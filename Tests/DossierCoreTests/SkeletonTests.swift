@@ -139,6 +139,7 @@ struct SkeletonTests {
         var fixture = try Fixture.directory(root, folders: ["Content"])
         fixture.files.merge(try Fixture.directory(Fixture.projectRoot, folders: ["Templates"]).files) { own, _ in own }
         var options = Builder.Options(drafts: true, today: IsoDate("2026-01-01")!)
+        options.skeletonsFromPages = 0
         let filled = await Builder(fileSystem: fixture.fileSystem).generate(options)
         options.skeletons = false
         let full = await Builder(fileSystem: fixture.fileSystem).generate(options)
@@ -148,5 +149,10 @@ struct SkeletonTests {
         #expect(filled.skeletons?.refusedTemplates.isEmpty == true)
         #expect(filled.templateShapes?.contains("page situation") == true, "\(filled.templateShapes ?? "")")
         #expect(full.templateShapes == nil)
+        // A build of so few pages renders each in full unless told otherwise, and says so.
+        let small = await Builder(fileSystem: fixture.fileSystem).generate(Builder.Options(drafts: true, today: IsoDate("2026-01-01")!))
+        #expect(small.files == full.files)
+        #expect(small.templateShapes?.hasPrefix("none: every page is rendered in full, as this build makes about") == true,
+                "\(small.templateShapes ?? "")")
     }
 }

@@ -24,7 +24,7 @@ struct TemplateLibrary: Sendable {
     let pageLibrary: MustacheLibrary
     /// Renders each template once per shape of view (see `Skeletons`); nil where the templates
     /// use something whose output depends on a value's text (`skeletonsRefusal`, kept to say why).
-    let skeletons: Skeletons?
+    private(set) var skeletons: Skeletons?
     let skeletonsRefusal: String?
 
     /// Templates rendered with their update's shared partials.
@@ -37,6 +37,13 @@ struct TemplateLibrary: Sendable {
     /// - Parameter sharePartials: render partials that show only an update's content once per update
     ///   (off only to check that it changes nothing).
     /// - Parameter skeletons: render each template once per shape of view (off only to check the same).
+    /// The same templates, every page rendered in full.
+    func withoutSkeletons() -> TemplateLibrary {
+        var copy = self
+        copy.skeletons = nil
+        return copy
+    }
+
     static func make(_ loaded: LoadedTemplates, sharePartials: Bool = true, skeletons: Bool = true) -> (TemplateLibrary?, [Diagnostic]) {
         var diagnostics = loaded.diagnostics
         _ = HTMLEscaping.registered
