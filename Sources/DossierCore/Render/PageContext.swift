@@ -80,7 +80,8 @@ struct PageContext: Sendable {
     /// The content file each page is written from, for locating problems found in the output.
     static func origins(of site: ResolvedSite) -> [String: String] {
         var out: [String: String] = [:]
-        for situation in site.situations {
+        // A reused situation's pages are kept, not made: none of them is checked again.
+        for situation in site.situations where !situation.reused {
             let slug = situation.situation.slug
             if let latest = situation.latest {
                 out[OutputPaths.latest(slug)] = latest.update.body.file

@@ -143,13 +143,24 @@ public struct SiteRenderer: Sendable {
     /// Every output file with its SHA-256: what was published, verifiable later.
     /// - Parameter carried: files kept from the previous build, by their manifest entries.
     static func manifest(of entries: [ManifestEntry], carried: [ManifestEntry] = []) -> OutputFile {
-        let entries = entries + carried
-        var lines: [String] = []
-        for entry in entries.sorted(by: { $0.path < $1.path }) {
-            lines.append("    {\"path\": \(jsonString(entry.path)), \"bytes\": \(entry.bytes), \"sha256\": \"\(entry.sha256)\"}")
+        let entries = (entries + carried).sorted(by: { $0.path < $1.path })
+        // Appended to one buffer (a line built by interpolation for each of 6,400 files was a
+        // hundredth of a second at the end of every build).
+        var text: [UInt8] = []
+        text.reserveCapacity(entries.count * 140 + 40)
+        text.append(utf8: "{\n  \"files\": [\n")
+        for (index, entry) in entries.enumerated() {
+            if index > 0 { text.append(utf8: ",\n") }
+            text.append(utf8: "    {\"path\": ")
+            text.append(utf8: jsonString(entry.path))
+            text.append(utf8: ", \"bytes\": ")
+            text.append(utf8: String(entry.bytes))
+            text.append(utf8: ", \"sha256\": \"")
+            text.append(utf8: entry.sha256)
+            text.append(utf8: "\"}")
         }
-        let text = "{\n  \"files\": [\n" + lines.joined(separator: ",\n") + "\n  ]\n}\n"
-        return OutputFile(path: "manifest.json", text: text)
+        text.append(utf8: "\n  ]\n}\n")
+        return OutputFile(path: "manifest.json", data: Data(text))
     }
 
     static func jsonString(_ text: String) -> String {
