@@ -561,12 +561,6 @@ private struct TreePass {
         for node in run { cmark_node_free(node) }
     }
 
-    func textNode(_ text: String) -> OpaquePointer {
-        let node = cmark_node_new(CMARK_NODE_TEXT)!
-        cmark_node_set_literal(node, text)
-        return node
-    }
-
     func customInline(_ html: String) -> OpaquePointer {
         let node = cmark_node_new(CMARK_NODE_CUSTOM_INLINE)!
         cmark_node_set_on_enter(node, html)
@@ -582,7 +576,7 @@ private struct TreePass {
         return node
     }
 
-    /// `textNode` from the text's UTF-8 bytes.
+    /// A text node of the text's UTF-8 bytes.
     func textNode(_ bytes: ArraySlice<UInt8>) -> OpaquePointer {
         let node = cmark_node_new(CMARK_NODE_TEXT)!
         Self.withCString(bytes) { _ = cmark_node_set_literal(node, $0) }
