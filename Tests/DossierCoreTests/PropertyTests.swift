@@ -30,6 +30,61 @@ struct PropertyTests {
         }
     }
 
+    /// Templates' tags are found on bytes: the same tags, names and places as found before,
+    /// character by character.
+    @Test func templateTagsAreFoundAsBefore() async {
+        let piece = Gen<String?>.element(of: ["{{", "}}", "{{{", "}}}", "#", "^", "/", ">", "<", "$", "!", "%", "&", " ", "\t",
+                                              "\n", "name", "a.b", "é", "😀", "{", "}", "x"]).map { $0! }
+        await propertyCheck(count: 1000, input: piece.array(of: 0...40).map { $0.joined() }) { text in
+            let file = SourceFile(path: "t.mustache", text: text)
+            let found = TemplateTags.scan(file).map { "\($0.kind) \($0.name) \($0.location.line):\($0.location.column)" }
+            let before = Self.referenceScan(file).map { "\($0.kind) \($0.name) \($0.location.line):\($0.location.column)" }
+            #expect(found == before, "\(text)")
+        }
+    }
+
+    /// The scan as it was, character by character with Foundation's searches: the reference.
+    static func referenceScan(_ file: SourceFile) -> [TemplateTags.Tag] {
+        typealias Tag = TemplateTags.Tag
+        typealias Kind = TemplateTags.Kind
+        var tags: [Tag] = []
+        var line = 1
+        var column = 1
+        var index = file.text.startIndex
+        let text = file.text
+        while index < text.endIndex {
+            if text[index...].hasPrefix("{{"), let close = text[index...].range(of: "}}") {
+                var inner = text[text.index(index, offsetBy: 2)..<close.lowerBound]
+                var kind = Kind.variable
+                if inner.hasPrefix("{") { inner = inner.dropFirst() }
+                switch inner.first {
+                case "#": kind = .section
+                case "^": kind = .inverted
+                case "/": kind = .close
+                case ">": kind = .partial
+                case "<": kind = .parent
+                case "$": kind = .block
+                case "!": kind = .comment
+                case "%": kind = .pragma
+                case "&": kind = .variable
+                default: break
+                }
+                if kind != .variable || inner.first == "&" { inner = inner.dropFirst() }
+                let name = inner.trimmingCharacters(in: .whitespaces)
+                tags.append(Tag(kind: kind, name: name, location: SourceLocation(file: file.path, line: line, column: column)))
+                let end = text.index(close.upperBound, offsetBy: text[close.upperBound...].hasPrefix("}") ? 1 : 0)
+                for c in text[index..<end] {
+                    if c == "\n" { line += 1; column = 1 } else { column += 1 }
+                }
+                index = end
+                continue
+            }
+            if text[index] == "\n" { line += 1; column = 1 } else { column += 1 }
+            index = text.index(after: index)
+        }
+        return tags
+    }
+
     /// Heading ids of ASCII text are made from its bytes: the same as scalar by scalar.
     @Test func asciiHeadingIdsAreMadeAsFromScalars() async {
         let ascii = Gen<Character?>.element(of: Array("aZ09 -'_.!?&()\t:/AbcXYZ")).map { $0! }.string(of: 0...40)
