@@ -158,17 +158,14 @@ struct Skeleton: Sendable {
     let steps: [SkeletonStep]
     let nodes: Int
     let holes: Int
-    let textBytes: Int
 
     init?(_ text: String, recorder: Recorder) {
         var parts: [Part] = []
-        var bytes = 0
         // Text between placeholders; a stray placeholder character means the text is not what the placeholders made.
         func addText(_ scalars: Substring.UnicodeScalarView) -> Bool {
             guard !scalars.isEmpty else { return true }
             let text = String(scalars)
             guard !Skeletons.holdsPlaceholderCharacters(text) else { return false }
-            bytes += text.utf8.count
             parts.append(.text(text))
             return true
         }
@@ -199,21 +196,36 @@ struct Skeleton: Sendable {
         self.steps = recorder.steps
         self.nodes = recorder.nodes
         self.holes = recorder.values.count
-        self.textBytes = bytes
     }
 
     /// The page: the skeleton's text with `values` in their places.
     func fill(_ values: [String]) -> String {
-        var out = ""
-        out.reserveCapacity(textBytes + values.reduce(0) { $0 + $1.utf8.count } + values.count * 8)
+        // Each part's text first (a value escaped where the template escaped it; most have
+        // nothing to escape and are the value itself), then copied once into a String made to
+        // their length: appended one by one, each of a page's hundreds of parts cost a String append.
+        var pieces: [String] = []
+        pieces.reserveCapacity(parts.count)
+        var count = 0
         for part in parts {
+            let piece: String
             switch part {
-            case .text(let text): out += text
-            case .value(let index, let escaped):
-                if escaped { HTML.escape(values[index], into: &out) } else { out += values[index] }
+            case .text(let text): piece = text
+            case .value(let index, let escaped): piece = escaped ? HTML.escape(values[index]) : values[index]
             }
+            count += piece.utf8.count
+            pieces.append(piece)
         }
-        return out
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var at = 0
+            for var piece in pieces {
+                piece.withUTF8 { bytes in
+                    guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+                    (buffer.baseAddress! + at).update(from: source, count: bytes.count)
+                    at += bytes.count
+                }
+            }
+            return at
+        }
     }
 }
 
