@@ -24,7 +24,7 @@ public struct ManifestEntry: Sendable, Hashable, Decodable {
     static func readLines(_ bytes: UnsafeRawBufferPointer) -> [ManifestEntry]? {
         let head = Array("{\n  \"files\": [\n".utf8), tail = Array("\n  ]\n}\n".utf8)
         let open = Array("    {\"path\": \"".utf8), size = Array("\", \"bytes\": ".utf8)
-        let digest = Array(", \"sha256\": \"".utf8), close = Array("\"}".utf8)
+        let digest = Array(", \"sha256\": \"".utf8), close = Array("\"}".utf8), next = Array(",\n".utf8)
         guard bytes.count >= head.count + tail.count, bytes.starts(with: head), bytes.reversed().starts(with: tail.reversed()) else {
             return nil
         }
@@ -56,7 +56,7 @@ public struct ManifestEntry: Sendable, Hashable, Decodable {
             entries.append(ManifestEntry(path: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[pathStart..<pathEnd]), as: UTF8.self),
                                          bytes: count, sha256: String(decoding: hash, as: UTF8.self)))
             if at < end {
-                guard take(Array(",\n".utf8)) else { return nil }
+                guard take(next) else { return nil }
             }
         }
         return entries

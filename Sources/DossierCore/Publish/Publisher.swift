@@ -156,8 +156,7 @@ public final class Staging: @unchecked Sendable {
     private var written = 0
     /// A reused folder is read while the build writes into it, so that `commit` knows what to
     /// prune without reading thousands of folders after the pages are made (`FileTree.survey`).
-    private let surveying = DispatchGroup()
-    private var survey: FileTree.Survey?
+    private let survey: Background<FileTree.Survey?>?
 
     init(root: String, current: String, published: [ManifestEntry], reused: Bool, previous: String,
          swap: @escaping () throws -> Void) {
@@ -167,14 +166,7 @@ public final class Staging: @unchecked Sendable {
         self.previous = previous
         self.published = Dictionary(published.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         self.swap = swap
-        if reused {
-            // On a queue of its own: it waits on the file system, which would hold a thread of the
-            // pool the build's tasks run on.
-            DispatchQueue.global().async(group: surveying) { [self, root] in
-                let found = FileTree.survey(root)
-                lock.withLock { survey = found }
-            }
-        }
+        survey = reused ? Background { [root] in FileTree.survey(root) } : nil
     }
 
     /// How many files were written; the rest were unchanged and linked.
@@ -248,8 +240,7 @@ public final class Staging: @unchecked Sendable {
         }
         do {
             if reused {
-                surveying.wait()
-                if let survey = lock.withLock({ survey }) {
+                if let survey = survey?.waited {
                     try FileTree.prune(root, keeping: paths, surveyed: survey)
                 } else {
                     try FileTree.prune(root, keeping: paths)
@@ -267,7 +258,7 @@ public final class Staging: @unchecked Sendable {
     /// is trusted anyway (a file is kept only if it is the published file's own inode), and
     /// removing thousands of folders just made would take longer than the failed build itself.
     func abandon() {
-        surveying.wait()
+        _ = survey?.waited
         if rename(root, previous) == 0 { return }
         try? FileTree.remove(root)
     }

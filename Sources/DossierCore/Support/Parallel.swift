@@ -54,6 +54,13 @@ final class Background<Value: Sendable>: @unchecked Sendable {
         DispatchQueue.global().async(group: group) { self.result = work() }
     }
 
+    /// The result, once the work is done, waited for by blocking the calling thread (for code
+    /// that is not async; never on a thread of the build's task pool while it is busy).
+    var waited: Value {
+        group.wait()
+        return result!
+    }
+
     /// The result, once the work is done.
     var value: Value {
         get async {
