@@ -219,6 +219,9 @@ struct PropertyTests {
             #expect(section.wordsDeleted == words(runs.filter { $0.change == .deleted }).count)
             #expect((section.status == .unchanged) == (before == after))
         }
+        // A paragraph split in two, or two joined, changes no word but does change the section.
+        #expect(Redline.compare(["a b"], ["a", "b"], title: "T", id: "t").status == .changed)
+        #expect(Redline.compare(["a", "b"], ["a b"], title: "T", id: "t").status == .changed)
     }
 
     @Test func wordsSplitOnWhitespaceBytesOnly() async {

@@ -117,7 +117,7 @@ struct BuildInputs: Sendable {
 /// build can tell in a moment that nothing changed.
 struct BuildState: Codable, Sendable {
     /// Changed whenever the same input comes out differently, so no page of the older output is kept.
-    static let toolVersion = "dossier-7"
+    static let toolVersion = "dossier-8"
 
     struct StoredDiagnostic: Codable, Sendable {
         var severity: String

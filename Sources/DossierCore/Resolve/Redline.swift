@@ -127,7 +127,9 @@ extension Redline {
                 j += 1
             }
         }
-        return Section(title: title, id: id, status: inserted + deleted == 0 ? .unchanged : .changed,
+        // A paragraph split or joined changes no word, but the section is not as it was.
+        let reparagraphed = removedParagraphs.contains(true) || insertedParagraphs.contains(true)
+        return Section(title: title, id: id, status: inserted + deleted == 0 && !reparagraphed ? .unchanged : .changed,
                        paragraphs: paragraphs, wordsInserted: inserted, wordsDeleted: deleted)
     }
 
