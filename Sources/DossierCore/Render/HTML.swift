@@ -6,18 +6,23 @@ public enum HTML {
         return out
     }
 
-    /// Appends `text` escaped; most text has nothing to escape and is appended whole.
-    public static func escape(_ text: String, into out: inout String) {
-        func special(_ byte: UInt8) -> Bool {
-            byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27
-        }
+    private static func special(_ byte: UInt8) -> Bool {
+        byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27
+    }
+
+    /// Whether `text` holds any of the characters `escape` replaces.
+    static func needsEscaping(_ text: String) -> Bool {
         // Native strings are contiguous UTF-8: a plain loop over the buffer is several times
         // faster than the generic `utf8.contains(where:)`, and most values have nothing to escape.
-        let clean = text.utf8.withContiguousStorageIfAvailable { bytes in
-            for byte in bytes where special(byte) { return false }
-            return true
-        } ?? !text.utf8.contains(where: special)
-        guard !clean else {
+        text.utf8.withContiguousStorageIfAvailable { bytes in
+            for byte in bytes where special(byte) { return true }
+            return false
+        } ?? text.utf8.contains(where: special)
+    }
+
+    /// Appends `text` escaped; most text has nothing to escape and is appended whole.
+    public static func escape(_ text: String, into out: inout String) {
+        guard needsEscaping(text) else {
             out += text
             return
         }

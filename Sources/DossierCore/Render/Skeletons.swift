@@ -49,7 +49,7 @@ final class Skeletons: @unchecked Sendable {
         let isRefused = refused.contains(template)
         lock.unlock()
         if isRefused { return render(view) }
-        if let tree, let (skeleton, values) = tree.skeleton(for: view) { return skeleton.fill(values) }
+        if let tree, let page = tree.page(for: view) { return page }
         if count >= Self.shapesPerTemplate { return render(view) }
         let recorder = Recorder()
         guard let text = render(RecordingView(node: 0, view: view, recorder: recorder)) else { return nil }
@@ -61,7 +61,7 @@ final class Skeletons: @unchecked Sendable {
         }
         lock.lock()
         // Another core may have recorded the same shape meanwhile: kept once.
-        if shapes[template, default: []].count < Self.shapesPerTemplate, trees[template]?.skeleton(for: view) == nil {
+        if shapes[template, default: []].count < Self.shapesPerTemplate, trees[template]?.fits(view) != true {
             shapes[template, default: []].append(skeleton)
             trees[template] = ShapeTree(shapes[template]!)
         }
@@ -118,9 +118,9 @@ struct SkeletonStep: Sendable {
         /// A view of the recorded one's type, looked up further as `node`. `as` is that type's
         /// cast: a cast to a known type is a comparison, where a cast to a protocol asks the
         /// runtime's conformance cache, shared by every core.
-        case view(node: Int, type: ObjectIdentifier, as: @Sendable (Any) -> (any MustacheParent)?)
+        case view(node: Int, type: ObjectIdentifier, as: any ViewCast)
         /// A list of the recorded one's type and `count` entries, as `node`.
-        case list(node: Int, count: Int, type: ObjectIdentifier, as: @Sendable (Any) -> [Any]?)
+        case list(node: Int, count: Int, type: ObjectIdentifier, as: any ListCast)
         /// A lambda of ours, as `node`.
         case lambda(node: Int)
 
@@ -147,29 +147,71 @@ protocol LambdaCarrying {
     func lambdaFunction(named name: String) -> ((String) -> String)?
 }
 
+/// A cast of a value found to a recorded view's own type. Each is a struct of no size, so a
+/// skeleton's steps hold and call it without retaining anything: a closure's context would be an
+/// object whose reference count every core changes at every page.
+protocol ViewCast: Sendable {
+    func callAsFunction(_ value: Any) -> (any MustacheParent)?
+}
+
+struct ViewCastTo<View: MustacheParent>: ViewCast {
+    func callAsFunction(_ value: Any) -> (any MustacheParent)? { value as? View }
+}
+
+/// A list's entries, read one at a time (an array as it is, where mapping it to `[Any]` made a
+/// new array of boxed entries for every list of every page).
+protocol SkeletonList {
+    var count: Int { get }
+    func entry(_ index: Int) -> Any
+}
+
+extension Array: SkeletonList {
+    func entry(_ index: Int) -> Any { self[index] }
+}
+
+/// A cast of a value found to a recorded list's own type, as its entries.
+protocol ListCast: Sendable {
+    func callAsFunction(_ value: Any) -> (any SkeletonList)?
+}
+
+struct ListCastTo<List: MustacheSequence>: ListCast {
+    func callAsFunction(_ value: Any) -> (any SkeletonList)? {
+        guard let list = value as? List else { return nil }
+        return list as? [List.Element] ?? Array(list)
+    }
+}
+
 /// One recorded render: its text, cut at the placeholders, and the lookups that must find the same again.
 struct Skeleton: Sendable {
     enum Part: Sendable {
-        case text(String)
+        /// The skeleton's own text: a range of `text`'s bytes.
+        case text(Range<Int>)
         case value(Int, escaped: Bool)
     }
 
+    /// The text between the placeholders, one after another as UTF-8: filling a page copies from
+    /// it without retaining a string per part (the skeletons are read by every core at once, and
+    /// each retain of a shared string is a write to a count the other core reads).
+    let text: [UInt8]
     let parts: [Part]
     let steps: [SkeletonStep]
     let nodes: Int
     let holes: Int
 
-    init?(_ text: String, recorder: Recorder) {
+    init?(_ rendered: String, recorder: Recorder) {
         var parts: [Part] = []
+        var text: [UInt8] = []
         // Text between placeholders; a stray placeholder character means the text is not what the placeholders made.
         func addText(_ scalars: Substring.UnicodeScalarView) -> Bool {
             guard !scalars.isEmpty else { return true }
-            let text = String(scalars)
-            guard !Skeletons.holdsPlaceholderCharacters(text) else { return false }
-            parts.append(.text(text))
+            let piece = String(scalars)
+            guard !Skeletons.holdsPlaceholderCharacters(piece) else { return false }
+            let start = text.count
+            text += piece.utf8
+            parts.append(.text(start..<text.count))
             return true
         }
-        var scalars = text.unicodeScalars[...]
+        var scalars = rendered.unicodeScalars[...]
         while let start = scalars.firstIndex(of: Skeletons.start) {
             guard addText(scalars[..<start]) else { return nil }
             var rest = scalars[scalars.index(after: start)...]
@@ -192,6 +234,7 @@ struct Skeleton: Sendable {
             scalars = rest.dropFirst(close.count)
         }
         guard addText(scalars) else { return nil }
+        self.text = text
         self.parts = parts
         self.steps = recorder.steps
         self.nodes = recorder.nodes
@@ -200,31 +243,44 @@ struct Skeleton: Sendable {
 
     /// The page: the skeleton's text with `values` in their places.
     func fill(_ values: [String]) -> String {
-        // Each part's text first (a value escaped where the template escaped it; most have
-        // nothing to escape and are the value itself), then copied once into a String made to
-        // their length: appended one by one, each of a page's hundreds of parts cost a String append.
-        var pieces: [String] = []
-        pieces.reserveCapacity(parts.count)
+        // The values escaped where the template escaped them (most have nothing to escape and are
+        // the value itself), then every part copied once into a String made to their length.
+        // A value's escaped text, made only for the values that need it.
+        var escapedValues: [String?] = []
         var count = 0
         for part in parts {
-            let piece: String
             switch part {
-            case .text(let text): piece = text
-            case .value(let index, let escaped): piece = escaped ? HTML.escape(values[index]) : values[index]
+            case .text(let range): count += range.count
+            case .value(let index, false): count += values[index].utf8.count
+            case .value(let index, true):
+                if escapedValues.isEmpty || escapedValues[index] == nil, HTML.needsEscaping(values[index]) {
+                    if escapedValues.isEmpty { escapedValues = Array(repeating: nil, count: values.count) }
+                    escapedValues[index] = HTML.escape(values[index])
+                }
+                count += (escapedValues.isEmpty ? values[index] : escapedValues[index] ?? values[index]).utf8.count
             }
-            count += piece.utf8.count
-            pieces.append(piece)
         }
-        return String(unsafeUninitializedCapacity: count) { buffer in
-            var at = 0
-            for var piece in pieces {
-                piece.withUTF8 { bytes in
+        return text.withUnsafeBufferPointer { text in
+            String(unsafeUninitializedCapacity: count) { buffer in
+                var at = 0
+                func copy(_ bytes: UnsafeBufferPointer<UInt8>) {
                     guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
                     (buffer.baseAddress! + at).update(from: source, count: bytes.count)
                     at += bytes.count
                 }
+                func copy(_ string: String) {
+                    if string.utf8.withContiguousStorageIfAvailable(copy) == nil { copy(Array(string.utf8)) }
+                }
+                func copy(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer(copy) }
+                for part in parts {
+                    switch part {
+                    case .text(let range): copy(UnsafeBufferPointer(rebasing: text[range]))
+                    case .value(let index, let escaped):
+                        copy(escaped && !escapedValues.isEmpty ? escapedValues[index] ?? values[index] : values[index])
+                    }
+                }
+                return at
             }
-            return at
         }
     }
 }
@@ -234,111 +290,148 @@ struct Skeleton: Sendable {
 /// length): they share the steps before it and part there. A view is matched by making each
 /// lookup once, down the branch of what it finds, instead of trying the skeletons one by one
 /// (pages that differ late, as redlines do in their number of paragraphs, would otherwise make
-/// most of their lookups once per skeleton tried). Built once, read by every core.
+/// most of their lookups once per skeleton tried). Built once, read by every core: its nodes and
+/// branches are values in two arrays, walked by index, so matching a page retains none of the
+/// tree (two cores retaining the same node's object took turns at its reference count).
 final class ShapeTree: @unchecked Sendable {
-    final class Node {
+    private struct Node {
         /// The lookup made here; nil where a skeleton ends.
         var source: SkeletonStep.Source?
-        var branches: [(found: SkeletonStep.Found, next: Node)] = []
-        var skeleton: Skeleton?
-
-        init(source: SkeletonStep.Source?) {
-            self.source = source
-        }
+        /// This node's branches in `branches`.
+        var branches: Range<Int> = 0..<0
+        /// Where a skeleton ends: its index in `skeletons`.
+        var skeleton: Int?
     }
 
-    let root: Node
+    private struct Branch {
+        var found: SkeletonStep.Found
+        var next: Int
+    }
+
+    private let tree: [Node]
+    private let branches: [Branch]
+    private let skeletons: [Skeleton]
     let nodes: Int
     let holes: Int
 
     init(_ skeletons: [Skeleton]) {
-        root = Node(source: skeletons.first?.steps.first?.source)
-        nodes = skeletons.map(\.nodes).max() ?? 1
-        holes = skeletons.map(\.holes).max() ?? 0
-        skeletons: for skeleton in skeletons {
-            var node = root
+        // Built as a tree of branch lists, then laid out in the two arrays.
+        var sources: [SkeletonStep.Source?] = [skeletons.first?.steps.first?.source]
+        var children: [[(found: SkeletonStep.Found, next: Int)]] = [[]]
+        var ends: [Int?] = [nil]
+        skeletons: for (number, skeleton) in skeletons.enumerated() {
+            var node = 0
             for (index, step) in skeleton.steps.enumerated() {
                 // The same lookups in the same order until one finds something else: a template
                 // renders the same way for the same finds.
-                guard node.source == step.source else { continue skeletons }
+                guard sources[node] == step.source else { continue skeletons }
                 let next = index + 1 < skeleton.steps.count ? skeleton.steps[index + 1].source : nil
-                if let branch = node.branches.first(where: { $0.found.sameKind(as: step.found) }) {
+                if let branch = children[node].first(where: { $0.found.sameKind(as: step.found) }) {
                     node = branch.next
                 } else {
-                    let child = Node(source: next)
-                    node.branches.append((step.found, child))
-                    node = child
+                    sources.append(next)
+                    children.append([])
+                    ends.append(nil)
+                    children[node].append((step.found, sources.count - 1))
+                    node = sources.count - 1
                 }
             }
             // A shape is added once (`Skeletons.render` checks under its lock); should it come twice, the first stands.
-            if node.source == nil && node.skeleton == nil { node.skeleton = skeleton }
+            if sources[node] == nil && ends[node] == nil { ends[node] = number }
         }
+        var tree: [Node] = []
+        var branches: [Branch] = []
+        for node in sources.indices {
+            let first = branches.count
+            branches += children[node].map { Branch(found: $0.found, next: $0.next) }
+            tree.append(Node(source: sources[node], branches: first..<branches.count, skeleton: ends[node]))
+        }
+        self.tree = tree
+        self.branches = branches
+        self.skeletons = skeletons
+        nodes = skeletons.map(\.nodes).max() ?? 1
+        holes = skeletons.map(\.holes).max() ?? 0
     }
 
     private enum Value {
         case none
         case view(any MustacheParent)
-        case list([Any])
+        case list(any SkeletonList)
         case lambda((String) -> String)
     }
 
-    /// The skeleton of the view's shape and the view's values for its places, if there is one.
-    func skeleton(for root: any MustacheParent) -> (Skeleton, [String])? {
+    /// The page for the view from the skeleton of its shape, if there is one.
+    func page(for root: any MustacheParent) -> String? {
+        guard let (skeleton, values) = match(root) else { return nil }
+        return skeletons[skeleton].fill(values)
+    }
+
+    /// Whether a skeleton fits the view.
+    func fits(_ root: any MustacheParent) -> Bool {
+        match(root) != nil
+    }
+
+    /// The index of the skeleton of the view's shape and the view's values for its places, if there is one.
+    private func match(_ root: any MustacheParent) -> (Int, [String])? {
         var objects = [Value](repeating: .none, count: nodes)
         objects[0] = .view(root)
         var values = [String](repeating: "", count: holes)
-        var node = self.root
-        while let source = node.source {
-            let value: Any?
-            var owner: (any MustacheParent)?
-            var lookedUp = ""
-            switch source {
-            case .lookup(let index, let name):
-                guard case .view(let view) = objects[index] else { return nil }
-                value = view.child(named: name)
-                owner = view
-                lookedUp = name
-            case .element(let index, let position):
-                guard case .list(let list) = objects[index], position < list.count else { return nil }
-                value = list[position]
-            case .call(let index, let parameter):
-                guard case .lambda(let function) = objects[index] else { return nil }
-                value = function(parameter)
-            }
-            var matched: Node?
-            branches: for (found, next) in node.branches {
-                switch found {
-                case .absent:
-                    guard value == nil else { continue branches }
-                case .bool(let expected):
-                    guard let flag = value as? Bool, flag == expected else { continue branches }
-                case .string(let hole):
-                    guard let text = value as? String else { continue branches }
-                    if case .call = source, Recorder.holdsTag(text) { continue branches }
-                    values[hole] = text
-                case .int(let hole):
-                    guard let number = value as? Int else { continue branches }
-                    values[hole] = String(number)
-                case .view(let index, _, let cast):
-                    guard let value, let view = cast(value) else { continue branches }
-                    objects[index] = .view(view)
-                case .list(let index, let count, _, let cast):
-                    guard let value, let list = cast(value), list.count == count else { continue branches }
-                    objects[index] = .list(list)
-                case .lambda(let index):
-                    guard value is MustacheLambda, let function = (owner as? LambdaCarrying)?.lambdaFunction(named: lookedUp) else {
-                        continue branches
+        return tree.withUnsafeBufferPointer { tree in
+            branches.withUnsafeBufferPointer { branches -> (Int, [String])? in
+                var node = 0
+                while let source = tree[node].source {
+                    let value: Any?
+                    var owner: (any MustacheParent)?
+                    var lookedUp = ""
+                    switch source {
+                    case .lookup(let index, let name):
+                        guard case .view(let view) = objects[index] else { return nil }
+                        value = view.child(named: name)
+                        owner = view
+                        lookedUp = name
+                    case .element(let index, let position):
+                        guard case .list(let list) = objects[index], position < list.count else { return nil }
+                        value = list.entry(position)
+                    case .call(let index, let parameter):
+                        guard case .lambda(let function) = objects[index] else { return nil }
+                        value = function(parameter)
                     }
-                    objects[index] = .lambda(function)
+                    var matched: Int?
+                    branches: for branch in tree[node].branches {
+                        switch branches[branch].found {
+                        case .absent:
+                            guard value == nil else { continue branches }
+                        case .bool(let expected):
+                            guard let flag = value as? Bool, flag == expected else { continue branches }
+                        case .string(let hole):
+                            guard let text = value as? String else { continue branches }
+                            if case .call = source, Recorder.holdsTag(text) { continue branches }
+                            values[hole] = text
+                        case .int(let hole):
+                            guard let number = value as? Int else { continue branches }
+                            values[hole] = String(number)
+                        case .view(let index, _, let cast):
+                            guard let value, let view = cast(value) else { continue branches }
+                            objects[index] = .view(view)
+                        case .list(let index, let count, _, let cast):
+                            guard let value, let list = cast(value), list.count == count else { continue branches }
+                            objects[index] = .list(list)
+                        case .lambda(let index):
+                            guard value is MustacheLambda, let function = (owner as? LambdaCarrying)?.lambdaFunction(named: lookedUp) else {
+                                continue branches
+                            }
+                            objects[index] = .lambda(function)
+                        }
+                        matched = branches[branch].next
+                        break
+                    }
+                    guard let matched else { return nil }
+                    node = matched
                 }
-                matched = next
-                break
+                guard let skeleton = tree[node].skeleton else { return nil }
+                return (skeleton, values)
             }
-            guard let matched else { return nil }
-            node = matched
         }
-        guard let skeleton = node.skeleton else { return nil }
-        return (skeleton, values)
     }
 }
 
@@ -407,7 +500,8 @@ final class Recorder: @unchecked Sendable {
         }
         if let sequence = value as? any MustacheSequence {
             let cast = Self.listCast(sequence)
-            let list = cast(value) ?? []
+            let entries = cast(value)
+            let list: [Any] = entries.map { entries in (0..<entries.count).map(entries.entry) } ?? []
             let node = newNode()
             var shown: [Any] = []
             shown.reserveCapacity(list.count)
@@ -435,14 +529,10 @@ final class Recorder: @unchecked Sendable {
     }
 
     /// A cast to the type of `view`, as a view.
-    static func viewCast<View: MustacheParent>(_ view: View) -> @Sendable (Any) -> (any MustacheParent)? {
-        { $0 as? View }
-    }
+    static func viewCast<View: MustacheParent>(_ view: View) -> any ViewCast { ViewCastTo<View>() }
 
     /// A cast to the type of a list swift-mustache goes over (`MustacheSequence`: arrays, sets), as its entries.
-    static func listCast<List: MustacheSequence>(_ list: List) -> @Sendable (Any) -> [Any]? {
-        { ($0 as? List)?.map { $0 as Any } }
-    }
+    static func listCast<List: MustacheSequence>(_ list: List) -> any ListCast { ListCastTo<List>() }
 
     /// Whether text holds `{{`: swift-mustache renders a lambda's text as a template.
     static func holdsTag(_ text: String) -> Bool {
