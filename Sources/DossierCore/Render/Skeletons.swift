@@ -303,13 +303,27 @@ final class ShapeTree: @unchecked Sendable {
         var skeleton: Int?
     }
 
+    /// What a lookup must find to take a branch: `SkeletonStep.Found` with its casts as indexes
+    /// into `viewCasts` and `listCasts`, so reading it copies no existential.
+    private enum Test {
+        case absent
+        case bool(Bool)
+        case string(hole: Int)
+        case int(hole: Int)
+        case view(node: Int, cast: Int)
+        case list(node: Int, count: Int, cast: Int)
+        case lambda(node: Int)
+    }
+
     private struct Branch {
-        var found: SkeletonStep.Found
+        var test: Test
         var next: Int
     }
 
     private let tree: [Node]
     private let branches: [Branch]
+    private let viewCasts: [any ViewCast]
+    private let listCasts: [any ListCast]
     private let skeletons: [Skeleton]
     let nodes: Int
     let holes: Int
@@ -341,23 +355,36 @@ final class ShapeTree: @unchecked Sendable {
         }
         var tree: [Node] = []
         var branches: [Branch] = []
+        var viewCasts: [any ViewCast] = []
+        var listCasts: [any ListCast] = []
         for node in sources.indices {
             let first = branches.count
-            branches += children[node].map { Branch(found: $0.found, next: $0.next) }
+            for (found, next) in children[node] {
+                let test: Test
+                switch found {
+                case .absent: test = .absent
+                case .bool(let flag): test = .bool(flag)
+                case .string(let hole): test = .string(hole: hole)
+                case .int(let hole): test = .int(hole: hole)
+                case .view(let index, _, let cast):
+                    viewCasts.append(cast)
+                    test = .view(node: index, cast: viewCasts.count - 1)
+                case .list(let index, let count, _, let cast):
+                    listCasts.append(cast)
+                    test = .list(node: index, count: count, cast: listCasts.count - 1)
+                case .lambda(let index): test = .lambda(node: index)
+                }
+                branches.append(Branch(test: test, next: next))
+            }
             tree.append(Node(source: sources[node], branches: first..<branches.count, skeleton: ends[node]))
         }
         self.tree = tree
         self.branches = branches
+        self.viewCasts = viewCasts
+        self.listCasts = listCasts
         self.skeletons = skeletons
         nodes = skeletons.map(\.nodes).max() ?? 1
         holes = skeletons.map(\.holes).max() ?? 0
-    }
-
-    private enum Value {
-        case none
-        case view(any MustacheParent)
-        case list(any SkeletonList)
-        case lambda((String) -> String)
     }
 
     /// The page for the view from the skeleton of its shape, if there is one.
@@ -373,32 +400,32 @@ final class ShapeTree: @unchecked Sendable {
 
     /// The index of the skeleton of the view's shape and the view's values for its places, if there is one.
     private func match(_ root: any MustacheParent) -> (Int, [String])? {
-        var objects = [Value](repeating: .none, count: nodes)
-        objects[0] = .view(root)
+        // The objects found so far, by node: each kind in an array of its own, so a lookup reads
+        // its view in place instead of copying it out of an enum.
+        var views = [(any MustacheParent)?](repeating: nil, count: nodes)
+        var lists = [(any SkeletonList)?](repeating: nil, count: nodes)
+        var lambdas: [((String) -> String)?] = []
+        views[0] = root
         var values = [String](repeating: "", count: holes)
         return tree.withUnsafeBufferPointer { tree in
             branches.withUnsafeBufferPointer { branches -> (Int, [String])? in
                 var node = 0
                 while let source = tree[node].source {
                     let value: Any?
-                    var owner: (any MustacheParent)?
-                    var lookedUp = ""
                     switch source {
                     case .lookup(let index, let name):
-                        guard case .view(let view) = objects[index] else { return nil }
-                        value = view.child(named: name)
-                        owner = view
-                        lookedUp = name
+                        guard views[index] != nil else { return nil }
+                        value = views[index]!.child(named: name)
                     case .element(let index, let position):
-                        guard case .list(let list) = objects[index], position < list.count else { return nil }
-                        value = list.entry(position)
+                        guard lists[index] != nil, position < lists[index]!.count else { return nil }
+                        value = lists[index]!.entry(position)
                     case .call(let index, let parameter):
-                        guard case .lambda(let function) = objects[index] else { return nil }
+                        guard index < lambdas.count, let function = lambdas[index] else { return nil }
                         value = function(parameter)
                     }
                     var matched: Int?
                     branches: for branch in tree[node].branches {
-                        switch branches[branch].found {
+                        switch branches[branch].test {
                         case .absent:
                             guard value == nil else { continue branches }
                         case .bool(let expected):
@@ -410,17 +437,19 @@ final class ShapeTree: @unchecked Sendable {
                         case .int(let hole):
                             guard let number = value as? Int else { continue branches }
                             values[hole] = String(number)
-                        case .view(let index, _, let cast):
-                            guard let value, let view = cast(value) else { continue branches }
-                            objects[index] = .view(view)
-                        case .list(let index, let count, _, let cast):
-                            guard let value, let list = cast(value), list.count == count else { continue branches }
-                            objects[index] = .list(list)
+                        case .view(let index, let cast):
+                            guard let value, let view = viewCasts[cast](value) else { continue branches }
+                            views[index] = view
+                        case .list(let index, let count, let cast):
+                            guard let value, let list = listCasts[cast](value), list.count == count else { continue branches }
+                            lists[index] = list
                         case .lambda(let index):
-                            guard value is MustacheLambda, let function = (owner as? LambdaCarrying)?.lambdaFunction(named: lookedUp) else {
+                            guard value is MustacheLambda, case .lookup(let owner, let name) = source,
+                                  let function = (views[owner] as? LambdaCarrying)?.lambdaFunction(named: name) else {
                                 continue branches
                             }
-                            objects[index] = .lambda(function)
+                            if lambdas.count <= index { lambdas += Array(repeating: nil, count: index + 1 - lambdas.count) }
+                            lambdas[index] = function
                         }
                         matched = branches[branch].next
                         break
