@@ -6,7 +6,7 @@ public enum HTML {
         return out
     }
 
-    private static func special(_ byte: UInt8) -> Bool {
+    @inline(__always) private static func special(_ byte: UInt8) -> Bool {
         byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27
     }
 

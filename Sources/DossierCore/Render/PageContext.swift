@@ -347,8 +347,9 @@ struct PageContext: Sendable {
                                 name: resolved.situation.name, versions: rows)
     }
 
+    /// `a` to `z` for a backlink's label, then numbers. Made from the scalar: the alphabet was
+    /// split into an array of characters at every backlink.
     static func letter(_ index: Int) -> String {
-        let letters = Array("abcdefghijklmnopqrstuvwxyz")
-        return index < letters.count ? String(letters[index]) : "\(index + 1)"
+        index < 26 ? String(Unicode.Scalar(UInt8(ascii: "a") + UInt8(index))) : "\(index + 1)"
     }
 }
