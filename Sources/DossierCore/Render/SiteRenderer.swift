@@ -52,10 +52,9 @@ public struct SiteRenderer: Sendable {
 
         /// Records a rendered page. A page that goes only to the staging folder is hashed, scanned
         /// and written from its text's own UTF-8 bytes, never copied into a `Data` first.
-        func emit(page path: String, html: String) -> (OutputFile?, FileRecord) {
-            guard staging != nil, !keep(path) else { return emit(OutputFile(path: path, text: html)) }
-            var html = html
-            return (nil, html.withUTF8 { place(path, UnsafeRawBufferPointer($0)) })
+        func emit(page path: String, html: RenderedText) -> (OutputFile?, FileRecord) {
+            guard staging != nil, !keep(path) else { return emit(OutputFile(path: path, data: html.data)) }
+            return (nil, html.withBytes { place(path, $0) })
         }
 
         /// Hashes a file's bytes, scans a page's ids and links, and hands the bytes to the staging folder.
@@ -108,7 +107,7 @@ public struct SiteRenderer: Sendable {
                     let (content, views) = job.views()
                     let shared = content.map(library.renderSharedPartials) ?? [:]
                     return zip(job.pages, views).map { page, view in
-                        guard let html = library.render(view, template: page.template, shared: shared) else {
+                        guard let html = library.renderPage(view, template: page.template, shared: shared) else {
                             return (nil, nil, .error(templates + "/\(page.template).mustache",
                                                      "template '\(page.template)' could not be rendered for \(page.path)"))
                         }

@@ -43,21 +43,31 @@ final class Skeletons: @unchecked Sendable {
     /// What `template` shows for `view`, from a skeleton when one fits, else rendered (and kept).
     /// - Parameter render: swift-mustache's render of a view with the template.
     func render(_ view: any MustacheParent, template: String, with render: (Any) -> String?) -> String? {
+        self.render(view, template: template, asBytes: false, with: render)?.string
+    }
+
+    /// The same, a page filled from a skeleton as its bytes.
+    func renderPage(_ view: any MustacheParent, template: String, with render: (Any) -> String?) -> RenderedText? {
+        self.render(view, template: template, asBytes: true, with: render)
+    }
+
+    private func render(_ view: any MustacheParent, template: String, asBytes: Bool,
+                        with render: (Any) -> String?) -> RenderedText? {
         lock.lock()
         let tree = trees[template]
         let count = shapes[template]?.count ?? 0
         let isRefused = refused.contains(template)
         lock.unlock()
-        if isRefused { return render(view) }
-        if let tree, let page = tree.page(for: view) { return page }
-        if count >= Self.shapesPerTemplate { return render(view) }
+        if isRefused { return render(view).map(RenderedText.string) }
+        if let tree, let page = tree.page(for: view, asBytes: asBytes) { return page }
+        if count >= Self.shapesPerTemplate { return render(view).map(RenderedText.string) }
         let recorder = Recorder()
         guard let text = render(RecordingView(node: 0, view: view, recorder: recorder)) else { return nil }
         guard !recorder.failed, let skeleton = Skeleton(text, recorder: recorder) else {
             lock.lock()
             refused.insert(template)
             lock.unlock()
-            return render(view)
+            return render(view).map(RenderedText.string)
         }
         lock.lock()
         // Another core may have recorded the same shape meanwhile: kept once.
@@ -66,7 +76,7 @@ final class Skeletons: @unchecked Sendable {
             trees[template] = ShapeTree(shapes[template]!)
         }
         lock.unlock()
-        return skeleton.fill(recorder.values)
+        return skeleton.fill(recorder.values, asBytes: asBytes)
     }
 
     /// How many shapes each template has (for tests).
@@ -243,8 +253,13 @@ struct Skeleton: Sendable {
 
     /// The page: the skeleton's text with `values` in their places.
     func fill(_ values: [String]) -> String {
+        fill(values, asBytes: false).string
+    }
+
+    /// The page as a String, or as its bytes.
+    func fill(_ values: [String], asBytes: Bool) -> RenderedText {
         // The values escaped where the template escaped them (most have nothing to escape and are
-        // the value itself), then every part copied once into a String made to their length.
+        // the value itself), then every part copied once into a buffer made to their length.
         // A value's escaped text, made only for the values that need it.
         var escapedValues: [String?] = []
         var count = 0
@@ -260,8 +275,8 @@ struct Skeleton: Sendable {
                 count += (escapedValues.isEmpty ? values[index] : escapedValues[index] ?? values[index]).utf8.count
             }
         }
-        return text.withUnsafeBufferPointer { text in
-            String(unsafeUninitializedCapacity: count) { buffer in
+        func write(into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+            text.withUnsafeBufferPointer { text in
                 var at = 0
                 func copy(_ bytes: UnsafeBufferPointer<UInt8>) {
                     guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
@@ -269,9 +284,8 @@ struct Skeleton: Sendable {
                     at += bytes.count
                 }
                 func copy(_ string: String) {
-                    if string.utf8.withContiguousStorageIfAvailable(copy) == nil { copy(Array(string.utf8)) }
+                    if string.utf8.withContiguousStorageIfAvailable(copy) == nil { Array(string.utf8).withUnsafeBufferPointer(copy) }
                 }
-                func copy(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer(copy) }
                 for part in parts {
                     switch part {
                     case .text(let range): copy(UnsafeBufferPointer(rebasing: text[range]))
@@ -282,6 +296,12 @@ struct Skeleton: Sendable {
                 return at
             }
         }
+        if asBytes {
+            return .bytes([UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+                initialized = write(into: buffer)
+            })
+        }
+        return .string(String(unsafeUninitializedCapacity: count, initializingUTF8With: write))
     }
 }
 
@@ -388,9 +408,9 @@ final class ShapeTree: @unchecked Sendable {
     }
 
     /// The page for the view from the skeleton of its shape, if there is one.
-    func page(for root: any MustacheParent) -> String? {
+    func page(for root: any MustacheParent, asBytes: Bool = false) -> RenderedText? {
         guard let (skeleton, values) = match(root) else { return nil }
-        return skeletons[skeleton].fill(values)
+        return skeletons[skeleton].fill(values, asBytes: asBytes)
     }
 
     /// Whether a skeleton fits the view.

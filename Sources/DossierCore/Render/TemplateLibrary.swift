@@ -387,11 +387,16 @@ struct TemplateLibrary: Sendable {
     /// Renders a page; a page template of an update takes the update's `shared` partials ready-made,
     /// and its version partials from the entries of its list of versions.
     func render(_ view: Any, template name: String, shared: [String: String] = [:]) -> String? {
+        renderPage(view, template: name, shared: shared)?.string
+    }
+
+    /// The same, a page filled from a skeleton given as its bytes (what the site's pages are written from).
+    func renderPage(_ view: Any, template name: String, shared: [String: String] = [:]) -> RenderedText? {
         if !(sharedPartials.isEmpty && versionPartials.isEmpty), Self.pageTemplates.contains(name),
            let page = view as? any MustacheParent {
-            return render(SharedPartialsView(partials: shared, page: page), template: name, in: pageLibrary, as: "page " + name)
+            return render(SharedPartialsView(partials: shared, page: page), template: name, in: pageLibrary, as: "page " + name, asBytes: true)
         }
-        return render(view, template: name, in: library, as: name)
+        return render(view, template: name, in: library, as: name, asBytes: true)
     }
 
     /// One entry's version partial, rendered on its own (what `VersionPartials` keeps).
@@ -402,8 +407,16 @@ struct TemplateLibrary: Sendable {
     /// A render by swift-mustache, or by the skeleton of the view's shape (`Skeletons`), under
     /// `key`: the template's name and which library renders it.
     private func render(_ view: Any, template name: String, in library: MustacheLibrary, as key: String) -> String? {
-        guard let skeletons, let parent = view as? any MustacheParent else { return library.render(view, withTemplate: name) }
-        return skeletons.render(parent, template: key) { library.render($0, withTemplate: name) }
+        render(view, template: name, in: library, as: key, asBytes: false)?.string
+    }
+
+    private func render(_ view: Any, template name: String, in library: MustacheLibrary, as key: String,
+                        asBytes: Bool) -> RenderedText? {
+        guard let skeletons, let parent = view as? any MustacheParent else {
+            return library.render(view, withTemplate: name).map(RenderedText.string)
+        }
+        return asBytes ? skeletons.renderPage(parent, template: key) { library.render($0, withTemplate: name) }
+                       : skeletons.render(parent, template: key) { library.render($0, withTemplate: name) }.map(RenderedText.string)
     }
 }
 
