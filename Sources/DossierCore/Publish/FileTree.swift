@@ -14,7 +14,8 @@ enum FileTree {
         // it and either may make the folder, so long as a folder is there at the end.
         var info = stat()
         if lstat(folder, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR {
-            guard unlink(folder) == 0 || errno == ENOENT, mkdir(folder, 0o755) == 0 || errno == EEXIST,
+            // (`EISDIR`: the other task has made the folder already.)
+            guard unlink(folder) == 0 || errno == ENOENT || errno == EISDIR, mkdir(folder, 0o755) == 0 || errno == EEXIST,
                   lstat(folder, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
                 throw PublishError("cannot make folder \(folder): \(String(cString: strerror(errno)))")
             }
