@@ -83,6 +83,9 @@ struct SkeletonTests {
             let plain = Self.library.render(view, withTemplate: "main")
             let filled = skeletons.render(view, template: "main") { Self.library.render($0, withTemplate: "main") }
             #expect(filled == plain, "\(texts) \(flags) \(count)")
+            // A page is filled as its bytes: the same bytes.
+            let page = skeletons.renderPage(view, template: "main") { Self.library.render($0, withTemplate: "main") }
+            #expect(page.map { text in text.withBytes { Array($0) } } == plain.map { Array($0.utf8) }, "\(texts) \(flags) \(count)")
         }
         // The views came in a few shapes (flags, optional fields, list lengths), each rendered once.
         #expect(skeletons.refusedTemplates.isEmpty)

@@ -251,12 +251,7 @@ struct Skeleton: Sendable {
         self.holes = recorder.values.count
     }
 
-    /// The page: the skeleton's text with `values` in their places.
-    func fill(_ values: [String]) -> String {
-        fill(values, asBytes: false).string
-    }
-
-    /// The page as a String, or as its bytes.
+    /// The page: the skeleton's text with `values` in their places, as a String or as its bytes.
     func fill(_ values: [String], asBytes: Bool) -> RenderedText {
         // The values escaped where the template escaped them (most have nothing to escape and are
         // the value itself), then every part copied once into a buffer made to their length.
