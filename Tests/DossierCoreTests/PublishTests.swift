@@ -12,6 +12,27 @@ struct PublishTests {
               drafts: drafts, today: IsoDate("2025-01-01")!)
     }
 
+    /// Pages' folders are made outside the staging lock, so two tasks may make one folder at
+    /// once, in a reused folder where a file stands in its way: both must end with the folder.
+    @Test func twoTasksMakingOneFolderBothSucceed() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-test-folders-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let failures = NSLock()
+        nonisolated(unsafe) var failed: [String] = []
+        for round in 0..<300 {
+            let folder = root.appendingPathComponent("f\(round)").path
+            // A file where the folder belongs, as a reused site may hold.
+            #expect(FileManager.default.createFile(atPath: folder, contents: Data("x".utf8)))
+            DispatchQueue.concurrentPerform(iterations: 2) { _ in
+                do { try FileTree.makeFolder(folder) } catch { failures.withLock { failed.append("\(error)") } }
+            }
+            var isFolder: ObjCBool = false
+            #expect(FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue)
+        }
+        #expect(failed.isEmpty, "\(failed.prefix(3))")
+    }
+
     @Test func twoBuildsAreByteIdentical() async throws {
         let root = try validSite.write()
         defer { try? FileManager.default.removeItem(at: root) }
