@@ -253,21 +253,26 @@ struct Skeleton: Sendable {
 
     /// The page: the skeleton's text with `values` in their places, as a String or as its bytes.
     func fill(_ values: [String], asBytes: Bool) -> RenderedText {
-        // The values escaped where the template escaped them (most have nothing to escape and are
-        // the value itself), then every part copied once into a buffer made to their length.
-        // A value's escaped text, made only for the values that need it.
+        // Each value as the page shows it: escaped where the template escaped it (made only for
+        // the values that need it; most have nothing to escape and are shown as they are).
         var escapedValues: [String?] = []
+        for case .value(let index, true) in parts where escapedValues.isEmpty || escapedValues[index] == nil {
+            guard HTML.needsEscaping(values[index]) else { continue }
+            if escapedValues.isEmpty { escapedValues = Array(repeating: nil, count: values.count) }
+            escapedValues[index] = HTML.escape(values[index])
+        }
+        // A constant, not the variable: a local function passed as a value (`write`, below) would
+        // box a variable it captures and check every access to it at run time.
+        let escaped = escapedValues
+        func shown(_ index: Int, escaped isEscaped: Bool) -> String {
+            isEscaped && !escaped.isEmpty ? escaped[index] ?? values[index] : values[index]
+        }
+        // Then every part copied once into a buffer made to their length.
         var count = 0
         for part in parts {
             switch part {
             case .text(let range): count += range.count
-            case .value(let index, false): count += values[index].utf8.count
-            case .value(let index, true):
-                if escapedValues.isEmpty || escapedValues[index] == nil, HTML.needsEscaping(values[index]) {
-                    if escapedValues.isEmpty { escapedValues = Array(repeating: nil, count: values.count) }
-                    escapedValues[index] = HTML.escape(values[index])
-                }
-                count += (escapedValues.isEmpty ? values[index] : escapedValues[index] ?? values[index]).utf8.count
+            case .value(let index, let isEscaped): count += shown(index, escaped: isEscaped).utf8.count
             }
         }
         func write(into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
@@ -284,8 +289,7 @@ struct Skeleton: Sendable {
                 for part in parts {
                     switch part {
                     case .text(let range): copy(UnsafeBufferPointer(rebasing: text[range]))
-                    case .value(let index, let escaped):
-                        copy(escaped && !escapedValues.isEmpty ? escapedValues[index] ?? values[index] : values[index])
+                    case .value(let index, let isEscaped): copy(shown(index, escaped: isEscaped))
                     }
                 }
                 return at
@@ -403,7 +407,7 @@ final class ShapeTree: @unchecked Sendable {
     }
 
     /// The page for the view from the skeleton of its shape, if there is one.
-    func page(for root: any MustacheParent, asBytes: Bool = false) -> RenderedText? {
+    func page(for root: any MustacheParent, asBytes: Bool) -> RenderedText? {
         guard let (skeleton, values) = match(root) else { return nil }
         return skeletons[skeleton].fill(values, asBytes: asBytes)
     }

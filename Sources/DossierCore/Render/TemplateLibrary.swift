@@ -385,12 +385,8 @@ struct TemplateLibrary: Sendable {
     }
 
     /// Renders a page; a page template of an update takes the update's `shared` partials ready-made,
-    /// and its version partials from the entries of its list of versions.
-    func render(_ view: Any, template name: String, shared: [String: String] = [:]) -> String? {
-        renderPage(view, template: name, shared: shared)?.string
-    }
-
-    /// The same, a page filled from a skeleton given as its bytes (what the site's pages are written from).
+    /// and its version partials from the entries of its list of versions. A page filled from a
+    /// skeleton is given as its bytes, which the site's pages are written from.
     func renderPage(_ view: Any, template name: String, shared: [String: String] = [:]) -> RenderedText? {
         if !(sharedPartials.isEmpty && versionPartials.isEmpty), Self.pageTemplates.contains(name),
            let page = view as? any MustacheParent {

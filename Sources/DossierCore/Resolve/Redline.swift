@@ -252,9 +252,9 @@ struct WordBuffer {
         // A loop rather than a local function mapped over the words: the tables, captured by
         // a function passed as a value, were boxes whose every access was checked for exclusivity
         // at run time (a tenth of the redlines' time).
-        var ids = ([Int32](repeating: -1, count: first.count), [Int32](repeating: -1, count: second.count))
+        var ids: [[Int32]] = [first, second].map { [Int32](repeating: -1, count: $0.count) }
         bytes.withUnsafeBufferPointer { bytes in
-            for (words, side) in [(first, 0), (second, 1)] {
+            for (side, words) in [first, second].enumerated() {
                 for (index, word) in words.enumerated() where word.start >= 0 {
                     // FNV-1a: a byte at a time, fast enough for words and paragraphs.
                     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -278,11 +278,11 @@ struct WordBuffer {
                         }
                         slot = (slot + 1) & mask
                     }
-                    if side == 0 { ids.0[index] = id } else { ids.1[index] = id }
+                    ids[side][index] = id
                 }
             }
         }
-        return ids
+        return (ids[0], ids[1])
     }
 
     /// Word-level difference (a longest common subsequence of the words), grouped into runs.
