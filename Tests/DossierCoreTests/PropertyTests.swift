@@ -113,6 +113,24 @@ struct PropertyTests {
         }
     }
 
+    /// A link to a folder is told from its path's last byte when the link is ASCII: the same
+    /// answer as the rule on characters, for ASCII links and others.
+    @Test func folderPagesAreFoundAsOnCharacters() async {
+        let piece = Gen<String?>.element(of: ["/", ".", "..", "?", "#", "a", "index.html", "é", "\u{301}", "x/", "?q=1", "#id"])
+            .map { $0! }
+        await propertyCheck(count: 1000, input: piece.array(of: 0...8).map { $0.joined() }) { link in
+            let pathEnd = link.firstIndex { $0 == "?" || $0 == "#" } ?? link.endIndex
+            let path = link[..<pathEnd]
+            let expected: String? = path.hasSuffix("/") ? path + "index.html" + link[pathEnd...]
+                : LinkPolicy.endsInDots(path) ? path + "/index.html" + link[pathEnd...] : nil
+            #expect(LinkPolicy.folderPage(of: link) == expected, "\(link)")
+        }
+        #expect(LinkPolicy.folderPage(of: "situations/x/#a") == "situations/x/index.html#a")
+        #expect(LinkPolicy.folderPage(of: "../..?q") == "../../index.html?q")
+        #expect(LinkPolicy.folderPage(of: "../index.html#a/") == nil)
+        #expect(LinkPolicy.folderPage(of: "#top") == nil)
+    }
+
     /// Plain text set with smart punctuation changes quotes, dashes and dots and nothing else:
     /// turned back, every character is where it was, whatever Markdown the text resembles.
     @Test func typesetTextChangesOnlyItsPunctuation() async {

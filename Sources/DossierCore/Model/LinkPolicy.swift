@@ -85,6 +85,16 @@ public enum LinkPolicy {
     /// For a link to a folder (`situations/dprk/`, `..`), whose page a host finds but the file
     /// system does not, the same link to the folder's page (`situations/dprk/index.html`).
     public static func folderPage(of link: String) -> String? {
+        // Most links end their path in a file name. In ASCII (where bytes are characters) that is
+        // told from the path's last byte, without walking the link's characters: this runs for
+        // every link of every page.
+        let bytes = link.utf8
+        if !bytes.contains(where: { $0 >= 0x80 }) {
+            let end = bytes.firstIndex { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") } ?? bytes.endIndex
+            guard end > bytes.startIndex else { return nil }
+            let last = bytes[bytes.index(before: end)]
+            if last != UInt8(ascii: "/") && last != UInt8(ascii: ".") { return nil }
+        }
         let pathEnd = link.firstIndex { $0 == "?" || $0 == "#" } ?? link.endIndex
         let path = link[..<pathEnd]
         if path.hasSuffix("/") { return path + "index.html" + link[pathEnd...] }

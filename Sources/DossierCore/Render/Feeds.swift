@@ -12,17 +12,27 @@ struct Feeds: Sendable {
 
     private var base: String { site.site.baseURL }
 
-    private var published: [(ResolvedSituation, Version)] {
-        site.situations.flatMap { situation in
-            situation.versions.filter { !$0.update.isDraft }.map { (situation, $0) }
-        }.sorted { ($0.1.update.date, $0.0.situation.slug) > ($1.1.update.date, $1.0.situation.slug) }
+    /// Every published update, newest first, as its situation's index and its own (copying
+    /// each situation and version into a list was most of the feed's time).
+    private var published: [(situation: Int, version: Int)] {
+        let situations = site.situations
+        var entries: [(situation: Int, version: Int)] = []
+        for s in situations.indices {
+            for v in situations[s].versions.indices where !situations[s].versions[v].update.isDraft { entries.append((s, v)) }
+        }
+        return entries.sorted { a, b in
+            let first = situations[a.situation].versions[a.version].update.date
+            let second = situations[b.situation].versions[b.version].update.date
+            return first != second ? first > second : situations[a.situation].situation.slug > situations[b.situation].situation.slug
+        }
     }
 
     private func timestamp(_ date: IsoDate) -> String { date.description + "T00:00:00Z" }
 
     func feed() -> String {
         let entries = published
-        let updated = entries.map(\.1.update.modified).max()
+        let situations = site.situations
+        let updated = entries.map { situations[$0.situation].versions[$0.version].update.modified }.max()
         var xml = """
         <?xml version="1.0" encoding="utf-8"?>
         <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="\(x(site.site.language))">
@@ -37,13 +47,14 @@ struct Feeds: Sendable {
         // Appended piece by piece, each text escaped straight into the feed: with an entry per
         // update, building a string for every value and every entry was most of the feed's time.
         xml.reserveCapacity(xml.utf8.count + entries.count * 700)
-        for (situation, version) in entries {
-            let update = version.update
-            let url = OutputPaths.absolute(OutputPaths.snapshot(situation.situation.slug, update.date), base: base)
+        for entry in entries {
+            let situation = situations[entry.situation].situation
+            let update = situations[entry.situation].versions[entry.version].update
+            let url = OutputPaths.absolute(OutputPaths.snapshot(situation.slug, update.date), base: base)
             xml += "  <entry>\n    <title>"
-            HTML.escape(situation.situation.name, into: &xml)
+            HTML.escape(situation.name, into: &xml)
             xml += ": "
-            HTML.escape(version.riskLevel.label, into: &xml)
+            HTML.escape(situations[entry.situation].versions[entry.version].riskLevel.label, into: &xml)
             xml += ", "
             HTML.escape(update.date.long, into: &xml)
             xml += "</title>\n    <id>"
@@ -51,9 +62,9 @@ struct Feeds: Sendable {
             xml += "</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\""
             HTML.escape(url, into: &xml)
             xml += "\"/>"
-            if version.hasChanges {
+            if situations[entry.situation].versions[entry.version].hasChanges {
                 xml += "\n    <link rel=\"related\" type=\"text/html\" title=\"What changed\" href=\""
-                HTML.escape(OutputPaths.absolute(OutputPaths.changes(situation.situation.slug, update.date), base: base), into: &xml)
+                HTML.escape(OutputPaths.absolute(OutputPaths.changes(situation.slug, update.date), base: base), into: &xml)
                 xml += "\"/>"
             }
             xml += "\n    <published>"
@@ -74,18 +85,24 @@ struct Feeds: Sendable {
     func sitemap() -> String {
         var urls: [(String, IsoDate?)] = []
         var latestDates: [IsoDate] = []
-        for situation in site.situations {
-            let slug = situation.situation.slug
-            let versions = situation.versions.filter { !$0.update.isDraft }
+        let situations = site.situations
+        for s in situations.indices {
+            let slug = situations[s].situation.slug
+            // The published updates' dates, changed dates and whether each has a redline (the
+            // versions themselves are not copied).
+            let versions = situations[s].versions.indices.filter { !situations[s].versions[$0].update.isDraft }.map { v in
+                (date: situations[s].versions[v].update.date, modified: situations[s].versions[v].update.modified,
+                 hasChanges: situations[s].versions[v].hasChanges)
+            }
             guard let latest = versions.last else { continue }
-            latestDates.append(latest.update.modified)
-            urls.append((OutputPaths.latest(slug), latest.update.modified))
-            urls.append((OutputPaths.versions(slug), versions.map(\.update.modified).max()))
+            latestDates.append(latest.modified)
+            urls.append((OutputPaths.latest(slug), latest.modified))
+            urls.append((OutputPaths.versions(slug), versions.map(\.modified).max()))
             for (index, version) in versions.enumerated() {
-                urls.append((OutputPaths.snapshot(slug, version.update.date), version.update.modified))
+                urls.append((OutputPaths.snapshot(slug, version.date), version.modified))
                 if version.hasChanges {
-                    let compared = index > 0 ? versions[index - 1].update.modified : version.update.modified
-                    urls.append((OutputPaths.changes(slug, version.update.date), max(version.update.modified, compared)))
+                    let compared = index > 0 ? versions[index - 1].modified : version.modified
+                    urls.append((OutputPaths.changes(slug, version.date), max(version.modified, compared)))
                 }
             }
         }

@@ -141,7 +141,7 @@ struct PageContext: Sendable {
     func content(_ resolved: ResolvedSituation, _ version: Version) -> UpdateContentView {
         let situation = resolved.situation
         let update = version.update
-        let latest = resolved.latest ?? version
+        let latestDate = resolved.latestDate ?? version.update.date
 
         // Notes: the body's citations in order of first use, then sources only the fact box cites.
         var keys = version.body.citedKeys
@@ -167,7 +167,7 @@ struct PageContext: Sendable {
             date: DateView(update.date),
             issue: update.issue,
             isDraft: update.isDraft,
-            latestDate: DateView(latest.update.date),
+            latestDate: DateView(latestDate),
             populationsAtRisk: situation.populationsAtRisk,
             body: version.body.html,
             hasFacts: !facts.isEmpty,
@@ -222,14 +222,14 @@ struct PageContext: Sendable {
                        at path: String, links: VersionLinks) -> SituationPageView {
         let situation = resolved.situation
         let update = version.update
-        let latest = resolved.latest ?? version
+        let latestDate = resolved.latestDate ?? version.update.date
         let isLatestPage = path == OutputPaths.latest(situation.slug)
         let versions = links.views(from: path, current: isLatestPage ? nil : update.date)
         let title = "\(situation.name)" + (isLatestPage ? "" : " (\(update.date.long))")
         return SituationPageView(
             content: content,
             layout: layout(at: path, title: title, description: update.headline, noindex: update.isDraft),
-            isArchived: !update.isDraft && update.date < latest.update.date,
+            isArchived: !update.isDraft && update.date < latestDate,
             latestHref: OutputPaths.href(from: path, to: OutputPaths.latest(situation.slug)),
             permalinkHref: isLatestPage ? OutputPaths.href(from: path, to: OutputPaths.snapshot(situation.slug, update.date)) : nil,
             versions: versions,

@@ -18,7 +18,13 @@ public struct ResolvedSituation: Sendable {
     public var versions: [Version]
 
     /// The newest published version, or the newest draft when nothing is published yet.
-    public var latest: Version? { versions.last { !$0.update.isDraft } ?? versions.last }
+    public var latest: Version? { latestIndex.map { versions[$0] } }
+    /// Where `latest` is in `versions`; for its date, without copying the whole version.
+    public var latestIndex: Int? {
+        versions.lastIndex { !$0.update.isDraft } ?? (versions.isEmpty ? nil : versions.count - 1)
+    }
+    /// The date of `latest` (asked by every page).
+    public var latestDate: IsoDate? { latestIndex.map { versions[$0].update.date } }
 }
 
 /// One update placed among the others.
