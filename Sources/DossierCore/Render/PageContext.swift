@@ -83,13 +83,15 @@ struct PageContext: Sendable {
         // A reused situation's pages are kept, not made: none of them is checked again.
         for situation in site.situations where !situation.reused {
             let slug = situation.situation.slug
-            if let latest = situation.latest {
-                out[OutputPaths.latest(slug)] = latest.update.body.file
-                out[OutputPaths.latestPrint(slug)] = latest.update.body.file
+            // Read in place: a loop over the versions copied each one whole.
+            if let latest = situation.latestIndex {
+                out[OutputPaths.latest(slug)] = situation.versions[latest].update.body.file
+                out[OutputPaths.latestPrint(slug)] = situation.versions[latest].update.body.file
             }
-            for version in situation.versions {
-                out[OutputPaths.snapshot(slug, version.update.date)] = version.update.body.file
-                out[OutputPaths.print(slug, version.update.date)] = version.update.body.file
+            for index in situation.versions.indices {
+                let date = situation.versions[index].update.date, file = situation.versions[index].update.body.file
+                out[OutputPaths.snapshot(slug, date)] = file
+                out[OutputPaths.print(slug, date)] = file
             }
         }
         for page in site.pages { out[OutputPaths.page(page.page.slug)] = page.page.body.file }

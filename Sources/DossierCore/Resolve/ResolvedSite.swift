@@ -21,7 +21,13 @@ public struct ResolvedSituation: Sendable {
     public var latest: Version? { latestIndex.map { versions[$0] } }
     /// Where `latest` is in `versions`; for its date, without copying the whole version.
     public var latestIndex: Int? {
-        versions.lastIndex { !$0.update.isDraft } ?? (versions.isEmpty ? nil : versions.count - 1)
+        // A loop over the indices: `lastIndex(where:)` copied each version it looked at.
+        var index = versions.count - 1
+        while index >= 0 {
+            if !versions[index].update.isDraft { return index }
+            index -= 1
+        }
+        return versions.isEmpty ? nil : versions.count - 1
     }
     /// The date of `latest` (asked by every page).
     public var latestDate: IsoDate? { latestIndex.map { versions[$0].update.date } }
