@@ -232,7 +232,7 @@ public struct Builder: Sendable {
             result.files = files
             result.paths = records.map(\.entry.path).sorted()
         }
-        result.situationCount = resolved.situations.filter { $0.latest != nil }.count
+        result.situationCount = resolved.situations.filter { $0.latestIndex != nil }.count
         result.versionCount = resolved.situations.reduce(0) { $0 + $1.versions.count }
         result.pageCount = resolved.pages.count
         result.lockToWrite = lockToWrite

@@ -12,8 +12,8 @@ struct Feeds: Sendable {
 
     private var base: String { site.site.baseURL }
 
-    /// Every published update, newest first, as its situation's index and its own (copying
-    /// each situation and version into a list was most of the feed's time).
+    /// Every published update, newest first, as its situation's index and its own: read in
+    /// place, where a list of (situation, version) pairs copied each of them whole.
     private var published: [(situation: Int, version: Int)] {
         let situations = site.situations
         var entries: [(situation: Int, version: Int)] = []
