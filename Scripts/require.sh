@@ -15,8 +15,9 @@ dossier_apt_install() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# libcmark renders Markdown; tcmalloc (in libgoogle-perftools-dev) is the command line's allocator.
 dossier_require_base() {
-  dossier_apt_install libcmark-dev pkg-config
+  dossier_apt_install libcmark-dev libgoogle-perftools-dev pkg-config
 }
 
 # WeasyPrint renders PDFs; poppler-utils (pdfinfo, pdftotext, pdftoppm) lets the tests read them.

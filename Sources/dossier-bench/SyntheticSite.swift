@@ -89,13 +89,21 @@ struct SyntheticSite {
 
     /// Hugo's configuration with three pages per body, as many files as Dossier makes.
     static let hugoThreePagesConfig = "hugo-three-pages.toml"
+    /// Hugo's configuration that also makes the site's files Dossier makes besides its pages.
+    static let hugoSiteFilesConfig = "hugo-site-files.toml"
 
-    /// The same bodies as plain Hugo pages with trivial templates. A second configuration
-    /// (`hugoThreePagesConfig`) makes three pages of each body, as Dossier makes a snapshot, a
-    /// print view and a redline of each update: Hugo renders the body once and writes it three times.
+    /// The same bodies as plain Hugo pages with trivial templates, and nothing else. A second
+    /// configuration (`hugoThreePagesConfig`) makes three pages of each body, as Dossier makes a
+    /// snapshot, a print view and a redline of each update: Hugo renders the body once and writes
+    /// it three times. A third (`hugoSiteFilesConfig`) adds what Dossier makes of the whole site:
+    /// a feed with an entry for every page, a sitemap, robots.txt and a 404 page. That is Hugo's
+    /// default output, taxonomies left out (Dossier has none).
     func writeHugo(to root: URL, bodies: [String]) throws {
-        let config = "baseURL = 'https://bench.example.org/'\ntitle = 'Benchmark'\ndisableKinds = ['taxonomy', 'term', 'RSS', 'sitemap', 'robotsTXT', '404']\n"
+        let common = "baseURL = 'https://bench.example.org/'\ntitle = 'Benchmark'\n"
+        let config = common + "disableKinds = ['taxonomy', 'term', 'RSS', 'sitemap', 'robotsTXT', '404']\n"
         try write(config, to: root.appendingPathComponent("hugo.toml"))
+        try write(common + "enableRobotsTXT = true\ndisableKinds = ['taxonomy', 'term']\n[services.rss]\n  limit = -1\n",
+                  to: root.appendingPathComponent(Self.hugoSiteFilesConfig))
         var three = config
         for format in ["print", "changes"] {
             three += "[outputFormats.\(format)]\n  mediaType = 'text/html'\n  path = '\(format)'\n  isHTML = true\n  permalinkable = true\n"
@@ -106,6 +114,8 @@ struct SyntheticSite {
         try write(three, to: root.appendingPathComponent(Self.hugoThreePagesConfig))
         try write("<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body>{{ .Content }}</body></html>\n",
                   to: root.appendingPathComponent("layouts/_default/single.html"))
+        try write("<!DOCTYPE html><html><head><title>Not found</title></head><body>Not found</body></html>\n",
+                  to: root.appendingPathComponent("layouts/404.html"))
         try write("<!DOCTYPE html><html><head><title>{{ .Title }}</title></head><body>{{ range .Pages }}<a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>{{ end }}</body></html>\n",
                   to: root.appendingPathComponent("layouts/_default/list.html"))
         for (index, body) in bodies.enumerated() {

@@ -60,6 +60,29 @@ struct CommandLineTests {
         #expect(try Self.run(["markdown"], stdin: "Clean *text*.\n").stderr.isEmpty)
     }
 
+    #if os(Linux)
+    /// The command line allocates through tcmalloc (Package.swift): every library's calls to
+    /// `malloc` and `free` (the Swift runtime's, Foundation's, libcmark's) reach it, none glibc's own.
+    @Test func allocatesThroughTcmalloc() throws {
+        // The dynamic linker says where it bound each symbol, into a file of its own (`.<pid>`
+        // added to the name): there is too much of it for a pipe the test reads after the process ends.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-test-bindings-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try Self.run(["markdown"], stdin: "Some *text*.\n",
+                               environment: ["LD_DEBUG": "bindings", "LD_DEBUG_OUTPUT": folder.appendingPathComponent("ld").path])
+        #expect(run.status == 0)
+        let logs = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(logs.count == 1)
+        let log = try logs.map { try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8) }.joined()
+        let bindings = log.split(separator: "\n").filter { $0.hasSuffix("normal symbol `malloc' [GLIBC_2.2.5]") || $0.hasSuffix("normal symbol `free' [GLIBC_2.2.5]") }
+        #expect(bindings.contains { $0.contains("libswiftCore.so") && $0.contains("libtcmalloc_minimal.so") })
+        #expect(bindings.contains { $0.contains("libcmark.so") && $0.contains("libtcmalloc_minimal.so") })
+        #expect(!bindings.isEmpty && bindings.allSatisfy { String($0).components(separatedBy: " to ").dropFirst().last?.contains("libtcmalloc_minimal.so") == true },
+                "\(bindings.joined(separator: "\n"))")
+    }
+    #endif
+
     @Test func markdownUnsafeKeepsRawHTML() throws {
         let run = try Self.run(["markdown", "--unsafe"], stdin: "<i>raw</i>\n")
         #expect(run.stdout == "<p><i>raw</i></p>\n")
