@@ -328,8 +328,12 @@ public struct Builder: Sendable {
             if let lockText {
                 final.replaceLock(with: lockText, path: options.content + "/versions.lock")
             }
+            // The situations' keys read the lock as it is now: the one just written (not decoded
+            // from its text again), or, when the build wrote none, the one the plan read.
+            let situationKeys = lockText == nil ? plannedKeys?.keys : nil
             try BuildState(key: final.fingerprint(digests), manifest: publisher.currentManifestDigest(), result: result,
-                           situations: final.situationKeys(digests, reusing: plannedKeys).keys)
+                           situations: situationKeys ?? final.situationKeys(digests, reusing: plannedKeys,
+                                                                             lock: lockText == nil ? nil : result.lockToWrite).keys)
                 .write(beside: options.output)
             result.timings.append(("record", clock.now - start))
             return result

@@ -30,8 +30,50 @@ struct IncrementalTests {
         after.replaceLock(with: changed.text, path: "Content/versions.lock")
         let reused = after.situationKeys(digests, reusing: before)
         #expect(reused.keys == after.situationKeys(digests).keys)
+        // Given the record the build wrote instead of decoding its text: the same keys.
+        #expect(after.situationKeys(digests, reusing: before, lock: changed).keys == reused.keys)
+        #expect(after.situationKeys(digests, lock: changed).keys == reused.keys)
         #expect(reused.keys["freedonia"] != before.keys["freedonia"])
         #expect(reused.keys["ruritania"] == before.keys["ruritania"])
+    }
+
+    /// The keys a build leaves in its state are those of the inputs as they are after it, whether
+    /// it wrote the lock (keys from the record it wrote) or not (the keys its plan made).
+    @Test func storedSituationKeysAreTheInputsKeysAfterTheBuild() async throws {
+        let root = try PublishTests.withFreedonia(validSite).write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var options = Builder.Options(content: root.appendingPathComponent("Content").path,
+                                      templates: root.appendingPathComponent("Templates").path,
+                                      output: root.appendingPathComponent("Public").path, today: IsoDate("2025-01-01")!)
+        options.skeletonsFromPages = 0
+        func expectStoredKeysFresh(_ comment: Comment) throws {
+            let state = try #require(BuildState.read(beside: options.output))
+            let inputs = Builder().load(options)
+            let fresh = inputs.situationKeys(inputs.digests(options)).keys
+            #expect(state.situations.mapValues(\.key) == fresh, comment)
+            #expect(fresh.count == 2)
+        }
+        let updates = root.appendingPathComponent("Content/situations/freedonia/updates")
+        func edit(_ name: String, _ change: (String) -> String) throws {
+            let url = updates.appendingPathComponent(name)
+            try Data(change(try String(contentsOf: url, encoding: .utf8)).utf8).write(to: url)
+        }
+
+        // The first build writes the lock.
+        #expect(try await Builder().build(options).lockText != nil)
+        try expectStoredKeysFresh("after the build that wrote the lock")
+        // A draft edited: the situation's key changes, the lock does not.
+        try edit("2024-09-01.md") { $0 + "\nMore draft text.\n" }
+        #expect(try await Builder().build(options).lockText == nil)
+        try expectStoredKeysFresh("after a build that left the lock as it was")
+        // A published update corrected: the build records it again in the lock.
+        try edit("2024-06-01.md") {
+            $0.replacingOccurrences(of: "corrections:\n", with: "corrections:\n  - date: 2024-12-31\n    note: A sentence added.\n") + "\nA sentence added.\n"
+        }
+        let rebuilt = try await Builder().build(options)
+        #expect(!rebuilt.diagnostics.hasErrors, "\(rebuilt.diagnostics)")
+        #expect(rebuilt.lockText != nil)
+        try expectStoredKeysFresh("after a build that re-recorded an update")
     }
 
     @Test func everyUpdatesLockFingerprintIsAmongTheBuildsDigests() async throws {

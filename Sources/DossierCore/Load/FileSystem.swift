@@ -39,12 +39,7 @@ public struct FileSystem: Sendable {
 extension FileSystem {
     public static let real = FileSystem(
         read: readFile,
-        list: { path in
-            let names = try FileManager.default.contentsOfDirectory(atPath: path)
-            return names.filter { !$0.hasPrefix(".") }.sorted().map { name in
-                Entry(name: name, kind: realKind(path + "/" + name) ?? .other)
-            }
-        },
+        list: listFolder,
         kind: realKind
     )
 
@@ -74,6 +69,36 @@ extension FileSystem {
         }
         data.count = filled
         return data
+    }
+
+    /// A folder's entries by plain system calls, each entry's kind from the folder itself where
+    /// the file system gives it (`d_type`): looking each entry up again (`lstat`) cost an edit
+    /// rebuild about 2,600 system calls, one per content file.
+    @Sendable private static func listFolder(_ path: String) throws -> [Entry] {
+        guard let folder = opendir(path) else { throw ReadError(errno) }
+        defer { closedir(folder) }
+        var entries: [Entry] = []
+        while true {
+            errno = 0
+            guard let entry = readdir(folder) else {
+                if errno != 0 { throw ReadError(errno) }
+                break
+            }
+            let name = withUnsafePointer(to: &entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            if name.hasPrefix(".") { continue }
+            let kind: Kind
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_REG): kind = .file
+            case Int32(DT_DIR): kind = .directory
+            case Int32(DT_LNK): kind = .symlink
+            case Int32(DT_UNKNOWN): kind = realKind(path + "/" + name) ?? .other
+            default: kind = .other
+            }
+            entries.append(Entry(name: name, kind: kind))
+        }
+        return entries.sorted { $0.name < $1.name }
     }
 
     /// A failed read, described as the system describes its error (`Permission denied`).

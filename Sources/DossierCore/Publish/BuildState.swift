@@ -65,14 +65,23 @@ struct BuildInputs: Sendable {
     /// For each situation, a digest of what its pages depend on: the site-wide inputs (site.yaml,
     /// templates, assets, plain pages for the navigation, options, the day) and its own files and
     /// locked record. Another situation's files do not count. Made across the cores.
-    /// - Parameter earlier: keys made from the same digests and another lock (before the build
-    ///   wrote it): a situation whose locked record did not change keeps its key.
-    func situationKeys(_ digests: Digests, reusing earlier: SituationKeys? = nil) -> SituationKeys {
+    /// - Parameters:
+    ///   - earlier: keys made from the same digests and another lock (before the build wrote it):
+    ///     a situation whose locked record did not change keeps its key.
+    ///   - lock: the record the content's `versions.lock` holds, when the caller has it already
+    ///     (the one the build has just written): it is not decoded from the text again.
+    func situationKeys(_ digests: Digests, reusing earlier: SituationKeys? = nil, lock: VersionLock? = nil) -> SituationKeys {
         var lockBySlug: [String: [String: VersionLock.Entry]] = [:]
-        if case .success(let parsed) = VersionLock.parse(content.lock) {
-            for (key, entry) in parsed.lock.updates {
-                lockBySlug[String(key.prefix { $0 != "/" }), default: [:]][key] = entry
-            }
+        let record: VersionLock?
+        if let lock {
+            record = lock
+        } else if case .success(let parsed) = VersionLock.parse(content.lock) {
+            record = parsed.lock
+        } else {
+            record = nil
+        }
+        for (key, entry) in record?.updates ?? [:] {
+            lockBySlug[String(key.prefix { $0 != "/" }), default: [:]][key] = entry
         }
         let keys = content.situations.map(\.slug).concurrentMap { [lockBySlug] slug -> (String, String) in
             let locked = lockBySlug[slug] ?? [:]

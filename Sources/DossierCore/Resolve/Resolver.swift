@@ -106,7 +106,7 @@ public struct Resolver: Sendable {
                     "this update was published and cannot become a draft again; set 'status: published' (or remove the line)"))
             }
         }
-        for key in lock.updates.keys.sorted() where !content.updateFiles.contains(key) {
+        for key in lock.updates.keys.filter({ !content.updateFiles.contains($0) }).sorted() {
             diagnostics.append(.error(lockPath, "published update '\(key)' is missing: its file was removed or renamed, "
                 + "but a published update keeps its permanent page; restore \(key.replacingOccurrences(of: "/", with: "/updates/")).md"))
         }
