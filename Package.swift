@@ -45,7 +45,7 @@ let package = Package(
             ]
         ),
         // The command line allocates through tcmalloc (Debian: libgoogle-perftools-dev) instead of
-        // glibc's malloc: a cold build spends about a seventh less processor time (README, Performance).
+        // glibc's malloc: a cold build spends about a tenth less processor time (docs/performance.md).
         .executableTarget(
             name: "dossier",
             dependencies: [

@@ -330,9 +330,9 @@ public struct Builder: Sendable {
             }
             // The situations' keys read the lock as it is now: the one just written (not decoded
             // from its text again), or, when the build wrote none, the one the plan read.
-            let situationKeys = lockText == nil ? plannedKeys?.keys : nil
+            let keysAsPlanned = lockText == nil ? plannedKeys?.keys : nil
             try BuildState(key: final.fingerprint(digests), manifest: publisher.currentManifestDigest(), result: result,
-                           situations: situationKeys ?? final.situationKeys(digests, reusing: plannedKeys,
+                           situations: keysAsPlanned ?? final.situationKeys(digests, reusing: plannedKeys,
                                                                              lock: lockText == nil ? nil : result.lockToWrite).keys)
                 .write(beside: options.output)
             result.timings.append(("record", clock.now - start))

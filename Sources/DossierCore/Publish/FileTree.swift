@@ -93,7 +93,7 @@ enum FileTree {
         var survey = Survey()
         var pending = [""]
         while let relative = pending.popLast() {
-            let entries: [(name: String, isFolder: Bool)]
+            let entries: [FileSystem.Entry]
             let folder = relative.isEmpty ? root : root + "/" + relative
             do {
                 entries = try self.entries(of: folder)
@@ -190,25 +190,16 @@ enum FileTree {
         if let failure = failures.lazy.compactMap({ $0 }).first { throw failure }
     }
 
-    /// The entries of a folder, each marked as folder or not (symbolic links are not folders).
-    static func entries(of path: String) throws -> [(name: String, isFolder: Bool)] {
-        guard let folder = opendir(path) else {
-            throw PublishError("cannot read folder \(path): \(String(cString: strerror(errno)))")
+    /// The entries of a folder (`FileSystem.entries(of:)`); a symbolic link is not a folder.
+    static func entries(of path: String) throws -> [FileSystem.Entry] {
+        do {
+            return try FileSystem.entries(of: path)
+        } catch {
+            throw PublishError("cannot read folder \(path): \(error.localizedDescription)")
         }
-        defer { closedir(folder) }
-        var entries: [(name: String, isFolder: Bool)] = []
-        while let entry = readdir(folder) {
-            let name = withUnsafePointer(to: &entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-            }
-            if name == "." || name == ".." { continue }
-            var isFolder = entry.pointee.d_type == UInt8(DT_DIR)
-            if entry.pointee.d_type == UInt8(DT_UNKNOWN) {
-                var info = stat()
-                isFolder = lstat(path + "/" + name, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-            }
-            entries.append((name, isFolder))
-        }
-        return entries
     }
+}
+
+extension FileSystem.Entry {
+    var isFolder: Bool { kind == .directory }
 }
