@@ -81,10 +81,10 @@ struct SkeletonTests {
                             Gen.int(in: -20...20)) { texts, flags, count, number in
             let view = Self.view(texts: texts, flags: flags, count: count, number: number)
             let plain = Self.library.render(view, withTemplate: "main")
-            let filled = skeletons.render(view, template: "main") { Self.library.render($0, withTemplate: "main") }
+            let filled = skeletons.render(view, template: "main") { Self.library.render($0, withTemplate: "main") }?.string
             #expect(filled == plain, "\(texts) \(flags) \(count)")
             // A page is filled as its bytes: the same bytes.
-            let page = skeletons.renderPage(view, template: "main") { Self.library.render($0, withTemplate: "main") }
+            let page = skeletons.render(view, template: "main", asBytes: true) { Self.library.render($0, withTemplate: "main") }
             #expect(page.map { text in text.withBytes { Array($0) } } == plain.map { Array($0.utf8) }, "\(texts) \(flags) \(count)")
         }
         // The views came in a few shapes (flags, optional fields, list lengths), each rendered once.
@@ -97,7 +97,7 @@ struct SkeletonTests {
         let skeletons = Skeletons()
         for name in ["x", "y"] {
             let view = Bag(fields: ["child": Bag(fields: ["name": name])])
-            let filled = skeletons.render(view, template: "whole") { Self.library.render($0, withTemplate: "whole") }
+            let filled = skeletons.render(view, template: "whole") { Self.library.render($0, withTemplate: "whole") }?.string
             #expect(filled == Self.library.render(view, withTemplate: "whole"))
         }
         #expect(skeletons.refusedTemplates == ["whole"])
@@ -110,7 +110,7 @@ struct SkeletonTests {
         var tagged = view
         tagged.fields["root"] = "{{title}}"
         for bag in [view, tagged, view] {
-            let filled = skeletons.render(bag, template: "main") { Self.library.render($0, withTemplate: "main") }
+            let filled = skeletons.render(bag, template: "main") { Self.library.render($0, withTemplate: "main") }?.string
             #expect(filled == Self.library.render(bag, withTemplate: "main"))
         }
         #expect(Self.library.render(tagged, withTemplate: "main")?.contains("<a href=\"tLOGO\">") == true)

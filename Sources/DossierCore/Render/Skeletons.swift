@@ -42,17 +42,10 @@ final class Skeletons: @unchecked Sendable {
 
     /// What `template` shows for `view`, from a skeleton when one fits, else rendered (and kept).
     /// - Parameter render: swift-mustache's render of a view with the template.
-    func render(_ view: any MustacheParent, template: String, with render: (Any) -> String?) -> String? {
-        self.render(view, template: template, asBytes: false, with: render)?.string
-    }
-
-    /// The same, a page filled from a skeleton as its bytes.
-    func renderPage(_ view: any MustacheParent, template: String, with render: (Any) -> String?) -> RenderedText? {
-        self.render(view, template: template, asBytes: true, with: render)
-    }
-
-    private func render(_ view: any MustacheParent, template: String, asBytes: Bool,
-                        with render: (Any) -> String?) -> RenderedText? {
+    /// - Parameter asBytes: a page filled from a skeleton is given as its bytes (pages are written
+    ///   from them), else as a String.
+    func render(_ view: any MustacheParent, template: String, asBytes: Bool = false,
+                with render: (Any) -> String?) -> RenderedText? {
         lock.lock()
         let tree = trees[template]
         let count = shapes[template]?.count ?? 0

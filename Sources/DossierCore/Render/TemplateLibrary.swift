@@ -411,8 +411,7 @@ struct TemplateLibrary: Sendable {
         guard let skeletons, let parent = view as? any MustacheParent else {
             return library.render(view, withTemplate: name).map(RenderedText.string)
         }
-        return asBytes ? skeletons.renderPage(parent, template: key) { library.render($0, withTemplate: name) }
-                       : skeletons.render(parent, template: key) { library.render($0, withTemplate: name) }.map(RenderedText.string)
+        return skeletons.render(parent, template: key, asBytes: asBytes) { library.render($0, withTemplate: name) }
     }
 }
 
