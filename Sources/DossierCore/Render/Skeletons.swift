@@ -155,10 +155,18 @@ protocol LambdaCarrying {
 /// object whose reference count every core changes at every page.
 protocol ViewCast: Sendable {
     func callAsFunction(_ value: Any) -> (any MustacheParent)?
+    /// The value as a view that answers with `ViewField`s, where the recorded type is one.
+    func typed(_ value: Any) -> (any FieldView)?
 }
 
 struct ViewCastTo<View: MustacheParent>: ViewCast {
     func callAsFunction(_ value: Any) -> (any MustacheParent)? { value as? View }
+    func typed(_ value: Any) -> (any FieldView)? { nil }
+}
+
+struct FieldViewCastTo<View: FieldView>: ViewCast {
+    func callAsFunction(_ value: Any) -> (any MustacheParent)? { value as? View }
+    func typed(_ value: Any) -> (any FieldView)? { value as? View }
 }
 
 /// A list's entries, read one at a time (an array as it is, where mapping it to `[Any]` made a
@@ -322,8 +330,9 @@ final class ShapeTree: @unchecked Sendable {
         case bool(Bool)
         case string(hole: Int)
         case int(hole: Int)
-        case view(node: Int, cast: Int)
-        case list(node: Int, count: Int, cast: Int)
+        /// A view of the recorded type (told by `type` from a `ViewField`, by `cast` from an `Any`).
+        case view(node: Int, cast: Int, type: ObjectIdentifier)
+        case list(node: Int, count: Int, cast: Int, type: ObjectIdentifier)
         case lambda(node: Int)
     }
 
@@ -378,12 +387,12 @@ final class ShapeTree: @unchecked Sendable {
                 case .bool(let flag): test = .bool(flag)
                 case .string(let hole): test = .string(hole: hole)
                 case .int(let hole): test = .int(hole: hole)
-                case .view(let index, _, let cast):
+                case .view(let index, let type, let cast):
                     viewCasts.append(cast)
-                    test = .view(node: index, cast: viewCasts.count - 1)
-                case .list(let index, let count, _, let cast):
+                    test = .view(node: index, cast: viewCasts.count - 1, type: type)
+                case .list(let index, let count, let type, let cast):
                     listCasts.append(cast)
-                    test = .list(node: index, count: count, cast: listCasts.count - 1)
+                    test = .list(node: index, count: count, cast: listCasts.count - 1, type: type)
                 case .lambda(let index): test = .lambda(node: index)
                 }
                 branches.append(Branch(test: test, next: next))
@@ -413,55 +422,85 @@ final class ShapeTree: @unchecked Sendable {
     /// The index of the skeleton of the view's shape and the view's values for its places, if there is one.
     private func match(_ root: any MustacheParent) -> (Int, [String])? {
         // The objects found so far, by node: each kind in an array of its own, so a lookup reads
-        // its view in place instead of copying it out of an enum.
+        // its view in place instead of copying it out of an enum. A view that answers with
+        // `ViewField`s is kept as one (`typed`); any other (a dictionary) as a `MustacheParent`.
+        var typed = [(any FieldView)?](repeating: nil, count: nodes)
         var views = [(any MustacheParent)?](repeating: nil, count: nodes)
         var lists = [(any SkeletonList)?](repeating: nil, count: nodes)
         var lambdas: [((String) -> String)?] = []
-        views[0] = root
+        if let root = root as? any FieldView { typed[0] = root } else { views[0] = root }
         var values = [String](repeating: "", count: holes)
         return tree.withUnsafeBufferPointer { tree in
             branches.withUnsafeBufferPointer { branches -> (Int, [String])? in
                 var node = 0
                 while let source = tree[node].source {
-                    let value: Any?
+                    let field: ViewField
                     switch source {
                     case .lookup(let index, let name):
-                        guard views[index] != nil else { return nil }
-                        value = views[index]!.child(named: name)
+                        if let view = typed[index] {
+                            field = view.field(named: name)
+                        } else if let view = views[index] {
+                            field = ViewField(any: view.child(named: name))
+                        } else {
+                            return nil
+                        }
                     case .element(let index, let position):
                         guard lists[index] != nil, position < lists[index]!.count else { return nil }
-                        value = lists[index]!.entry(position)
+                        // Told by the tests below: a list's entries are of one type, most of them views.
+                        field = .other(lists[index]!.entry(position))
                     case .call(let index, let parameter):
                         guard index < lambdas.count, let function = lambdas[index] else { return nil }
-                        value = function(parameter)
+                        field = .string(function(parameter))
                     }
                     var matched: Int?
                     branches: for branch in tree[node].branches {
-                        switch branches[branch].test {
-                        case .absent:
-                            guard value == nil else { continue branches }
-                        case .bool(let expected):
+                        switch (branches[branch].test, field) {
+                        case (.absent, .absent):
+                            break
+                        case (.bool(let expected), .bool(let flag)):
+                            guard flag == expected else { continue branches }
+                        case (.bool(let expected), .other(let value)):
                             guard let flag = value as? Bool, flag == expected else { continue branches }
-                        case .string(let hole):
-                            guard let text = value as? String else { continue branches }
+                        case (.string(let hole), .string(let text)):
                             if case .call = source, Recorder.holdsTag(text) { continue branches }
                             values[hole] = text
-                        case .int(let hole):
+                        case (.string(let hole), .other(let value)):
+                            guard let text = value as? String else { continue branches }
+                            values[hole] = text
+                        case (.int(let hole), .int(let number)):
+                            values[hole] = String(number)
+                        case (.int(let hole), .other(let value)):
                             guard let number = value as? Int else { continue branches }
                             values[hole] = String(number)
-                        case .view(let index, let cast):
-                            guard let value, let view = viewCasts[cast](value) else { continue branches }
-                            views[index] = view
-                        case .list(let index, let count, let cast):
-                            guard let value, let list = listCasts[cast](value), list.count == count else { continue branches }
+                        case (.view(let index, _, let type), .view(let view)):
+                            guard ObjectIdentifier(Swift.type(of: view)) == type else { continue branches }
+                            typed[index] = view
+                            views[index] = nil
+                        case (.view(let index, let cast, _), .other(let value)):
+                            if let view = viewCasts[cast].typed(value) {
+                                typed[index] = view
+                                views[index] = nil
+                            } else if let view = viewCasts[cast](value) {
+                                typed[index] = nil
+                                views[index] = view
+                            } else {
+                                continue branches
+                            }
+                        case (.list(let index, let count, _, let type), .list(let list)):
+                            guard list.count == count, ObjectIdentifier(Swift.type(of: list)) == type else { continue branches }
                             lists[index] = list
-                        case .lambda(let index):
+                        case (.list(let index, let count, let cast, _), .other(let value)):
+                            guard let list = listCasts[cast](value), list.count == count else { continue branches }
+                            lists[index] = list
+                        case (.lambda(let index), .other(let value)):
                             guard value is MustacheLambda, case .lookup(let owner, let name) = source,
-                                  let function = (views[owner] as? LambdaCarrying)?.lambdaFunction(named: name) else {
+                                  let function = ((typed[owner] ?? views[owner]) as? LambdaCarrying)?.lambdaFunction(named: name) else {
                                 continue branches
                             }
                             if lambdas.count <= index { lambdas += Array(repeating: nil, count: index + 1 - lambdas.count) }
                             lambdas[index] = function
+                        default:
+                            continue branches
                         }
                         matched = branches[branch].next
                         break
@@ -570,7 +609,12 @@ final class Recorder: @unchecked Sendable {
     }
 
     /// A cast to the type of `view`, as a view.
-    static func viewCast<View: MustacheParent>(_ view: View) -> any ViewCast { ViewCastTo<View>() }
+    static func viewCast<View: MustacheParent>(_ view: View) -> any ViewCast {
+        if let typed = view as? any FieldView { return fieldViewCast(typed) }
+        return ViewCastTo<View>()
+    }
+
+    private static func fieldViewCast<View: FieldView>(_ view: View) -> any ViewCast { FieldViewCastTo<View>() }
 
     /// A cast to the type of a list swift-mustache goes over (`MustacheSequence`: arrays, sets), as its entries.
     static func listCast<List: MustacheSequence>(_ list: List) -> any ListCast { ListCastTo<List>() }

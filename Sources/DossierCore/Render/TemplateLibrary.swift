@@ -416,12 +416,21 @@ struct TemplateLibrary: Sendable {
 }
 
 /// A page's view with its update's shared partials beside it, under `sharedPartials`.
-struct SharedPartialsView: MustacheParent, LambdaCarrying {
+struct SharedPartialsView: FieldView, LambdaCarrying {
     var partials: [String: String]
     var page: any MustacheParent
+    /// The page as a view that answers with `ViewField`s, when it is one (every page view is).
+    private let typedPage: (any FieldView)?
 
-    func child(named name: String) -> Any? {
-        name == TemplateLibrary.sharedPartialsName ? partials : page.child(named: name)
+    init(partials: [String: String], page: any MustacheParent) {
+        self.partials = partials
+        self.page = page
+        typedPage = page as? any FieldView
+    }
+
+    func field(named name: String) -> ViewField {
+        if name == TemplateLibrary.sharedPartialsName { return .other(partials) }
+        return typedPage?.field(named: name) ?? ViewField(any: page.child(named: name))
     }
 
     func lambdaFunction(named name: String) -> ((String) -> String)? {

@@ -1,367 +1,368 @@
 import Mustache
 
-// Direct lookups for the template engine: a switch per view model instead of reflection at every tag.
+// Direct lookups for the template engine: a switch per view model instead of reflection at every tag,
+// each answer typed by its kind (`ViewField`), which is what `Skeletons` matches on.
 // A test checks that every stored property is listed here (ViewModelNames keeps the full list).
 
-extension LayoutView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension LayoutView: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "language": self.language
-        case "title": self.title
-        case "pageTitle": self.pageTitle
-        case "siteTitle": self.siteTitle
-        case "description": self.description.map { $0 as Any }
-        case "canonical": self.canonical.map { $0 as Any }
-        case "noindex": self.noindex
-        case "root": self.root
-        case "stylesheet": self.stylesheet
-        case "pages": self.pages
-        case "organisation": self.organisation
+        case "language": ViewField(self.language)
+        case "title": ViewField(self.title)
+        case "pageTitle": ViewField(self.pageTitle)
+        case "siteTitle": ViewField(self.siteTitle)
+        case "description": ViewField(self.description)
+        case "canonical": ViewField(self.canonical)
+        case "noindex": ViewField(self.noindex)
+        case "root": ViewField(self.root)
+        case "stylesheet": ViewField(self.stylesheet)
+        case "pages": ViewField(self.pages)
+        case "organisation": ViewField(self.organisation)
         // Every page view answers `asset` with this too, so `{{#asset}}` works anywhere in a page.
-        case "asset": MustacheLambda(lambdaFunction(named: "asset")!)
-        default: nil
+        case "asset": .other(MustacheLambda(lambdaFunction(named: "asset")!))
+        default: .absent
         }
     }
 }
 
-extension LayoutView.PageLink: MustacheParent {
-    func child(named name: String) -> Any? {
+extension LayoutView.PageLink: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "title": self.title
-        case "href": self.href
-        default: nil
+        case "title": ViewField(self.title)
+        case "href": ViewField(self.href)
+        default: .absent
         }
     }
 }
 
-extension LayoutView.OrganisationView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension LayoutView.OrganisationView: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "name": self.name
-        case "address": self.address
-        default: nil
+        case "name": ViewField(self.name)
+        case "address": ViewField(self.address)
+        default: .absent
         }
     }
 }
 
-extension DateView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension DateView: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "iso": self.iso
-        case "long": self.long
-        default: nil
+        case "iso": ViewField(self.iso)
+        case "long": ViewField(self.long)
+        default: .absent
         }
     }
 }
 
-extension RiskView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension RiskView: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "id": self.id
-        case "label": self.label
-        case "definition": self.definition
-        case "tone": self.tone
-        default: nil
+        case "id": ViewField(self.id)
+        case "label": ViewField(self.label)
+        case "definition": ViewField(self.definition)
+        case "tone": ViewField(self.tone)
+        default: .absent
         }
     }
 }
 
-extension FactView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension FactView: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "label": self.label
-        case "value": self.value
-        case "anchor": self.anchor
-        case "source": self.source.map { $0 as Any }
-        default: nil
+        case "label": ViewField(self.label)
+        case "value": ViewField(self.value)
+        case "anchor": ViewField(self.anchor)
+        case "source": ViewField(self.source)
+        default: .absent
         }
     }
 }
 
-extension FactView.SourceRef: MustacheParent {
-    func child(named name: String) -> Any? {
+extension FactView.SourceRef: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "number": self.number
-        default: nil
+        case "number": ViewField(self.number)
+        default: .absent
         }
     }
 }
 
-extension SourceView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension SourceView: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "number": self.number
-        case "title": self.title
-        case "publisher": self.publisher.map { $0 as Any }
-        case "symbol": self.symbol.map { $0 as Any }
-        case "published": self.published.map { $0 as Any }
-        case "url": self.url.map { $0 as Any }
-        case "backlinks": self.backlinks
-        default: nil
+        case "number": ViewField(self.number)
+        case "title": ViewField(self.title)
+        case "publisher": ViewField(self.publisher)
+        case "symbol": ViewField(self.symbol)
+        case "published": ViewField(self.published)
+        case "url": ViewField(self.url)
+        case "backlinks": ViewField(self.backlinks)
+        default: .absent
         }
     }
 }
 
 
-extension CorrectionView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension CorrectionView: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "date": self.date
-        case "note": self.note
-        default: nil
+        case "date": ViewField(self.date)
+        case "note": ViewField(self.note)
+        default: .absent
         }
     }
 }
 
-extension VersionLinkView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension VersionLinkView: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "date": self.date
-        case "href": self.href
-        case "isCurrent": self.isCurrent
-        case "isDraft": self.isDraft
-        case TemplateLibrary.versionPartialsName: self.versionPartials.map { $0 as Any }
-        default: nil
+        case "date": ViewField(self.date)
+        case "href": ViewField(self.href)
+        case "isCurrent": ViewField(self.isCurrent)
+        case "isDraft": ViewField(self.isDraft)
+        case TemplateLibrary.versionPartialsName: ViewField(self.versionPartials)
+        default: .absent
         }
     }
 }
 
-extension UpdateContentView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension UpdateContentView: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "name": self.name
-        case "region": self.region.map { $0 as Any }
-        case "risk": self.risk
-        case "headline": self.headline
-        case "date": self.date
-        case "issue": self.issue.map { $0 as Any }
-        case "isDraft": self.isDraft
-        case "latestDate": self.latestDate
-        case "populationsAtRisk": self.populationsAtRisk.map { $0 as Any }
-        case "body": self.body
-        case "hasFacts": self.hasFacts
-        case "facts": self.facts
-        case "hasSources": self.hasSources
-        case "sources": self.sources
-        case "hasCorrections": self.hasCorrections
-        case "corrections": self.corrections
-        case "previousDate": self.previousDate.map { $0 as Any }
-        default: nil
+        case "name": ViewField(self.name)
+        case "region": ViewField(self.region)
+        case "risk": ViewField(self.risk)
+        case "headline": ViewField(self.headline)
+        case "date": ViewField(self.date)
+        case "issue": ViewField(self.issue)
+        case "isDraft": ViewField(self.isDraft)
+        case "latestDate": ViewField(self.latestDate)
+        case "populationsAtRisk": ViewField(self.populationsAtRisk)
+        case "body": ViewField(self.body)
+        case "hasFacts": ViewField(self.hasFacts)
+        case "facts": ViewField(self.facts)
+        case "hasSources": ViewField(self.hasSources)
+        case "sources": ViewField(self.sources)
+        case "hasCorrections": ViewField(self.hasCorrections)
+        case "corrections": ViewField(self.corrections)
+        case "previousDate": ViewField(self.previousDate)
+        default: .absent
         }
     }
 }
 
-extension SituationPageView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension SituationPageView: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "layout": self.layout
-        case "isArchived": self.isArchived
-        case "latestHref": self.latestHref
-        case "permalinkHref": self.permalinkHref.map { $0 as Any }
-        case "versions": self.versions
-        case "versionsHref": self.versionsHref
-        case "changesHref": self.changesHref.map { $0 as Any }
-        case "printHref": self.printHref
-        case "pdfHref": self.pdfHref.map { $0 as Any }
-        case "body": self.body ?? content.body
-        default: content.child(named: name) ?? (name == "asset" ? layout.child(named: name) : nil)
+        case "layout": ViewField(self.layout)
+        case "isArchived": ViewField(self.isArchived)
+        case "latestHref": ViewField(self.latestHref)
+        case "permalinkHref": ViewField(self.permalinkHref)
+        case "versions": ViewField(self.versions)
+        case "versionsHref": ViewField(self.versionsHref)
+        case "changesHref": ViewField(self.changesHref)
+        case "printHref": ViewField(self.printHref)
+        case "pdfHref": ViewField(self.pdfHref)
+        case "body": ViewField(self.body ?? content.body)
+        default: content.field(named: name).or(name == "asset" ? layout.field(named: name) : .absent)
         }
     }
 }
 
-extension PrintPageView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension PrintPageView: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "page": self.page
-        case "paper": self.paper
-        case "printStylesheet": self.printStylesheet
-        case "cssOrganisation": self.cssOrganisation
-        case "cssRunningTitle": self.cssRunningTitle
-        case "permanentURL": self.permanentURL
-        case "canonicalHref": self.canonicalHref
-        case "modified": self.modified
-        default: name == "asset" ? page.layout.child(named: name) : nil
+        case "page": ViewField(self.page)
+        case "paper": ViewField(self.paper)
+        case "printStylesheet": ViewField(self.printStylesheet)
+        case "cssOrganisation": ViewField(self.cssOrganisation)
+        case "cssRunningTitle": ViewField(self.cssRunningTitle)
+        case "permanentURL": ViewField(self.permanentURL)
+        case "canonicalHref": ViewField(self.canonicalHref)
+        case "modified": ViewField(self.modified)
+        default: name == "asset" ? page.layout.field(named: name) : .absent
         }
     }
 }
 
-extension TrendView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension TrendView: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "id": self.id
-        case "label": self.label
-        case "icon": self.icon
-        default: nil
+        case "id": ViewField(self.id)
+        case "label": ViewField(self.label)
+        case "icon": ViewField(self.icon)
+        default: .absent
         }
     }
 }
 
-extension VersionRowView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension VersionRowView: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "date": self.date
-        case "href": self.href
-        case "issue": self.issue.map { $0 as Any }
-        case "headline": self.headline
-        case "risk": self.risk
-        case "trend": self.trend
-        case "isDraft": self.isDraft
-        case "changesHref": self.changesHref.map { $0 as Any }
-        default: nil
+        case "date": ViewField(self.date)
+        case "href": ViewField(self.href)
+        case "issue": ViewField(self.issue)
+        case "headline": ViewField(self.headline)
+        case "risk": ViewField(self.risk)
+        case "trend": ViewField(self.trend)
+        case "isDraft": ViewField(self.isDraft)
+        case "changesHref": ViewField(self.changesHref)
+        default: .absent
         }
     }
 }
 
-extension VersionsPageView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension VersionsPageView: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "layout": self.layout
-        case "name": self.name
-        case "versions": self.versions
-        default: name == "asset" ? layout.child(named: name) : nil
+        case "layout": ViewField(self.layout)
+        case "name": ViewField(self.name)
+        case "versions": ViewField(self.versions)
+        default: name == "asset" ? layout.field(named: name) : .absent
         }
     }
 }
 
-extension ChangesPageView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension ChangesPageView: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "layout": self.layout
-        case "name": self.name
-        case "date": self.date
-        case "previousDate": self.previousDate
-        case "snapshotHref": self.snapshotHref
-        case "previousHref": self.previousHref
-        case "versionsHref": self.versionsHref
-        case "riskChanged": self.riskChanged
-        case "riskBefore": self.riskBefore
-        case "risk": self.risk
-        case "trend": self.trend
-        case "headlineChanged": self.headlineChanged
-        case "headlineRuns": self.headlineRuns
-        case "headlineHTML": self.headlineHTML
-        case "hasSectionChanges": self.hasSectionChanges
-        case "sections": self.sections
-        case "hasSourcesAdded": self.hasSourcesAdded
-        case "sourcesAdded": self.sourcesAdded
-        case "hasSourcesRemoved": self.hasSourcesRemoved
-        case "sourcesRemoved": self.sourcesRemoved
-        case "hasFactChanges": self.hasFactChanges
-        case "factChanges": self.factChanges
-        case "isDraft": self.isDraft
-        default: name == "asset" ? layout.child(named: name) : nil
+        case "layout": ViewField(self.layout)
+        case "name": ViewField(self.name)
+        case "date": ViewField(self.date)
+        case "previousDate": ViewField(self.previousDate)
+        case "snapshotHref": ViewField(self.snapshotHref)
+        case "previousHref": ViewField(self.previousHref)
+        case "versionsHref": ViewField(self.versionsHref)
+        case "riskChanged": ViewField(self.riskChanged)
+        case "riskBefore": ViewField(self.riskBefore)
+        case "risk": ViewField(self.risk)
+        case "trend": ViewField(self.trend)
+        case "headlineChanged": ViewField(self.headlineChanged)
+        case "headlineRuns": ViewField(self.headlineRuns)
+        case "headlineHTML": ViewField(self.headlineHTML)
+        case "hasSectionChanges": ViewField(self.hasSectionChanges)
+        case "sections": ViewField(self.sections)
+        case "hasSourcesAdded": ViewField(self.hasSourcesAdded)
+        case "sourcesAdded": ViewField(self.sourcesAdded)
+        case "hasSourcesRemoved": ViewField(self.hasSourcesRemoved)
+        case "sourcesRemoved": ViewField(self.sourcesRemoved)
+        case "hasFactChanges": ViewField(self.hasFactChanges)
+        case "factChanges": ViewField(self.factChanges)
+        case "isDraft": ViewField(self.isDraft)
+        default: name == "asset" ? layout.field(named: name) : .absent
         }
     }
 }
 
-extension ChangesPageView.RunView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension ChangesPageView.RunView: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "text": self.text
-        case "isInserted": self.isInserted
-        case "isDeleted": self.isDeleted
-        case "isUnchanged": self.isUnchanged
-        default: nil
+        case "text": ViewField(self.text)
+        case "isInserted": ViewField(self.isInserted)
+        case "isDeleted": ViewField(self.isDeleted)
+        case "isUnchanged": ViewField(self.isUnchanged)
+        default: .absent
         }
     }
 }
 
-extension ChangesPageView.ParagraphView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension ChangesPageView.ParagraphView: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "html": self.html
-        default: nil
+        case "html": ViewField(self.html)
+        default: .absent
         }
     }
 }
 
-extension ChangesPageView.SectionView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension ChangesPageView.SectionView: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "title": self.title
-        case "anchor": self.anchor
-        case "statusLabel": self.statusLabel
-        case "isChanged": self.isChanged
-        case "wordsInserted": self.wordsInserted
-        case "wordsDeleted": self.wordsDeleted
-        case "paragraphs": self.paragraphs
-        default: nil
+        case "title": ViewField(self.title)
+        case "anchor": ViewField(self.anchor)
+        case "statusLabel": ViewField(self.statusLabel)
+        case "isChanged": ViewField(self.isChanged)
+        case "wordsInserted": ViewField(self.wordsInserted)
+        case "wordsDeleted": ViewField(self.wordsDeleted)
+        case "paragraphs": ViewField(self.paragraphs)
+        default: .absent
         }
     }
 }
 
-extension ChangesPageView.FactChangeView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension ChangesPageView.FactChangeView: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "label": self.label
-        case "before": self.before.map { $0 as Any }
-        case "after": self.after.map { $0 as Any }
-        default: nil
+        case "label": ViewField(self.label)
+        case "before": ViewField(self.before)
+        case "after": ViewField(self.after)
+        default: .absent
         }
     }
 }
 
-extension ChangesPageView.SourceTitle: MustacheParent {
-    func child(named name: String) -> Any? {
+extension ChangesPageView.SourceTitle: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "title": self.title
-        default: nil
+        case "title": ViewField(self.title)
+        default: .absent
         }
     }
 }
 
-extension IndexView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension IndexView: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "layout": self.layout
-        case "siteTitle": self.siteTitle
-        case "groups": self.groups
-        default: name == "asset" ? layout.child(named: name) : nil
+        case "layout": ViewField(self.layout)
+        case "siteTitle": ViewField(self.siteTitle)
+        case "groups": ViewField(self.groups)
+        default: name == "asset" ? layout.field(named: name) : .absent
         }
     }
 }
 
-extension IndexView.Entry: MustacheParent {
-    func child(named name: String) -> Any? {
+extension IndexView.Entry: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "name": self.name
-        case "href": self.href
-        case "headline": self.headline
-        case "date": self.date
-        case "riskChanged": self.riskChanged
-        case "riskBefore": self.riskBefore
-        case "trend": self.trend
-        default: nil
+        case "name": ViewField(self.name)
+        case "href": ViewField(self.href)
+        case "headline": ViewField(self.headline)
+        case "date": ViewField(self.date)
+        case "riskChanged": ViewField(self.riskChanged)
+        case "riskBefore": ViewField(self.riskBefore)
+        case "trend": ViewField(self.trend)
+        default: .absent
         }
     }
 }
 
-extension IndexView.Group: MustacheParent {
-    func child(named name: String) -> Any? {
+extension IndexView.Group: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "risk": self.risk
-        case "situations": self.situations
-        default: nil
+        case "risk": ViewField(self.risk)
+        case "situations": ViewField(self.situations)
+        default: .absent
         }
     }
 }
 
-extension PlainPageView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension PlainPageView: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "layout": self.layout
-        case "title": self.title
-        case "body": self.body
-        default: name == "asset" ? layout.child(named: name) : nil
+        case "layout": ViewField(self.layout)
+        case "title": ViewField(self.title)
+        case "body": ViewField(self.body)
+        default: name == "asset" ? layout.field(named: name) : .absent
         }
     }
 }
 
-extension NotFoundView: MustacheParent {
-    func child(named name: String) -> Any? {
+extension NotFoundView: FieldView {
+    func field(named name: String) -> ViewField {
         switch name {
-        case "layout": self.layout
-        default: name == "asset" ? layout.child(named: name) : nil
+        case "layout": ViewField(self.layout)
+        default: name == "asset" ? layout.field(named: name) : .absent
         }
     }
 }
