@@ -75,12 +75,21 @@ struct SourceView: Sendable {
     var backlinks: String
 
     static func backlinks(to anchors: [String]) -> String {
+        // Appended piece by piece: joined with `+` first, each link made several strings on the way.
         var html = ""
+        html.reserveCapacity(anchors.count * 90)
         for (index, anchor) in anchors.enumerated() {
             let label = anchors.count > 1 ? PageContext.letter(index) : ""
-            html += "<a class=\"backlink\" href=\"#"
+            html.append("<a class=\"backlink\" href=\"#")
             HTML.escape(anchor, into: &html)
-            html += "\" aria-label=\"Back to reference" + (label.isEmpty ? "" : " " + label) + "\">↩" + label + "</a> "
+            html.append("\" aria-label=\"Back to reference")
+            if !label.isEmpty {
+                html.append(" ")
+                html.append(label)
+            }
+            html.append("\">↩")
+            html.append(label)
+            html.append("</a> ")
         }
         return html
     }
@@ -210,6 +219,9 @@ struct ChangesPageView: Sendable {
 
         init(runs: [Redline.Run]) {
             var html = ""
+            // Made to its length at once: grown run by run, a paragraph's text was copied anew
+            // each time it outgrew its storage.
+            html.reserveCapacity(runs.reduce(0) { $0 + $1.text.utf8.count + 12 })
             for run in runs {
                 switch run.change {
                 case .inserted: html += "<ins>"
