@@ -93,6 +93,52 @@ struct SkeletonTests {
         #expect(shapes >= 4 && shapes <= Skeletons.shapesPerTemplate, "\(shapes) shapes")
     }
 
+    /// The same view, answering with `ViewField`s as the site's view models do: what the
+    /// skeletons match on without casts.
+    struct TypedBag: FieldView, LambdaCarrying {
+        var bag: Bag
+
+        init(_ bag: Bag) {
+            var fields = bag.fields
+            for (name, value) in fields {
+                if let child = value as? Bag { fields[name] = TypedBag(child) }
+                if let items = value as? [Bag] { fields[name] = items.map(TypedBag.init) }
+            }
+            self.bag = Bag(fields: fields)
+        }
+
+        func field(named name: String) -> ViewField {
+            if name == "shout", let function = lambdaFunction(named: name) { return .other(MustacheLambda(function)) }
+            switch bag.fields[name] {
+            case nil: return .absent
+            case let text as String: return .string(text)
+            case let number as Int: return .int(number)
+            case let flag as Bool: return .bool(flag)
+            case let child as TypedBag: return .view(child)
+            case let items as [TypedBag]: return .list(items)
+            case let value?: return .other(value)
+            }
+        }
+
+        func lambdaFunction(named name: String) -> ((String) -> String)? { bag.lambdaFunction(named: name) }
+    }
+
+    @Test func everyTypedViewComesOutAsSwiftMustacheRendersIt() async {
+        let skeletons = Skeletons()
+        await propertyCheck(count: 400, input: Self.text.array(of: 6...6), Gen.bool.array(of: 4...4), Gen.int(in: 0...3),
+                            Gen.int(in: -20...20)) { texts, flags, count, number in
+            let view = TypedBag(Self.view(texts: texts, flags: flags, count: count, number: number))
+            let plain = Self.library.render(view, withTemplate: "main")
+            let render = { skeletons.render(view, template: "main", asBytes: true) { Self.library.render($0, withTemplate: "main") } }
+            #expect(render().map { text in text.withBytes { Array($0) } } == plain.map { Array($0.utf8) }, "\(texts) \(flags) \(count)")
+            // Its shape is known now: the same view again is filled from it, and adds none.
+            let shapes = skeletons.counts["main"]
+            #expect(render().map { text in text.withBytes { Array($0) } } == plain.map { Array($0.utf8) })
+            #expect(skeletons.counts["main"] == shapes, "a typed view of a known shape was not matched")
+        }
+        #expect(skeletons.refusedTemplates.isEmpty)
+    }
+
     @Test func aViewShownWholeIsRenderedInFull() {
         let skeletons = Skeletons()
         for name in ["x", "y"] {
