@@ -44,7 +44,9 @@ final class Skeletons: @unchecked Sendable {
     /// - Parameter render: swift-mustache's render of a view with the template.
     /// - Parameter asBytes: a page filled from a skeleton is given as its bytes (pages are written
     ///   from them), else as a String.
-    func render(_ view: any MustacheParent, template: String, asBytes: Bool = false,
+    /// - Parameter typed: the same view as one that answers with `ViewField`s, when the caller
+    ///   knows it is one (matched without a cast to find out).
+    func render(_ view: any MustacheParent, typed: (any FieldView)? = nil, template: String, asBytes: Bool = false,
                 with render: (Any) -> String?) -> RenderedText? {
         lock.lock()
         let tree = trees[template]
@@ -52,7 +54,7 @@ final class Skeletons: @unchecked Sendable {
         let isRefused = refused.contains(template)
         lock.unlock()
         if isRefused { return render(view).map(RenderedText.string) }
-        if let tree, let page = tree.page(for: view, asBytes: asBytes) { return page }
+        if let tree, let page = tree.page(for: view, typed: typed, asBytes: asBytes) { return page }
         if count >= Self.shapesPerTemplate { return render(view).map(RenderedText.string) }
         let recorder = Recorder()
         guard let text = render(RecordingView(node: 0, view: view, recorder: recorder)) else { return nil }
@@ -64,7 +66,7 @@ final class Skeletons: @unchecked Sendable {
         }
         lock.lock()
         // Another core may have recorded the same shape meanwhile: kept once.
-        if shapes[template, default: []].count < Self.shapesPerTemplate, trees[template]?.fits(view) != true {
+        if shapes[template, default: []].count < Self.shapesPerTemplate, trees[template]?.fits(view, typed: typed) != true {
             shapes[template, default: []].append(skeleton)
             trees[template] = ShapeTree(shapes[template]!)
         }
@@ -409,18 +411,18 @@ final class ShapeTree: @unchecked Sendable {
     }
 
     /// The page for the view from the skeleton of its shape, if there is one.
-    func page(for root: any MustacheParent, asBytes: Bool) -> RenderedText? {
-        guard let (skeleton, values) = match(root) else { return nil }
+    func page(for root: any MustacheParent, typed: (any FieldView)? = nil, asBytes: Bool) -> RenderedText? {
+        guard let (skeleton, values) = match(root, typed: typed) else { return nil }
         return skeletons[skeleton].fill(values, asBytes: asBytes)
     }
 
     /// Whether a skeleton fits the view.
-    func fits(_ root: any MustacheParent) -> Bool {
-        match(root) != nil
+    func fits(_ root: any MustacheParent, typed: (any FieldView)? = nil) -> Bool {
+        match(root, typed: typed) != nil
     }
 
     /// The index of the skeleton of the view's shape and the view's values for its places, if there is one.
-    private func match(_ root: any MustacheParent) -> (Int, [String])? {
+    private func match(_ root: any MustacheParent, typed typedRoot: (any FieldView)?) -> (Int, [String])? {
         // The objects found so far, by node: each kind in an array of its own, so a lookup reads
         // its view in place instead of copying it out of an enum. A view that answers with
         // `ViewField`s is kept as one (`typed`); any other (a dictionary) as a `MustacheParent`.
@@ -428,7 +430,7 @@ final class ShapeTree: @unchecked Sendable {
         var views = [(any MustacheParent)?](repeating: nil, count: nodes)
         var lists = [(any SkeletonList)?](repeating: nil, count: nodes)
         var lambdas: [((String) -> String)?] = []
-        if let root = root as? any FieldView { typed[0] = root } else { views[0] = root }
+        if let root = typedRoot ?? root as? any FieldView { typed[0] = root } else { views[0] = root }
         var values = [String](repeating: "", count: holes)
         return tree.withUnsafeBufferPointer { tree in
             branches.withUnsafeBufferPointer { branches -> (Int, [String])? in
@@ -494,7 +496,8 @@ final class ShapeTree: @unchecked Sendable {
                             lists[index] = list
                         case (.lambda(let index), .other(let value)):
                             guard value is MustacheLambda, case .lookup(let owner, let name) = source,
-                                  let function = ((typed[owner] ?? views[owner]) as? LambdaCarrying)?.lambdaFunction(named: name) else {
+                                  let function = typed[owner]?.lambdaFunction(named: name)
+                                    ?? (views[owner] as? LambdaCarrying)?.lambdaFunction(named: name) else {
                                 continue branches
                             }
                             if lambdas.count <= index { lambdas += Array(repeating: nil, count: index + 1 - lambdas.count) }

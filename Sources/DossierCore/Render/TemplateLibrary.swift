@@ -368,7 +368,7 @@ struct TemplateLibrary: Sendable {
     /// An update's shared partials, rendered from its content.
     func renderSharedPartials(_ content: UpdateContentView) -> [String: String] {
         var out: [String: String] = [:]
-        for name in sharedPartials { out[name] = render(content, template: name, in: library, as: name) }
+        for name in sharedPartials { out[name] = render(typed: content, template: name, in: library, as: name, asBytes: false)?.string }
         return out
     }
 
@@ -388,24 +388,23 @@ struct TemplateLibrary: Sendable {
     /// and its version partials from the entries of its list of versions. A page filled from a
     /// skeleton is given as its bytes, which the site's pages are written from.
     func renderPage(_ view: Any, template name: String, shared: [String: String] = [:]) -> RenderedText? {
-        if !(sharedPartials.isEmpty && versionPartials.isEmpty), Self.pageTemplates.contains(name),
-           let page = view as? any MustacheParent {
-            return render(SharedPartialsView(partials: shared, page: page), template: name, in: pageLibrary, as: "page " + name, asBytes: true)
+        // Every page's view answers with `ViewField`s: told once here, and carried as such down
+        // to the skeletons (each cast to a protocol asks the runtime's conformance cache).
+        guard let page = view as? any FieldView else { return render(view, template: name, in: library, as: name, asBytes: true) }
+        if !(sharedPartials.isEmpty && versionPartials.isEmpty), Self.pageTemplates.contains(name) {
+            return render(typed: SharedPartialsView(partials: shared, page: page), template: name, in: pageLibrary,
+                          as: "page " + name, asBytes: true)
         }
-        return render(view, template: name, in: library, as: name, asBytes: true)
+        return render(typed: page, template: name, in: library, as: name, asBytes: true)
     }
 
     /// One entry's version partial, rendered on its own (what `VersionPartials` keeps).
     func renderVersionPartial(_ link: VersionLinkView, _ name: String) -> String? {
-        render(link, template: name, in: library, as: name)
+        render(typed: link, template: name, in: library, as: name, asBytes: false)?.string
     }
 
     /// A render by swift-mustache, or by the skeleton of the view's shape (`Skeletons`), under
     /// `key`: the template's name and which library renders it.
-    private func render(_ view: Any, template name: String, in library: MustacheLibrary, as key: String) -> String? {
-        render(view, template: name, in: library, as: key, asBytes: false)?.string
-    }
-
     private func render(_ view: Any, template name: String, in library: MustacheLibrary, as key: String,
                         asBytes: Bool) -> RenderedText? {
         guard let skeletons, let parent = view as? any MustacheParent else {
@@ -413,28 +412,26 @@ struct TemplateLibrary: Sendable {
         }
         return skeletons.render(parent, template: key, asBytes: asBytes) { library.render($0, withTemplate: name) }
     }
+
+    /// The same for a view known to answer with `ViewField`s.
+    private func render(typed view: any FieldView, template name: String, in library: MustacheLibrary, as key: String,
+                        asBytes: Bool) -> RenderedText? {
+        guard let skeletons else { return library.render(view, withTemplate: name).map(RenderedText.string) }
+        return skeletons.render(view, typed: view, template: key, asBytes: asBytes) { library.render($0, withTemplate: name) }
+    }
 }
 
 /// A page's view with its update's shared partials beside it, under `sharedPartials`.
-struct SharedPartialsView: FieldView, LambdaCarrying {
+struct SharedPartialsView: FieldView {
     var partials: [String: String]
-    var page: any MustacheParent
-    /// The page as a view that answers with `ViewField`s, when it is one (every page view is).
-    private let typedPage: (any FieldView)?
-
-    init(partials: [String: String], page: any MustacheParent) {
-        self.partials = partials
-        self.page = page
-        typedPage = page as? any FieldView
-    }
+    var page: any FieldView
 
     func field(named name: String) -> ViewField {
-        if name == TemplateLibrary.sharedPartialsName { return .other(partials) }
-        return typedPage?.field(named: name) ?? ViewField(any: page.child(named: name))
+        name == TemplateLibrary.sharedPartialsName ? .other(partials) : page.field(named: name)
     }
 
     func lambdaFunction(named name: String) -> ((String) -> String)? {
-        (page as? LambdaCarrying)?.lambdaFunction(named: name)
+        page.lambdaFunction(named: name)
     }
 }
 

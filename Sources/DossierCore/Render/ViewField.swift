@@ -55,11 +55,13 @@ enum ViewField {
     }
 }
 
-/// A view model that answers names with `ViewField`s; swift-mustache's `child(named:)` is made from it.
-protocol FieldView: MustacheParent {
+/// A view model that answers names with `ViewField`s; swift-mustache's `child(named:)` is made
+/// from it. Its lambdas, if it has any, are its own (`LambdaCarrying`): none unless it says so.
+protocol FieldView: MustacheParent, LambdaCarrying {
     func field(named name: String) -> ViewField
 }
 
 extension FieldView {
     func child(named name: String) -> Any? { field(named: name).value }
+    func lambdaFunction(named name: String) -> ((String) -> String)? { nil }
 }

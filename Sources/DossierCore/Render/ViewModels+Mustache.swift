@@ -376,7 +376,7 @@ extension LayoutView: LambdaCarrying {
 }
 
 /// A page's view, which answers `asset` with its layout's lambda (`Skeletons` calls it directly).
-protocol AnswersAssets: LambdaCarrying {
+protocol AnswersAssets: FieldView {
     var layoutOfPage: LayoutView { get }
 }
 
