@@ -49,7 +49,8 @@ public struct VersionLock: Sendable, Hashable, Codable {
             if let known = LastLock.shared.lock(for: text) {
                 lock = known
             } else {
-                lock = try JSONDecoder().decode(VersionLock.self, from: Data(text.utf8))
+                // Read in one pass (`LockReader`); what that does not expect, by `JSONDecoder`.
+                lock = try LockReader.read(text) ?? JSONDecoder().decode(VersionLock.self, from: Data(text.utf8))
                 LastLock.shared.remember(lock, text: text)
             }
             guard lock.format == 1 else {
