@@ -89,10 +89,7 @@ public struct SiteRenderer: Sendable {
             context.versionPartials = .init(names: library.versionPartials, templates: library.versionPartialTemplates,
                                             collapse: library.versionListsCollapse, render: library.renderVersionPartial)
         }
-        let (preparations, jobs) = context.jobs()
-        await withTaskGroup(of: Void.self) { group in
-            for prepare in preparations { group.addTask(operation: prepare) }
-        }
+        let groups = context.jobGroups()
         let rendered = await withTaskGroup(of: [(OutputFile?, FileRecord?, Diagnostic?)].self) { group in
             // The feed and the sitemap list every update: made beside the pages, not after them,
             // and beside each other (in an edit rebuild they are most of what is made).
@@ -102,22 +99,24 @@ public struct SiteRenderer: Sendable {
                     return [(kept, record, nil)]
                 }
             }
-            for job in jobs {
+            for makeJobs in groups {
                 group.addTask {
-                    let (content, views) = job.views()
-                    let shared = content.map(library.renderSharedPartials) ?? [:]
-                    return zip(job.pages, views).map { page, view in
-                        guard let html = library.renderPage(view, template: page.template, shared: shared) else {
-                            return (nil, nil, .error(templates + "/\(page.template).mustache",
-                                                     "template '\(page.template)' could not be rendered for \(page.path)"))
+                    makeJobs().flatMap { job -> [(OutputFile?, FileRecord?, Diagnostic?)] in
+                        let (content, views) = job.views()
+                        let shared = content.map(library.renderSharedPartials) ?? [:]
+                        return zip(job.pages, views).map { page, view in
+                            guard let html = library.renderPage(view, template: page.template, shared: shared) else {
+                                return (nil, nil, .error(templates + "/\(page.template).mustache",
+                                                         "template '\(page.template)' could not be rendered for \(page.path)"))
+                            }
+                            let (kept, record) = destination.emit(page: page.path, html: html)
+                            return (kept, record, nil)
                         }
-                        let (kept, record) = destination.emit(page: page.path, html: html)
-                        return (kept, record, nil)
                     }
                 }
             }
             var out: [(OutputFile?, FileRecord?, Diagnostic?)] = []
-            out.reserveCapacity(jobs.count * 3)
+            out.reserveCapacity(site.situations.count * 40)
             for await results in group { out += results }
             return out
         }
