@@ -16,7 +16,7 @@ struct PageContext: Sendable {
     func jobGroups() -> [@Sendable () -> [SiteRenderer.Job]] {
         var groups: [@Sendable () -> [SiteRenderer.Job]] = []
         groups.append { [self] in [.single(path: OutputPaths.index, template: "index", view: indexView())] }
-        for index in site.situations.indices where !site.situations[index].reused && site.situations[index].latest != nil {
+        for index in site.situations.indices where !site.situations[index].reused && site.situations[index].latestIndex != nil {
             groups.append { [self] in situationJobs(site.situations[index]) }
         }
         groups.append { [self] in
@@ -43,7 +43,7 @@ struct PageContext: Sendable {
     /// A situation's pages: one job per update, and its list of versions. Its version partials
     /// are rendered first, for every page that lists them.
     private func situationJobs(_ situation: ResolvedSituation) -> [SiteRenderer.Job] {
-        guard let latest = situation.latest else { return [] }
+        guard let latestDate = situation.latestDate else { return [] }
         var jobs: [SiteRenderer.Job] = []
         let slug = situation.situation.slug
         let links = VersionLinks(situation, partials: versionPartials.map { VersionPartials(collapse: $0.collapse) })
@@ -51,13 +51,13 @@ struct PageContext: Sendable {
         var roots: [String: Bool] = [:]
         for version in situation.versions {
             // One job per update: its content is made once, and so are the partials that show only it.
-            typealias View = @Sendable (UpdateContentView) -> any Sendable
+            typealias View = @Sendable (UpdateContentView) -> any FieldView
             var pages: [(page: SiteRenderer.Job.Page, view: View)] = []
             func add(_ path: String, _ template: String, _ view: @escaping View) {
                 pages.append((.init(path: path, template: template), view))
             }
             var paths = [OutputPaths.snapshot(slug, version.update.date)]
-            if version.update.date == latest.update.date { paths.insert(OutputPaths.latest(slug), at: 0) }
+            if version.update.date == latestDate { paths.insert(OutputPaths.latest(slug), at: 0) }
             for path in paths {
                 add(path, "situation") { [self] in situationView(situation, version, $0, at: path, links: links) }
                 let print = path == OutputPaths.latest(slug) ? OutputPaths.latestPrint(slug)

@@ -21,9 +21,9 @@ public struct SiteRenderer: Sendable {
         var pages: [Page]
         /// The view of each page, in order, and for an update's pages the content they share:
         /// the partials that show only that content are rendered once for all of them.
-        var views: @Sendable () -> (content: UpdateContentView?, views: [any Sendable])
+        var views: @Sendable () -> (content: UpdateContentView?, views: [any FieldView])
 
-        static func single(path: String, template: String, view: @autoclosure @escaping @Sendable () -> any Sendable) -> Job {
+        static func single(path: String, template: String, view: @autoclosure @escaping @Sendable () -> any FieldView) -> Job {
             Job(pages: [Page(path: path, template: template)]) { (nil, [view()]) }
         }
     }
@@ -116,7 +116,7 @@ public struct SiteRenderer: Sendable {
                 }
             }
             var out: [(OutputFile?, FileRecord?, Diagnostic?)] = []
-            out.reserveCapacity(site.situations.count * 40)
+            out.reserveCapacity(site.situations.reduce(site.pages.count + 3) { $0 + 3 * $1.versions.count + 3 })
             for await results in group { out += results }
             return out
         }

@@ -368,7 +368,7 @@ struct TemplateLibrary: Sendable {
     /// An update's shared partials, rendered from its content.
     func renderSharedPartials(_ content: UpdateContentView) -> [String: String] {
         var out: [String: String] = [:]
-        for name in sharedPartials { out[name] = render(typed: content, template: name, in: library, as: name, asBytes: false)?.string }
+        for name in sharedPartials { out[name] = render(content, template: name, in: library, as: name, asBytes: false)?.string }
         return out
     }
 
@@ -387,34 +387,24 @@ struct TemplateLibrary: Sendable {
     /// Renders a page; a page template of an update takes the update's `shared` partials ready-made,
     /// and its version partials from the entries of its list of versions. A page filled from a
     /// skeleton is given as its bytes, which the site's pages are written from.
-    func renderPage(_ view: Any, template name: String, shared: [String: String] = [:]) -> RenderedText? {
-        // Every page's view answers with `ViewField`s: told once here, and carried as such down
-        // to the skeletons (each cast to a protocol asks the runtime's conformance cache).
-        guard let page = view as? any FieldView else { return render(view, template: name, in: library, as: name, asBytes: true) }
+    func renderPage(_ page: any FieldView, template name: String, shared: [String: String] = [:]) -> RenderedText? {
         if !(sharedPartials.isEmpty && versionPartials.isEmpty), Self.pageTemplates.contains(name) {
-            return render(typed: SharedPartialsView(partials: shared, page: page), template: name, in: pageLibrary,
+            return render(SharedPartialsView(partials: shared, page: page), template: name, in: pageLibrary,
                           as: "page " + name, asBytes: true)
         }
-        return render(typed: page, template: name, in: library, as: name, asBytes: true)
+        return render(page, template: name, in: library, as: name, asBytes: true)
     }
 
     /// One entry's version partial, rendered on its own (what `VersionPartials` keeps).
     func renderVersionPartial(_ link: VersionLinkView, _ name: String) -> String? {
-        render(typed: link, template: name, in: library, as: name, asBytes: false)?.string
+        render(link, template: name, in: library, as: name, asBytes: false)?.string
     }
 
     /// A render by swift-mustache, or by the skeleton of the view's shape (`Skeletons`), under
-    /// `key`: the template's name and which library renders it.
-    private func render(_ view: Any, template name: String, in library: MustacheLibrary, as key: String,
-                        asBytes: Bool) -> RenderedText? {
-        guard let skeletons, let parent = view as? any MustacheParent else {
-            return library.render(view, withTemplate: name).map(RenderedText.string)
-        }
-        return skeletons.render(parent, template: key, asBytes: asBytes) { library.render($0, withTemplate: name) }
-    }
-
-    /// The same for a view known to answer with `ViewField`s.
-    private func render(typed view: any FieldView, template name: String, in library: MustacheLibrary, as key: String,
+    /// `key`: the template's name and which library renders it. Every view the site renders
+    /// answers with `ViewField`s, and is handed to the skeletons as one, so they match it
+    /// without a cast to find out.
+    private func render(_ view: any FieldView, template name: String, in library: MustacheLibrary, as key: String,
                         asBytes: Bool) -> RenderedText? {
         guard let skeletons else { return library.render(view, withTemplate: name).map(RenderedText.string) }
         return skeletons.render(view, typed: view, template: key, asBytes: asBytes) { library.render($0, withTemplate: name) }
