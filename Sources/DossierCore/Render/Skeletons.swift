@@ -442,7 +442,7 @@ final class ShapeTree: @unchecked Sendable {
                         if let view = typed[index] {
                             field = view.field(named: name)
                         } else if let view = views[index] {
-                            field = ViewField(any: view.child(named: name))
+                            field = view.child(named: name).map(ViewField.other) ?? .absent
                         } else {
                             return nil
                         }

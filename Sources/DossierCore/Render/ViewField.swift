@@ -26,15 +26,6 @@ enum ViewField {
     init<Element>(_ value: [Element]?) { self = value.map { .list($0) } ?? .absent }
     init(_ value: [String: String]?) { self = value.map { .other($0) } ?? .absent }
 
-    /// An answer found as an `Any` (a view that is not a `FieldView`, a list's entry).
-    init(any value: Any?) {
-        switch value {
-        case nil: self = .absent
-        case let text as String: self = .string(text)
-        default: self = .other(value!)
-        }
-    }
-
     /// The answer as swift-mustache takes it: each value as itself.
     var value: Any? {
         switch self {
