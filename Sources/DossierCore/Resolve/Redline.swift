@@ -240,7 +240,7 @@ struct WordBuffer {
     /// A small integer per word, equal for words of equal bytes; -1 for a paragraph break.
     func ids(_ first: [Word], _ second: [Word]) -> ([Int32], [Int32]) {
         // Open addressing over a table at least twice the words, with each distinct word's
-        // hash (`hash`) kept beside it so a probe compares bytes only when the hashes agree.
+        // hash kept beside it so a probe compares bytes only when the hashes agree.
         var capacity = 16
         while capacity < 2 * (first.count + second.count) { capacity <<= 1 }
         let mask = capacity - 1
@@ -257,7 +257,7 @@ struct WordBuffer {
             for (side, words) in [first, second].enumerated() {
                 for (index, word) in words.enumerated() where word.start >= 0 {
                     let hash = Self.hash(bytes, Int(word.start), Int(word.end))
-                    var slot = Int(truncatingIfNeeded: hash ^ (hash >> 29)) & mask
+                    var slot = Int(truncatingIfNeeded: hash) & mask
                     var id: Int32
                     while true {
                         let known = slots[slot]
