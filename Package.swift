@@ -1,6 +1,14 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// A release build links the Swift runtime and Foundation in statically: the reference-count
+// calls a build makes millions of go straight to the runtime, not through a shared library's
+// table, and the program starts without resolving the libraries' symbols (docs/performance.md).
+// Modules are compiled for it too, so each names the static libraries it needs.
+let staticRelease = BuildSettingCondition.when(platforms: [.linux], configuration: .release)
+let staticSwift: [SwiftSetting] = [.unsafeFlags(["-static-stdlib"], staticRelease)]
+let staticLink: [LinkerSetting] = [.unsafeFlags(["-static-stdlib"], staticRelease)]
+
 let package = Package(
     name: "Dossier",
     platforms: [.macOS(.v14)],
@@ -34,7 +42,8 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            swiftSettings: staticSwift
         ),
         // The preview server, apart from the core so the core stays quick to build.
         .target(
@@ -42,7 +51,8 @@ let package = Package(
             dependencies: [
                 "DossierCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
-            ]
+            ],
+            swiftSettings: staticSwift
         ),
         // The command line allocates through tcmalloc (Debian: libgoogle-perftools-dev) instead of
         // glibc's malloc: a cold build spends about a tenth less processor time (docs/performance.md).
@@ -53,12 +63,15 @@ let package = Package(
                 "DossierServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            linkerSettings: [.linkedLibrary("tcmalloc_minimal", .when(platforms: [.linux]))]
+            swiftSettings: staticSwift,
+            linkerSettings: [.linkedLibrary("tcmalloc_minimal", .when(platforms: [.linux]))] + staticLink
         ),
         // The benchmark: `swift run -c release dossier-bench`. Not part of the tests.
         .executableTarget(
             name: "dossier-bench",
-            dependencies: ["DossierCore", .product(name: "Mustache", package: "swift-mustache")]
+            dependencies: ["DossierCore", .product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: staticSwift,
+            linkerSettings: staticLink
         ),
         .testTarget(
             name: "DossierCoreTests",

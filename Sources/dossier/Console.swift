@@ -24,9 +24,10 @@ enum Console {
         try? FileHandle.standardError.write(contentsOf: Data("\r\u{1B}[Krendering PDFs: \(done)/\(total)\(end)".utf8))
     }
 
-    static func seconds(_ duration: Duration) -> String {
+    /// - Parameter digits: decimals; the stages `--verbose` lists are shown to the millisecond.
+    static func seconds(_ duration: Duration, digits: Int = 2) -> String {
         let value = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        return String(format: "%.2f s", value)
+        return String(format: "%.\(digits)f s", value)
     }
 
     static func report(_ result: Builder.Result, errorsOnly: Bool = false) {

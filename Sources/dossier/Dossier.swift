@@ -66,7 +66,7 @@ struct Build: AsyncParsableCommand {
         if quiet { return }
         if verbose {
             for (stage, duration) in result.timings {
-                Console.out("  \(stage.padding(toLength: 9, withPad: " ", startingAt: 0)) \(Console.seconds(duration))")
+                Console.out("  \(stage.padding(toLength: 9, withPad: " ", startingAt: 0)) \(Console.seconds(duration, digits: 3))")
             }
             if let ahead = result.partialsAhead {
                 func list(_ names: [String]) -> String { names.isEmpty ? "none" : names.joined(separator: ", ") }

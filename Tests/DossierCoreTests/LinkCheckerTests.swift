@@ -86,6 +86,24 @@ struct LinkCheckerTests {
         }
     }
 
+    /// The scan leaves out what `resolve` finds no file for, told from the escaped bytes: the
+    /// same answer as `resolve` gives on the link unescaped, as the check reads it.
+    @Test func linksThatLeaveTheSiteAreNotKeptByTheScan() async {
+        var html = #"<a href="https://example.org/a">w</a> <a href=" MAILTO:office@example.org">m</a> <a href="//cdn.example.org/x.css">h</a> "#
+            + #"<a href="">e</a> <img src="data:image/png;base64,AA" alt=""> <a href="a&amp;b:c">escaped colon, a file</a> "#
+            + #"<a href="../index.html">in</a> <a href="/rtop/x/">root</a> <a href="?q=1">query</a>"#
+        let scan = html.withUTF8 { LinkChecker.scan(UnsafeRawBufferPointer($0)) }
+        #expect(scan.links == ["a&amp;b:c", "../index.html", "/rtop/x/", "?q=1"])
+
+        let piece = Gen<String?>.element(of: ["/", "//", ":", "a", "Z9", "+.-", " ", "&amp;", "&quot;", "&#39;", "&lt;", "#", "?", "é", "x:"])
+            .map { $0! }
+        await propertyCheck(count: 1000, input: piece.array(of: 0...6).map { $0.joined() }) { escaped in
+            var bytes = escaped
+            let leaves = bytes.withUTF8 { LinkChecker.leavesSite($0) }
+            #expect(leaves == (checker.resolve(LinkChecker.unescape(escaped), from: page) == nil), "\(escaped)")
+        }
+    }
+
     /// Records of pages as the render stage makes them: scanned from their bytes.
     func records(_ pages: [(String, String)]) -> [SiteRenderer.FileRecord] {
         pages.map { path, html in
@@ -145,6 +163,27 @@ struct LinkCheckerTests {
             "Public/situations/a/index.html: broken link '../../situations/b/index.html#gone': no element with id 'gone' in Public/situations/b/index.html",
             "Public/situations/b/index.html: broken link '../../situations/a/index.html#gone': no element with id 'gone' in Public/situations/a/index.html",
         ])
+    }
+
+    /// Pages of one depth are checked in runs across the cores: with a thousand pages, each
+    /// finding still belongs to its own page, and a page's link to itself is still "on the page"
+    /// whichever run first met the link.
+    @Test func manyPagesOfOneDepthKeepTheirOwnFindings() {
+        let count = 1_000
+        let pages = (0..<count).map { n -> (String, String) in
+            let own = "../../situations/s\(n)/index.html"
+            var html = #"<a href="../../index.html">home</a> <a href="../../situations/s0/index.html#top">first</a> <a href="\#(own)#top">self</a>"#
+            if n == 0 || n == 700 { html += #" <p id="top"></p>"# }
+            if n == 300 || n == 999 { html += #" <a href="../../situations/s\#(n)-old/index.html">gone</a>"# }
+            return ("situations/s\(n)/index.html", html)
+        }
+        let messages = checker.check(records([("index.html", "")] + pages.shuffled())).map { "\($0.file): \($0.message)" }
+        // `s0/index.html#top` resolves for every page; each page's own `#top`, absent on all but
+        // two, is one problem said "on the page" (the first page named, the others counted).
+        #expect(messages.count == 3)
+        #expect(messages.contains { $0.hasPrefix("Public/situations/s300/index.html: broken link '../../situations/s300-old/index.html': ") })
+        #expect(messages.contains { $0.hasPrefix("Public/situations/s999/index.html: broken link '../../situations/s999-old/index.html': ") })
+        #expect(messages.contains { $0.hasSuffix("(and on \(count - 3) other pages): no element with id 'top' on the page") })
     }
 
     /// A host serves a folder's index.html; the file system shows a list of files. A template's

@@ -18,8 +18,9 @@ public struct LinkChecker: Sendable {
         /// The page's ids, unescaped and sorted, for links from other pages.
         var ids: [String] = []
         /// Each distinct `href` and `src` value, still HTML-escaped, but for links to an id of the
-        /// page itself (`#id`) that the scan found there: other links in order of first
-        /// appearance, then the page's `#id` links to ids it lacks.
+        /// page itself (`#id`) that the scan found there and links that leave the site
+        /// (`leavesSite`): other links in order of first appearance, then the page's `#id` links
+        /// to ids it lacks.
         var links: [String] = []
 
         /// Whether the page has an element with this id.
@@ -82,46 +83,55 @@ public struct LinkChecker: Sendable {
         // Such a link is checked from a page of that depth that is no file (`\u{1}/\u{1}`), so no
         // link is to "the page" itself; a link to the page it is on is checked for that page.
         // Links to the page itself by their form (`#id`, `?q`) are always checked for their page.
-        // The distinct links of each depth are found apart from the others', the depths across the
-        // cores (a quarter-million links hashed one after another on one core were a fifth of
-        // this stage's time).
+        // The pages of a depth are checked in runs of a few hundred across the cores, each run
+        // with its own distinct links: most pages are at one depth (an update's redline and print
+        // view), and a run finds nearly all of its depth's links in its first pages. What a run
+        // keeps of a link is its finding and the page it leads to, by number: no string the
+        // other core reads too, whose reference count both cores would write.
+        let pageNumbers = Dictionary(pages.indices.map { (pages[$0].path, $0) }, uniquingKeysWith: { first, _ in first })
+        let runLength = 256
         let depths = Dictionary(grouping: pages.indices) { pages[$0].path.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "/") ? 1 : 0) } }
-            .sorted { $0.key < $1.key }
-        let perDepth = depths.concurrentMap { depth, members -> (links: [String], keys: [[Int]]) in
-            var index: [String: Int] = [:]
-            var links: [String] = []
-            let keys: [[Int]] = members.map { member in
-                let root = OutputPaths.root(from: pages[member].path)
-                return pages[member].scan.links.map { raw in
-                    guard raw.hasPrefix(root), let first = raw.utf8.first, first != UInt8(ascii: "#"), first != UInt8(ascii: "?") else { return -1 }
-                    if let known = index[raw] { return known }
-                    index[raw] = links.count
-                    links.append(raw)
-                    return links.count - 1
-                }
+        var runs: [(depth: Int, members: [Int])] = []
+        for (depth, members) in depths.sorted(by: { $0.key < $1.key }) {
+            for start in stride(from: 0, to: members.count, by: runLength) {
+                runs.append((depth, Array(members[start..<min(start + runLength, members.count)])))
             }
-            return (links, keys)
         }
-        var shared: [(path: String, link: String)] = []
-        var keys = [[Int]](repeating: [], count: pages.count)
-        for ((depth, members), found) in zip(depths, perDepth) {
-            let offset = shared.count
+        let perRun = runs.concurrentMap { depth, members -> [[Finding]] in
             let from = String(repeating: "\u{1}/", count: depth) + "\u{1}"
-            shared += found.links.map { (from, $0) }
-            for (member, memberKeys) in zip(members, found.keys) {
-                keys[member] = offset == 0 ? memberKeys : memberKeys.map { $0 < 0 ? $0 : $0 + offset }
+            var index: [String: Int] = [:]
+            var findings: [Finding?] = []
+            var targets: [Int] = []
+            return members.map { member in
+                let page = pages[member]
+                let root = OutputPaths.root(from: page.path)
+                var found: [Finding] = []
+                for raw in page.scan.links {
+                    if raw.hasPrefix(root), let first = raw.utf8.first, first != UInt8(ascii: "#"), first != UInt8(ascii: "?") {
+                        let key: Int
+                        if let known = index[raw] {
+                            key = known
+                        } else {
+                            let evaluated = evaluate(raw, from: from)
+                            key = findings.count
+                            index[raw] = key
+                            findings.append(evaluated?.finding)
+                            targets.append(evaluated.flatMap { pageNumbers[$0.target] } ?? -1)
+                        }
+                        // A link to the page itself is said differently ("on the page"): checked for the page.
+                        if targets[key] != member {
+                            if let finding = findings[key] { found.append(finding) }
+                            continue
+                        }
+                    }
+                    if let finding = evaluate(raw, from: page.path)?.finding { found.append(finding) }
+                }
+                return found
             }
         }
-        let sharedResults = shared.concurrentMap { evaluate($0.link, from: $0.path).map { ($0.target, $0.finding) } }
-        let found = Array(zip(pages, keys)).concurrentMap { page, keys in
-            zip(page.scan.links, keys).compactMap { raw, key -> Finding? in
-                if key >= 0 {
-                    guard let (target, finding) = sharedResults[key] else { return nil }
-                    // A link to the page itself is said differently ("on the page"): checked for the page.
-                    if target != page.path { return finding }
-                }
-                return evaluate(raw, from: page.path)?.finding
-            }
+        var found = [[Finding]](repeating: [], count: pages.count)
+        for (run, findings) in zip(runs, perRun) {
+            for (member, pageFindings) in zip(run.members, findings) { found[member] = pageFindings }
         }
         // A broken link is one problem, however many pages show it: one an editor wrote is on every
         // page that shows the text (an update's snapshot, the latest page, their print views), one a
@@ -202,8 +212,7 @@ public struct LinkChecker: Sendable {
         return link.withUTF8 { bytes -> (String, String?)? in
             guard let first = bytes.first else { return nil }
             if first == UInt8(ascii: "#") { return (page, String(decoding: bytes[1...], as: UTF8.self)) }
-            if bytes.count >= 2, first == UInt8(ascii: "/"), bytes[1] == UInt8(ascii: "/") { return nil }
-            if LinkPolicy.hasScheme(bytes) { return nil }
+            if Self.leavesSite(bytes) { return nil }
             var end = bytes.count
             var fragment: String?
             if let hash = bytes.firstIndex(of: UInt8(ascii: "#")) {
@@ -306,7 +315,11 @@ public struct LinkChecker: Sendable {
                 }
                 continue
             }
-            let value = String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self)
+            let bytes = UnsafeBufferPointer(start: base + start, count: end - start)
+            // A link that leaves the site (`https:`, `mailto:`, `//host`), or an empty one, resolves
+            // to no file (`resolve`): nothing to check, and about half of an update's links.
+            if !isID, Self.leavesSite(bytes) { continue }
+            let value = String(decoding: bytes, as: UTF8.self)
             if !isID {
                 links.append(value)
             } else {
@@ -322,6 +335,16 @@ public struct LinkChecker: Sendable {
             if seen.insert(link).inserted { scan.links.append(link) }
         }
         return scan
+    }
+
+    /// Whether `resolve` finds no file for a link, by its first bytes: empty, from another host
+    /// (`//`), or with a scheme. Its HTML escapes do not change that: they are of characters
+    /// (`&`, `"`, `'`, `<`, `>`) that neither a scheme nor `//` is made of.
+    static func leavesSite(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = bytes.first else { return true }
+        if first == UInt8(ascii: "#") { return false }
+        if bytes.count >= 2, first == UInt8(ascii: "/"), bytes[1] == UInt8(ascii: "/") { return true }
+        return LinkPolicy.hasScheme(bytes)
     }
 
     static func unescape(_ text: String) -> String {
