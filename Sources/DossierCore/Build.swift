@@ -299,6 +299,10 @@ public struct Builder: Sendable {
                     carried += situation.files
                 }
             }
+            // With no plan (the first build into this output), the situations' keys for the
+            // record are made beside the site, from the lock as the build found it, rather than
+            // on one core after the site is published.
+            let keysAhead = plannedKeys == nil ? Background { [inputs, digests] in inputs.situationKeys(digests) } : nil
             let staging = try publisher.stage(replacing: await published.value)
             let planTime = clock.now - start - loadTime
             // The pages of situations that did not change are placed in the new site while the
@@ -333,9 +337,11 @@ public struct Builder: Sendable {
             }
             // The situations' keys read the lock as it is now: the one just written (not decoded
             // from its text again), or, when the build wrote none, the one the plan read.
-            let keysAsPlanned = lockText == nil ? plannedKeys?.keys : nil
+            var planned = plannedKeys
+            if let keysAhead { planned = await keysAhead.value }
+            let keysAsPlanned = lockText == nil ? planned?.keys : nil
             try BuildState(key: final.fingerprint(digests), manifest: publisher.currentManifestDigest(), result: result,
-                           situations: keysAsPlanned ?? final.situationKeys(digests, reusing: plannedKeys,
+                           situations: keysAsPlanned ?? final.situationKeys(digests, reusing: planned,
                                                                              lock: lockText == nil ? nil : result.lockToWrite).keys)
                 .write(beside: options.output)
             result.timings.append(("record", clock.now - start))

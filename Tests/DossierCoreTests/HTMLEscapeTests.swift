@@ -50,6 +50,22 @@ struct HTMLEscapeTests {
         }
     }
 
+    /// Whether a value needs escaping is decided eight bytes at a time: the same answer as
+    /// byte by byte, wherever the one character to escape falls, among bytes that differ from
+    /// the five by one bit or by their high bit, and with multi-byte characters around it.
+    @Test func findsTheOneCharacterToEscapeAnywhere() async {
+        let near = Gen<String?>.element(of: ["%", "(", "!", "#", ";", "=", "?", "\u{A6}", "\u{BC}", "\u{A2}", "a", " ", "é", "한", "\u{7F}", "\u{0}"])
+            .map { $0! }
+        let special = Gen<String?>.element(of: ["&", "<", ">", "\"", "'", ""]).map { $0! }
+        await propertyCheck(count: 2000, input: near.array(of: 0...40), special, Gen<Int>.int(in: 0...40)) { pieces, one, at in
+            var pieces = pieces
+            pieces.insert(one, at: min(at, pieces.count))
+            let text = pieces.joined()
+            let plain = text.utf8.contains { [0x26, 0x3C, 0x3E, 0x22, 0x27].contains($0) }
+            #expect(HTML.needsEscaping(text) == plain, "\(text.debugDescription)")
+        }
+    }
+
     @Test func templatesEscapeThroughIt() throws {
         _ = HTMLEscaping.registered
         let template = try MustacheTemplate(string: "{{% CONTENT_TYPE: HTML }}<p title=\"{{value}}\">{{value}}</p>{{{value}}}")

@@ -12,12 +12,32 @@ public enum HTML {
 
     /// Whether `text` holds any of the characters `escape` replaces.
     static func needsEscaping(_ text: String) -> Bool {
-        // Native strings are contiguous UTF-8: a plain loop over the buffer is several times
-        // faster than the generic `utf8.contains(where:)`, and most values have nothing to escape.
-        text.utf8.withContiguousStorageIfAvailable { bytes in
-            for byte in bytes where special(byte) { return true }
-            return false
-        } ?? text.utf8.contains(where: special)
+        // Native strings are contiguous UTF-8: a loop over the buffer is several times faster
+        // than the generic `utf8.contains(where:)`, and most values have nothing to escape.
+        text.utf8.withContiguousStorageIfAvailable(needsEscaping) ?? text.utf8.contains(where: special)
+    }
+
+    /// The same on bytes, eight at a time: a byte of a word equals one of the five when that
+    /// word, exclusive-or'd with the byte repeated, has a zero byte (an exact test). Most of
+    /// a page's values are hundreds of bytes of text with nothing to escape.
+    static func needsEscaping(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZeroByte(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            if hasZeroByte(word ^ (ones &* 0x26)) || hasZeroByte(word ^ (ones &* 0x3C)) || hasZeroByte(word ^ (ones &* 0x3E))
+                || hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x27)) {
+                return true
+            }
+            index += 8
+        }
+        while index < bytes.count {
+            if special(base[index]) { return true }
+            index += 1
+        }
+        return false
     }
 
     /// Appends `text` escaped; most text has nothing to escape and is appended whole.

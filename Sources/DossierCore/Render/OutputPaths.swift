@@ -17,8 +17,15 @@ enum OutputPaths {
     static func root(from path: String) -> String {
         // Slashes counted on the bytes: a folder separator is one byte, and no grapheme
         // breaking is needed to find it (this runs for every link of every page).
-        String(repeating: "../", count: path.utf8.count(where: { $0 == UInt8(ascii: "/") }))
+        let depth = path.utf8.withContiguousStorageIfAvailable { bytes in
+            var count = 0
+            for byte in bytes where byte == UInt8(ascii: "/") { count += 1 }
+            return count
+        } ?? path.utf8.count(where: { $0 == UInt8(ascii: "/") })
+        return depth < roots.count ? roots[depth] : String(repeating: "../", count: depth)
     }
+
+    private static let roots = (0..<8).map { String(repeating: "../", count: $0) }
 
     /// A relative link from the page at `from` to the file at `to`.
     static func href(from: String, to: String) -> String {
