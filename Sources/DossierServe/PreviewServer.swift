@@ -44,11 +44,14 @@ public struct PreviewServer: Sendable {
             }
             return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"], body: body)
         }
-        router.get("**") { request, _ -> Response in
-            try await serve(request.uri.path, files: files, state: state)
-        }
-        router.head("**") { request, _ -> Response in
-            try await serve(request.uri.path, files: files, state: state)
+        // `**` matches one segment or more, so the site's root (the address printed) has routes of its own.
+        for path in ["/", "**"] {
+            router.get(RouterPath(path)) { request, _ -> Response in
+                try await serve(request.uri.path, files: files, state: state)
+            }
+            router.head(RouterPath(path)) { request, _ -> Response in
+                try await serve(request.uri.path, files: files, state: state)
+            }
         }
 
         let listening = onListening

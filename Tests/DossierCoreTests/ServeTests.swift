@@ -138,6 +138,11 @@ struct ServeTests {
         output.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
         let http = RawHTTP(port: port)
 
+        // The address the server prints is the site's front page.
+        let front = try http.get("/")
+        #expect(front.status == 200)
+        #expect(front.body.contains("situations/ruritania/index.html"))
+
         // The draft is part of the preview, with the reload script the published site never has.
         let draft = try http.get("/situations/ruritania/2024-09-01/")
         #expect(draft.status == 200)
