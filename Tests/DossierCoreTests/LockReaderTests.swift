@@ -43,6 +43,37 @@ struct LockReaderTests {
         }
     }
 
+    /// The lock is written in one pass as `JSONEncoder` writes it, byte for byte; text that
+    /// JSON escapes is left to `JSONEncoder`. The keys of the random locks are random text too,
+    /// so both ways are taken.
+    @Test func writesWhatJSONEncoderWrites() async {
+        var written = 0, left = 0
+        await propertyCheck(count: 300, input: Self.text.array(of: 0...6), Gen.int(in: -1_000_000...1_000_000).array(of: 1...4)) { texts, numbers in
+            let lock = Self.lock(texts, numbers)
+            if let text = LockWriter.text(lock) {
+                written += 1
+                #expect(text == lock.encodedText, "\(text)")
+            } else {
+                left += 1
+            }
+            #expect(lock.text == lock.encodedText)
+        }
+        // Slugs, dates and plain text: the record a build writes.
+        let plain = ["dprk", "syria-2", "a-b-c"].map { slug in
+            (0..<3).map { n in "\(slug)/2024-0\(n + 1)-15" }
+        }.joined()
+        let facts = [VersionLock.LockedFact(label: "Commission of Inquiry", value: "Report published — February 2014 · «COI» 😀", source: "coi-2014"),
+                     VersionLock.LockedFact(label: "Refugees", value: "Around 30,000 / since 1953", source: nil)]
+        for lock in [VersionLock(), VersionLock(updates: Dictionary(uniqueKeysWithValues: plain.enumerated().map { index, key in
+            (key, VersionLock.Entry(sha256: String(repeating: "ab", count: 32), corrections: index % 3, facts: Array(facts.prefix(index % 3))))
+        }))] {
+            let text = LockWriter.text(lock)
+            #expect(text != nil)
+            #expect(text == lock.encodedText, "\(text ?? "")")
+        }
+        #expect(written > 0 && left > 0, "\(written) written, \(left) left to JSONEncoder")
+    }
+
     @Test func readsEscapesNullAndLayoutAsJSONDecoderDoes() throws {
         let text = """
         {"updates":{"a/2024-01-01":{"facts":[{"label":"caf\\u00e9 \\ud83d\\ude00 \\"q\\" \\\\ \\/ \\n\\t\\b\\f\\r","value":"V","source":null},

@@ -132,13 +132,19 @@ public struct VersionLock: Sendable, Hashable, Codable {
     }
 
     /// The lock file's bytes: stable key order, so the same record always reads the same.
+    /// Written in one pass (`LockWriter`), or, for text that needs escaping, by `JSONEncoder`.
     public var text: String {
+        let text = LockWriter.text(self) ?? encodedText
+        LastLock.shared.remember(self, text: text)
+        return text
+    }
+
+    /// The lock file's bytes as `JSONEncoder` writes them: what `LockWriter` writes too.
+    var encodedText: String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(self) else { return "{}\n" }
-        let text = String(decoding: data, as: UTF8.self) + "\n"
-        LastLock.shared.remember(self, text: text)
-        return text
+        return String(decoding: data, as: UTF8.self) + "\n"
     }
 }
 
