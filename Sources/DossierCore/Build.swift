@@ -140,8 +140,11 @@ public struct Builder: Sendable {
     ///   - carried: the files of those situations, kept from the current output.
     ///   - staging: where files go as they are made; nil keeps them all in memory.
     ///   - fingerprints: SHA-256 of the situations' files' texts, by path, when already computed.
+    /// - Parameter newLock: told the record the build will write into versions.lock, if it
+    ///   changes, as soon as it is known (before the pages are made).
     func generate(_ options: Options, inputs: BuildInputs, reuse: [String: [Diagnostic]] = [:], fingerprints: [String: String] = [:],
-                  carried: [ManifestEntry] = [], staging: Staging? = nil) async -> Result {
+                  carried: [ManifestEntry] = [], staging: Staging? = nil,
+                  newLock: (@Sendable (VersionLock) -> Void)? = nil) async -> Result {
         let clock = ContinuousClock()
         var start = clock.now
         var result = Self.emptyResult([])
@@ -188,6 +191,7 @@ public struct Builder: Sendable {
         // beside the pages rather than after the site is published.
         let lockToWrite = resolved.lockChanges == nil ? nil : resolved.lock
         async let lockText = options.writeLock ? lockToWrite?.text : nil
+        if options.writeLock, let lockToWrite { newLock?(lockToWrite) }
         // Written as they are made, the pages stay in memory only when the PDF stage will read them.
         let destination = staging.map { staging in
             SiteRenderer.Destination(staging: staging, keep: { [pdf = options.pdf] path in
@@ -299,10 +303,10 @@ public struct Builder: Sendable {
                     carried += situation.files
                 }
             }
-            // With no plan (the first build into this output), the situations' keys for the
-            // record are made beside the site, from the lock as the build found it, rather than
-            // on one core after the site is published.
-            let keysAhead = plannedKeys == nil ? Background { [inputs, digests] in inputs.situationKeys(digests) } : nil
+            // The situations' keys for the record are made beside the site rather than on one
+            // core after it is published: with no plan (the first build into this output) from
+            // the lock as the build found it, and again from the new lock once the build knows it.
+            let keysAhead = KeysAhead(plannedKeys == nil ? Background { [inputs, digests] in inputs.situationKeys(digests) } : nil)
             let staging = try publisher.stage(replacing: await published.value)
             let planTime = clock.now - start - loadTime
             // The pages of situations that did not change are placed in the new site while the
@@ -312,7 +316,9 @@ public struct Builder: Sendable {
             // pool the build's tasks run on.
             let keeping = Background { [carried] in staging.keep(carried) }
             var result = await generate(options, inputs: inputs, reuse: reuse, fingerprints: digests.files,
-                                        carried: carried, staging: staging)
+                                        carried: carried, staging: staging) { [inputs, digests, plannedKeys] lock in
+                keysAhead.afterLock = Background { inputs.situationKeys(digests, reusing: plannedKeys ?? keysAhead.before?.waited, lock: lock) }
+            }
             result.timings.insert(contentsOf: [("load", loadTime), ("plan", planTime)], at: 0)
             await keeping.value
             if result.failed(strict: options.strict) || result.paths.isEmpty {
@@ -338,11 +344,16 @@ public struct Builder: Sendable {
             // The situations' keys read the lock as it is now: the one just written (not decoded
             // from its text again), or, when the build wrote none, the one the plan read.
             var planned = plannedKeys
-            if let keysAhead { planned = await keysAhead.value }
-            let keysAsPlanned = lockText == nil ? planned?.keys : nil
-            try BuildState(key: final.fingerprint(digests), manifest: publisher.currentManifestDigest(), result: result,
-                           situations: keysAsPlanned ?? final.situationKeys(digests, reusing: planned,
-                                                                             lock: lockText == nil ? nil : result.lockToWrite).keys)
+            if let before = keysAhead.before { planned = await before.value }
+            let keys: [String: String]
+            if lockText == nil, let planned {
+                keys = planned.keys
+            } else if lockText != nil, let afterLock = keysAhead.afterLock {
+                keys = await afterLock.value.keys
+            } else {
+                keys = final.situationKeys(digests, reusing: planned, lock: lockText == nil ? nil : result.lockToWrite).keys
+            }
+            try BuildState(key: final.fingerprint(digests), manifest: publisher.currentManifestDigest(), result: result, situations: keys)
                 .write(beside: options.output)
             result.timings.append(("record", clock.now - start))
             return result
@@ -357,5 +368,22 @@ extension IsoDate {
             return IsoDate(epochSeconds: seconds)
         }
         return IsoDate(epochSeconds: Int(Date().timeIntervalSince1970))
+    }
+}
+
+/// The situations' keys for the build's record, made while the site is: from the lock the
+/// build found (`before`, when there was no plan) and from the one it writes (`afterLock`).
+private final class KeysAhead: @unchecked Sendable {
+    let before: Background<BuildInputs.SituationKeys>?
+    private let mutex = NSLock()
+    private var after: Background<BuildInputs.SituationKeys>?
+
+    init(_ before: Background<BuildInputs.SituationKeys>?) {
+        self.before = before
+    }
+
+    var afterLock: Background<BuildInputs.SituationKeys>? {
+        get { mutex.withLock { after } }
+        set { mutex.withLock { after = newValue } }
     }
 }
