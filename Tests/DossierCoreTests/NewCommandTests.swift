@@ -37,7 +37,7 @@ struct NewCommandTests {
     @Test(arguments: [
         (["new", "ruritania", "--date", "2024-09-01"], 1, "error: an update for 2024-09-01 already exists; pass another --date"),
         (["new", "ruritania", "--date", "2024-08-01"], 1, "error: the new update's date 2024-08-01 must be after the latest update, 2024-09-01"),
-        (["new", "freedonia", "--date", "2024-10-01"], 1, "error: no situation 'freedonia' in Content/situations (there are: ruritania)"),
+        (["new", "freedonia", "--date", "2024-10-01"], 1, "error: no situation 'freedonia' in Content/situations (there are: ruritania); to start a new one: dossier new situation freedonia --name \"…\""),
         (["new", "ruritania", "--date", "2024-02-30"], 64, "Error: --date must be a real date written YYYY-MM-DD, found '2024-02-30'"),
         (["new", "situation", "ruritania", "--name", "Ruritania"], 1, "error: situation 'ruritania' already exists"),
         (["new", "situation", "Bad Slug", "--name", "X"], 1, "error: situation 'Bad Slug' is not a valid slug"),

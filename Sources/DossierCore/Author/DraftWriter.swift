@@ -19,7 +19,8 @@ public struct DraftWriter: Sendable {
         guard fileSystem.kind(folder) == .directory else {
             let known = (try? fileSystem.list("\(content)/situations"))?.filter { $0.kind == .directory }.map(\.name) ?? []
             return .failure(.error(folder, "no situation '\(slug)' in \(content)/situations"
-                + (known.isEmpty ? "" : " (there are: \(known.joined(separator: ", ")))")))
+                + (known.isEmpty ? "" : " (there are: \(known.joined(separator: ", ")))")
+                + "; to start a new one: dossier new situation \(slug) --name \"…\""))
         }
         let updates = "\(folder)/updates"
         let dates = ((try? fileSystem.list(updates)) ?? [])
