@@ -109,7 +109,10 @@ extension Redline {
                 let old = words.append(before[startI..<i]), new = words.append(after[startJ..<j])
                 var current: Paragraph = []
                 for run in words.diff(old, new) {
-                    for (index, piece) in run.words.split(separator: .paragraphBreak, omittingEmptySubsequences: false).enumerated() {
+                    // Most runs are within one paragraph: split only those that are not.
+                    let pieces = run.words.contains(.paragraphBreak)
+                        ? run.words.split(separator: .paragraphBreak, omittingEmptySubsequences: false) : [run.words]
+                    for (index, piece) in pieces.enumerated() {
                         if index > 0, !current.isEmpty {
                             paragraphs.append(current)
                             current = []
@@ -252,35 +255,44 @@ struct WordBuffer {
         // A loop rather than a local function mapped over the words: the tables, captured by
         // a function passed as a value, were boxes whose every access was checked for exclusivity
         // at run time (a tenth of the redlines' time).
-        var ids: [[Int32]] = [first, second].map { [Int32](repeating: -1, count: $0.count) }
+        // Each side's ids are written through a buffer of their own (an array of arrays written
+        // by index checked the outer array's uniqueness at every word).
+        var firstIds = [Int32](repeating: -1, count: first.count)
+        var secondIds = [Int32](repeating: -1, count: second.count)
         bytes.withUnsafeBufferPointer { bytes in
-            for (side, words) in [first, second].enumerated() {
-                for (index, word) in words.enumerated() where word.start >= 0 {
-                    let hash = Self.hash(bytes, Int(word.start), Int(word.end))
-                    var slot = Int(truncatingIfNeeded: hash) & mask
-                    var id: Int32
-                    while true {
-                        let known = slots[slot]
-                        if known < 0 {
-                            slots[slot] = Int32(distinct.count)
-                            distinct.append(word)
-                            hashes.append(hash)
-                            id = Int32(distinct.count - 1)
-                            break
+            slots.withUnsafeMutableBufferPointer { slots in
+                firstIds.withUnsafeMutableBufferPointer { firstIds in
+                    secondIds.withUnsafeMutableBufferPointer { secondIds in
+                        for side in 0..<2 {
+                            let words = side == 0 ? first : second
+                            let ids = side == 0 ? firstIds : secondIds
+                            for (index, word) in words.enumerated() where word.start >= 0 {
+                                let hash = Self.hash(bytes, Int(word.start), Int(word.end))
+                                var slot = Int(truncatingIfNeeded: hash) & mask
+                                while true {
+                                    let known = slots[slot]
+                                    if known < 0 {
+                                        slots[slot] = Int32(distinct.count)
+                                        ids[index] = Int32(distinct.count)
+                                        distinct.append(word)
+                                        hashes.append(hash)
+                                        break
+                                    }
+                                    let other = distinct[Int(known)]
+                                    if hashes[Int(known)] == hash, other.end - other.start == word.end - word.start,
+                                       bytes[Int(other.start)..<Int(other.end)].elementsEqual(bytes[Int(word.start)..<Int(word.end)]) {
+                                        ids[index] = known
+                                        break
+                                    }
+                                    slot = (slot + 1) & mask
+                                }
+                            }
                         }
-                        let other = distinct[Int(known)]
-                        if hashes[Int(known)] == hash, other.end - other.start == word.end - word.start,
-                           bytes[Int(other.start)..<Int(other.end)].elementsEqual(bytes[Int(word.start)..<Int(word.end)]) {
-                            id = known
-                            break
-                        }
-                        slot = (slot + 1) & mask
                     }
-                    ids[side][index] = id
                 }
             }
         }
-        return (ids[0], ids[1])
+        return (firstIds, secondIds)
     }
 
     /// A hash of `bytes[start..<end]` for the table of distinct words, eight bytes at a time (a
