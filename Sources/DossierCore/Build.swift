@@ -279,6 +279,7 @@ public struct Builder: Sendable {
             // Situations whose every input is as the last build saw them keep their pages.
             var reuse: [String: [Diagnostic]] = [:]
             var carried: [ManifestEntry] = []
+            var held: [FileTree.FileID?] = []
             var plannedKeys: BuildInputs.SituationKeys?
             // The published manifest is decoded while the situations' keys are made (which
             // decodes the lock): each takes 0.02 to 0.03 s for 2,000 updates, on one core.
@@ -291,16 +292,23 @@ public struct Builder: Sendable {
                     String($0.path.dropFirst("situations/".count).prefix { $0 != "/" })
                 }
                 // Decided across the cores: each reads its situation's texts and checks its files are there.
-                let kept = inputs.content.situations.concurrentMap { folder -> (slug: String, files: [ManifestEntry], diagnostics: [Diagnostic])? in
+                let kept = inputs.content.situations.concurrentMap { folder
+                    -> (slug: String, files: [ManifestEntry], held: [FileTree.FileID?], diagnostics: [Diagnostic])? in
                     guard let record = state.situations[folder.slug], record.key == keys[folder.slug],
                           !Self.linksIntoOtherSituations(folder) else { return nil }
                     let files = bySlug[folder.slug] ?? []
-                    guard !files.isEmpty, files.allSatisfy({ publisher.holds($0) }) else { return nil }
-                    return (folder.slug, files, record.diagnostics.map(\.diagnostic))
+                    var held: [FileTree.FileID?] = []
+                    for file in files {
+                        guard let id = publisher.heldFile(file) else { return nil }
+                        held.append(id)
+                    }
+                    guard !files.isEmpty else { return nil }
+                    return (folder.slug, files, held, record.diagnostics.map(\.diagnostic))
                 }
                 for case let situation? in kept {
                     reuse[situation.slug] = situation.diagnostics
                     carried += situation.files
+                    held += situation.held
                 }
             }
             // The situations' keys for the record are made beside the site rather than on one
@@ -314,7 +322,7 @@ public struct Builder: Sendable {
             // build) beside the program's. Their paths are apart from every page made now. On a
             // queue of its own: `keep` waits on the file system, which would hold a thread of the
             // pool the build's tasks run on.
-            let keeping = Background { [carried] in staging.keep(carried) }
+            let keeping = Background { [carried, held] in staging.keep(carried, held: held) }
             var result = await generate(options, inputs: inputs, reuse: reuse, fingerprints: digests.files,
                                         carried: carried, staging: staging) { [inputs, digests, plannedKeys] lock in
                 keysAhead.afterLock = Background { inputs.situationKeys(digests, reusing: plannedKeys ?? keysAhead.before?.waited, lock: lock) }

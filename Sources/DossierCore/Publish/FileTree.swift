@@ -22,6 +22,19 @@ enum FileTree {
         }
     }
 
+    /// Which file a path is: its device and inode.
+    struct FileID: Sendable, Equatable {
+        var device: UInt64
+        var inode: UInt64
+    }
+
+    /// The file at `path` if it is a regular file (a symbolic link is not followed).
+    static func fileID(_ path: String) -> FileID? {
+        var info = stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+
     /// Whether two paths are the same regular file (one inode).
     static func isSameFile(_ a: String, _ b: String) -> Bool {
         var first = stat(), second = stat()

@@ -51,10 +51,15 @@ public struct Publisher: Sendable {
         FileManager.default.contents(atPath: url.appendingPathComponent("manifest.json").path)
     }
 
-    /// Whether the current output holds this file at its published size. (A path by string:
-    /// building a URL for each of thousands of files cost more than the `lstat`.)
-    func holds(_ entry: ManifestEntry) -> Bool {
-        Self.size(of: output + "/" + entry.path) == entry.bytes
+    /// The file the current output holds for this entry, if it holds it at its published size:
+    /// which file it is (device and inode), for `Staging.keep` to tell whether a reused folder
+    /// has it already. (A path by string: building a URL for each of thousands of files cost
+    /// more than the `lstat`.)
+    func heldFile(_ entry: ManifestEntry) -> FileTree.FileID? {
+        var info = stat()
+        guard lstat(output + "/" + entry.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
+              Int(info.st_size) == entry.bytes else { return nil }
+        return FileTree.FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
     }
 
     /// The entries of the current output's manifest.
@@ -191,11 +196,15 @@ public final class Staging: @unchecked Sendable {
     }
 
     /// Keeps files of the published site as they are (a situation that did not change).
-    func keep(_ entries: [ManifestEntry]) {
+    /// - Parameter held: which file the published site holds for each entry, where known
+    ///   (`Publisher.heldFile`, looked up when the build planned), so it is not looked up again.
+    func keep(_ entries: [ManifestEntry], held: [FileTree.FileID?] = []) {
         // In a reused folder most are in place already, the published file's own inode (unchanged
         // since the build before): checked first, so folders are made only for the others.
-        let entries = !reused ? entries : entries.concurrentMap { entry -> ManifestEntry? in
-            FileTree.isSameFile(current + "/" + entry.path, root + "/" + entry.path) ? nil : entry
+        let entries = !reused ? entries : Array(entries.enumerated()).concurrentMap { index, entry -> ManifestEntry? in
+            let target = root + "/" + entry.path
+            if index < held.count, let published = held[index] { return FileTree.fileID(target) == published ? nil : entry }
+            return FileTree.isSameFile(current + "/" + entry.path, target) ? nil : entry
         }.compactMap { $0 }
         // Their folders first, a level at a time across the cores (parents before children), each
         // made outside the lock: the rest of the site's thousands of folders, made one by one
