@@ -61,6 +61,8 @@ public struct Builder: Sendable {
         public var unchangedFileCount: Int?
         /// Files kept from the current output (situations that did not change).
         public var carried: [ManifestEntry] = []
+        /// SHA-256 of the manifest this build made: what the published site's manifest is once it is swapped in.
+        var manifestSHA256: String?
         /// What the resolve stage reported, to be remembered per situation.
         var resolveDiagnostics: [Diagnostic] = []
         /// How long each stage took, for `--verbose`.
@@ -235,6 +237,7 @@ public struct Builder: Sendable {
             // The manifest lists every file, those kept from the last build too; it goes last.
             let (manifest, record) = destination.emit(SiteRenderer.manifest(of: records.map(\.entry), carried: carried))
             records.append(record)
+            result.manifestSHA256 = record.entry.sha256
             if let manifest { files.append(manifest) }
             result.files = files
             result.paths = records.map(\.entry.path).sorted()
@@ -323,6 +326,8 @@ public struct Builder: Sendable {
             // queue of its own: `keep` waits on the file system, which would hold a thread of the
             // pool the build's tasks run on.
             let keeping = Background { [carried, held] in staging.keep(carried, held: held) }
+            // The new site's paths, for pruning the reused folder: the kept files' gathered now.
+            let sitePaths = Background { [carried] in FileTree.SitePaths(carried.lazy.map(\.path)) }
             var result = await generate(options, inputs: inputs, reuse: reuse, fingerprints: digests.files,
                                         carried: carried, staging: staging) { [inputs, digests, plannedKeys] lock in
                 keysAhead.afterLock = Background { inputs.situationKeys(digests, reusing: plannedKeys ?? keysAhead.before?.waited, lock: lock) }
@@ -334,7 +339,9 @@ public struct Builder: Sendable {
                 return result
             }
             start = clock.now
-            try staging.commit(paths: Set(result.paths + result.carried.map(\.path)))
+            var paths = await sitePaths.value
+            for path in result.paths { paths.insert(path) }
+            try staging.commit(paths: paths)
             let written = staging.writtenCount
             result.timings.append(("publish", clock.now - start))
             start = clock.now
@@ -361,7 +368,8 @@ public struct Builder: Sendable {
             } else {
                 keys = final.situationKeys(digests, reusing: planned, lock: lockText == nil ? nil : result.lockToWrite).keys
             }
-            try BuildState(key: final.fingerprint(digests), manifest: publisher.currentManifestDigest(), result: result, situations: keys)
+            try BuildState(key: final.fingerprint(digests), manifest: result.manifestSHA256 ?? publisher.currentManifestDigest(),
+                           result: result, situations: keys)
                 .write(beside: options.output)
             result.timings.append(("record", clock.now - start))
             return result

@@ -134,7 +134,33 @@ enum FileTree {
     /// entry the survey saw that has since become one of those (a stray file turned into a
     /// folder, a stray folder into a file) stays as well.
     static func prune(_ root: String, keeping paths: Set<String>, surveyed survey: Survey) throws {
-        let folders = folders(of: paths)
+        try prune(root, keeping: SitePaths(paths), surveyed: survey)
+    }
+
+    /// The files of a site and every folder on the way to one of them: what pruning keeps.
+    /// Gathered as the paths become known (most of an edit's are the kept files', known when it
+    /// plans), so that pruning at the end need not walk 6,400 paths' folders on one core.
+    struct SitePaths: Sendable {
+        private(set) var files: Set<String> = []
+        private(set) var folders: Set<Substring> = []
+
+        init<Paths: Sequence<String>>(_ paths: Paths) {
+            files.reserveCapacity(paths.underestimatedCount)
+            for path in paths { insert(path) }
+        }
+
+        mutating func insert(_ path: String) {
+            guard files.insert(path).inserted else { return }
+            var folder = Substring(path)
+            while let slash = folder.lastIndex(of: "/") {
+                folder = folder[..<slash]
+                guard folders.insert(folder).inserted else { break }
+            }
+        }
+    }
+
+    static func prune(_ root: String, keeping site: SitePaths, surveyed survey: Survey) throws {
+        let paths = site.files, folders = site.folders
         // Gone already (inside a stray folder removed before, or under a folder that became a
         // file) is as good as removed.
         for folder in survey.folders where !folders.contains(Substring(folder)) && !paths.contains(folder) && exists(root + "/" + folder) {

@@ -242,7 +242,7 @@ public final class Staging: @unchecked Sendable {
 
     /// Swaps the staging folder in as the output, unless a file could not be written.
     /// - Parameter paths: every file of the new site; in a reused folder, anything else is removed first.
-    func commit(paths: Set<String>) throws {
+    func commit(paths: FileTree.SitePaths) throws {
         if let failure = lock.withLock({ failure }) {
             abandon()
             throw failure
@@ -252,7 +252,7 @@ public final class Staging: @unchecked Sendable {
                 if let survey = survey?.waited {
                     try FileTree.prune(root, keeping: paths, surveyed: survey)
                 } else {
-                    try FileTree.prune(root, keeping: paths)
+                    try FileTree.prune(root, keeping: paths.files)
                 }
             }
             try swap()
