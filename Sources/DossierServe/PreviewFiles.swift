@@ -6,6 +6,9 @@ struct PreviewFiles: Sendable {
 
     enum Lookup: Equatable {
         case file(URL)
+        /// A folder asked for without its final slash: where to send the browser instead, so the
+        /// page's relative links resolve from inside the folder, as on a static host.
+        case redirect(String)
         case forbidden
         case notFound
     }
@@ -13,7 +16,8 @@ struct PreviewFiles: Sendable {
     /// `/situations/x/` → `<root>/situations/x/index.html`. Any `..` segment, encoded or not,
     /// a NUL, or a backslash is refused before the file system is asked anything.
     func lookup(_ rawPath: String) -> Lookup {
-        let pathOnly = rawPath.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let pieces = rawPath.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let pathOnly = pieces.first.map(String.init) ?? ""
         guard let decoded = pathOnly.removingPercentEncoding else { return .forbidden }
         if decoded.contains("\0") || decoded.contains("\\") { return .forbidden }
         let segments = decoded.split(separator: "/", omittingEmptySubsequences: true)
@@ -26,6 +30,9 @@ struct PreviewFiles: Sendable {
         if isDirectory.boolValue {
             url.appendPathComponent("index.html")
             guard FileManager.default.fileExists(atPath: url.path) else { return .notFound }
+            if !pathOnly.hasSuffix("/") {
+                return .redirect(pathOnly + "/" + (pieces.count > 1 ? "?" + pieces[1] : ""))
+            }
         }
         // Resolve links last: whatever a path names must still lie inside the root.
         let resolved = url.resolvingSymlinksInPath().path

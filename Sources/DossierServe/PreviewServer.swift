@@ -47,10 +47,10 @@ public struct PreviewServer: Sendable {
         // `**` matches one segment or more, so the site's root (the address printed) has routes of its own.
         for path in ["/", "**"] {
             router.get(RouterPath(path)) { request, _ -> Response in
-                try await serve(request.uri.path, files: files, state: state)
+                try await serve(Self.pathAndQuery(request.uri.path, request.uri.query), files: files, state: state)
             }
             router.head(RouterPath(path)) { request, _ -> Response in
-                try await serve(request.uri.path, files: files, state: state)
+                try await serve(Self.pathAndQuery(request.uri.path, request.uri.query), files: files, state: state)
             }
         }
 
@@ -97,18 +97,34 @@ public struct PreviewServer: Sendable {
         case .forbidden:
             return Response(status: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: "Forbidden\n")))
+        case .redirect(let location):
+            return Response(status: .movedPermanently, headers: [.location: location, .cacheControl: "no-store"])
         case .notFound:
+            // The site's own 404 page, as a host shows it for any missing address.
+            if case .file(let page) = files.lookup("/404.html") {
+                return try await file(page, status: .notFound, state: state)
+            }
             return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: "Not found\n")))
         case .file(let url):
-            var data = try Data(contentsOf: url)
-            let type = PreviewFiles.contentType(for: url)
-            if type.hasPrefix("text/html") {
-                data = Data(LiveReload.inject(into: String(decoding: data, as: UTF8.self), failure: await state.failure).utf8)
-            }
-            return Response(status: .ok, headers: [.contentType: type, .cacheControl: "no-store"],
-                            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            return try await file(url, status: .ok, state: state)
         }
+    }
+
+    /// The request's path with its query, which a redirect keeps.
+    static func pathAndQuery(_ path: String, _ query: String?) -> String {
+        path + (query.map { "?" + $0 } ?? "")
+    }
+
+    /// A file of the site; a page with the live-reload script.
+    private func file(_ url: URL, status: HTTPResponse.Status, state: PreviewState) async throws -> Response {
+        var data = try Data(contentsOf: url)
+        let type = PreviewFiles.contentType(for: url)
+        if type.hasPrefix("text/html") {
+            data = Data(LiveReload.inject(into: String(decoding: data, as: UTF8.self), failure: await state.failure).utf8)
+        }
+        return Response(status: status, headers: [.contentType: type, .cacheControl: "no-store"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     /// Builds once; the preview keeps the last good site when a build fails.

@@ -142,6 +142,15 @@ struct ServeTests {
         let front = try http.get("/")
         #expect(front.status == 200)
         #expect(front.body.contains("situations/ruritania/index.html"))
+        // A folder without its final slash is sent to it (its page's relative links resolve from
+        // inside the folder), the query kept; a missing address gets the site's own 404 page.
+        let folder = try http.get("/situations/ruritania?x=1")
+        #expect(folder.status == 301)
+        #expect(folder.headers.lowercased().contains("location: /situations/ruritania/?x=1"))
+        let missing = try http.get("/situations/nowhere/")
+        #expect(missing.status == 404)
+        #expect(missing.body.contains("<html"))
+        #expect(missing.body.contains("new EventSource(\"/__dossier/events\")"))
 
         // The draft is part of the preview, with the reload script the published site never has.
         let draft = try http.get("/situations/ruritania/2024-09-01/")
