@@ -28,18 +28,17 @@ enum FileTree {
         var inode: UInt64
     }
 
-    /// The file at `path` if it is a regular file (a symbolic link is not followed).
-    static func fileID(_ path: String) -> FileID? {
+    /// The regular file at `path` and its size; nil for anything else (a symbolic link is not followed).
+    static func regularFile(_ path: String) -> (id: FileID, size: Int)? {
         var info = stat()
         guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        return FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        return (FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)), Int(info.st_size))
     }
 
     /// Whether two paths are the same regular file (one inode).
     static func isSameFile(_ a: String, _ b: String) -> Bool {
-        var first = stat(), second = stat()
-        guard lstat(a, &first) == 0, lstat(b, &second) == 0, (first.st_mode & S_IFMT) == S_IFREG else { return false }
-        return first.st_dev == second.st_dev && first.st_ino == second.st_ino
+        guard let first = regularFile(a)?.id else { return false }
+        return regularFile(b)?.id == first
     }
 
     /// Writes a new file (or replaces one) with `bytes`.
@@ -89,7 +88,7 @@ enum FileTree {
     /// Removes from `root` every file and folder that is not one of `paths` (relative) or a
     /// folder on the way to one, so a reused folder holds exactly the new site.
     static func prune(_ root: String, keeping paths: Set<String>) throws {
-        try prune(root, relative: "", paths: paths, folders: folders(of: paths), parallelLevels: 2)
+        try prune(root, relative: "", paths: paths, folders: SitePaths(paths).folders, parallelLevels: 2)
     }
 
     /// What a folder held when it was read: its files and folders, relative, parents before children.
@@ -177,19 +176,6 @@ enum FileTree {
     private static func exists(_ path: String) -> Bool {
         var info = stat()
         return lstat(path, &info) == 0
-    }
-
-    /// Every folder on the way to one of `paths`.
-    private static func folders(of paths: Set<String>) -> Set<Substring> {
-        var folders = Set<Substring>()
-        for path in paths {
-            var folder = Substring(path)
-            while let slash = folder.lastIndex(of: "/") {
-                folder = folder[..<slash]
-                guard folders.insert(folder).inserted else { break }
-            }
-        }
-        return folders
     }
 
     private static func prune(_ root: String, relative: String, paths: Set<String>, folders: Set<Substring>,

@@ -56,10 +56,8 @@ public struct Publisher: Sendable {
     /// has it already. (A path by string: building a URL for each of thousands of files cost
     /// more than the `lstat`.)
     func heldFile(_ entry: ManifestEntry) -> FileTree.FileID? {
-        var info = stat()
-        guard lstat(output + "/" + entry.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
-              Int(info.st_size) == entry.bytes else { return nil }
-        return FileTree.FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+        guard let file = FileTree.regularFile(output + "/" + entry.path), file.size == entry.bytes else { return nil }
+        return file.id
     }
 
     /// The entries of the current output's manifest.
@@ -83,12 +81,6 @@ public struct Publisher: Sendable {
 
     /// Where the site replaced by the last build is kept (`.Public.previous`), for the next build.
     private var previous: URL { parent.appendingPathComponent(".\(name).previous") }
-
-    static func size(of path: String) -> Int? {
-        var info = stat()
-        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        return Int(info.st_size)
-    }
 
     /// Replaces the output with the staging folder in one step where the kernel allows it.
     fileprivate func swapIn(_ staging: URL) throws {
@@ -182,7 +174,7 @@ public final class Staging: @unchecked Sendable {
         do {
             try makeFolders(for: path)
             if let entry = published[path], entry.sha256 == sha256, entry.bytes == bytes.count,
-               Publisher.size(of: current + "/" + path) == bytes.count, try placePublished(path) {
+               FileTree.regularFile(current + "/" + path)?.size == bytes.count, try placePublished(path) {
                 return
             }
             let target = root + "/" + path
@@ -203,7 +195,7 @@ public final class Staging: @unchecked Sendable {
         // since the build before): checked first, so folders are made only for the others.
         let entries = !reused ? entries : Array(entries.enumerated()).concurrentMap { index, entry -> ManifestEntry? in
             let target = root + "/" + entry.path
-            if index < held.count, let published = held[index] { return FileTree.fileID(target) == published ? nil : entry }
+            if index < held.count, let published = held[index] { return FileTree.regularFile(target)?.id == published ? nil : entry }
             return FileTree.isSameFile(current + "/" + entry.path, target) ? nil : entry
         }.compactMap { $0 }
         // Their folders first, a level at a time across the cores (parents before children), each
