@@ -31,7 +31,8 @@ struct PreviewFiles: Sendable {
             url.appendPathComponent("index.html")
             guard FileManager.default.fileExists(atPath: url.path) else { return .notFound }
             if !pathOnly.hasSuffix("/") {
-                return .redirect(pathOnly + "/" + (pieces.count > 1 ? "?" + pieces[1] : ""))
+                // From the root, with one leading slash: `//host/x` would send the browser to another host.
+                return .redirect("/" + pathOnly.drop { $0 == "/" } + "/" + (pieces.count > 1 ? "?" + pieces[1] : ""))
             }
         }
         // Resolve links last: whatever a path names must still lie inside the root.
