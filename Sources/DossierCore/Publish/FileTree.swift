@@ -85,10 +85,10 @@ enum FileTree {
         }
     }
 
-    /// Removes from `root` every file and folder that is not one of `paths` (relative) or a
-    /// folder on the way to one, so a reused folder holds exactly the new site.
-    static func prune(_ root: String, keeping paths: Set<String>) throws {
-        try prune(root, relative: "", paths: paths, folders: SitePaths(paths).folders, parallelLevels: 2)
+    /// Removes from `root` every file and folder that is not one of the site's files (relative)
+    /// or a folder on the way to one, so a reused folder holds exactly the new site.
+    static func prune(_ root: String, keeping site: SitePaths) throws {
+        try prune(root, relative: "", paths: site.files, folders: site.folders, parallelLevels: 2)
     }
 
     /// What a folder held when it was read: its files and folders, relative, parents before children.

@@ -244,7 +244,7 @@ public final class Staging: @unchecked Sendable {
                 if let survey = survey?.waited {
                     try FileTree.prune(root, keeping: paths, surveyed: survey)
                 } else {
-                    try FileTree.prune(root, keeping: paths.files)
+                    try FileTree.prune(root, keeping: paths)
                 }
             }
             try swap()

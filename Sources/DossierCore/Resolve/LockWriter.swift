@@ -29,9 +29,8 @@ enum LockWriter {
             append("{\n")
             for (index, key) in keys.enumerated() {
                 let entry = lock.updates[key]!
-                append("    ")
-                _ = string(key)
-                append(" : {\n      \"corrections\" : \(entry.corrections),\n      \"facts\" : ")
+                // (A plain key, checked above: written as it is.)
+                append("    \"\(key)\" : {\n      \"corrections\" : \(entry.corrections),\n      \"facts\" : ")
                 if entry.facts.isEmpty {
                     append("[\n\n      ],\n")
                 } else {
