@@ -69,6 +69,13 @@ struct Fixture {
             .init(drafts: drafts, today: IsoDate(today)!))
     }
 
+    /// The fixture loaded, validated and resolved: what the render stage is given.
+    func resolve(today: String = "2025-01-01") async -> ResolvedSite? {
+        let content = ContentLoader(fileSystem: fileSystem).load(from: "Content")
+        guard let site = ContentValidator().validate(content).0 else { return nil }
+        return await Resolver(today: IsoDate(today)!).resolve(site).0
+    }
+
     /// Writes the fixture into a fresh temporary folder and returns it.
     func write() throws -> URL {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-test-\(UUID().uuidString)")

@@ -81,7 +81,7 @@ struct PDFTests {
         // Rendering again without the cache gives the same bytes.
         let first = try Data(contentsOf: pdf)
         let renderer = PDFRenderer(weasyprint: "/usr/bin/weasyprint", cacheFolder: nil)
-        let jobs = PDFRenderer.jobs(for: try #require(await resolvedSite()))
+        let jobs = PDFRenderer.jobs(for: try #require(await validSite.resolve()))
         let (again, problems) = await renderer.render(jobs.filter { $0.identifier == "ruritania-2024-06-01" }, files: result.files)
         #expect(problems.isEmpty)
         #expect(again.first?.data == first)
@@ -115,11 +115,5 @@ struct PDFTests {
         #expect(pdfs.isEmpty)
         #expect(problems.first?.file == "situations/x/2024-01-01/print/index.html")
         #expect(problems.first?.message.hasPrefix("WeasyPrint could not render this print view") == true)
-    }
-
-    private func resolvedSite() async -> ResolvedSite? {
-        let content = ContentLoader(fileSystem: validSite.fileSystem).load(from: "Content")
-        guard let site = ContentValidator().validate(content).0 else { return nil }
-        return await Resolver(today: IsoDate("2025-01-01")!).resolve(site).0
     }
 }

@@ -33,6 +33,28 @@ struct PublishTests {
         #expect(failed.isEmpty, "\(failed.prefix(3))")
     }
 
+    /// A page's folder is made ahead of it from `PageContext.pagePaths`: those must be the pages
+    /// the render makes in folders of their own, or the site would gain empty folders.
+    @Test func foldersMadeAheadAreThoseOfThePagesMade() async throws {
+        let site = try #require(await validSite.resolve())
+        let ahead = PageContext.pagePaths(of: site)
+        let made = await validSite.generate().paths.filter { $0.hasSuffix("/index.html") }
+        #expect(ahead.count == Set(ahead).count)
+        #expect(Set(ahead) == Set(made))
+        #expect(made.contains("situations/ruritania/2024-06-01/changes/index.html"))
+        #expect(!made.contains("situations/ruritania/2024-01-10/changes/index.html"))
+
+        // On disk, every folder of the published site holds a file.
+        let root = try validSite.write()
+        defer { try? FileManager.default.removeItem(at: root) }
+        #expect(!(try await Builder().build(options(root))).failed(strict: false))
+        let output = root.appendingPathComponent("Public")
+        let enumerator = try #require(FileManager.default.enumerator(at: output, includingPropertiesForKeys: nil))
+        for case let url as URL in enumerator where url.hasDirectoryPath {
+            #expect(!(try FileManager.default.contentsOfDirectory(atPath: url.path)).isEmpty, "\(url.path) is empty")
+        }
+    }
+
     @Test func twoBuildsAreByteIdentical() async throws {
         let root = try validSite.write()
         defer { try? FileManager.default.removeItem(at: root) }

@@ -1,21 +1,34 @@
 /// Builds the view model of every page of the site.
-struct PageContext: Sendable {
+///
+/// A class: every job and every view's closure holds it, and a reference is one count to keep
+/// where a copy of its fields was one for each.
+final class PageContext: Sendable {
     let site: ResolvedSite
     let stylesheet: String
     let printStylesheet: String
     /// Whether PDFs are built, so pages can link to them.
     let pdf: Bool
     /// The published paths of the templates' assets, for templates and for Markdown's `/assets/…`.
-    var assets = AssetPaths([:])
+    let assets: AssetPaths
     /// Renders the entries of the lists of versions ahead, when the templates have version partials.
-    var versionPartials: VersionPartials.Renderer? = nil
+    let versionPartials: VersionPartials.Renderer?
+
+    init(site: ResolvedSite, stylesheet: String, printStylesheet: String, pdf: Bool,
+         assets: AssetPaths = AssetPaths([:]), versionPartials: VersionPartials.Renderer? = nil) {
+        self.site = site
+        self.stylesheet = stylesheet
+        self.printStylesheet = printStylesheet
+        self.pdf = pdf
+        self.assets = assets
+        self.versionPartials = versionPartials
+    }
 
     /// The pages to render, in groups: each situation's pages (its version partials prepared
     /// first), then the site's own pages. A group's jobs are made when its task runs, on the
     /// cores, not all of them before the first page renders (8 ms on one core for 200 situations).
     func jobGroups() -> [@Sendable () -> [SiteRenderer.Job]] {
         var groups: [@Sendable () -> [SiteRenderer.Job]] = []
-        groups.append { [self] in [.single(path: OutputPaths.index, template: "index", view: indexView())] }
+        groups.append { [self] in [.single(path: OutputPaths.index, template: "index", view: self.indexView())] }
         for index in site.situations.indices where !site.situations[index].reused && site.situations[index].latestIndex != nil {
             groups.append { [self] in situationJobs(site.situations[index]) }
         }
@@ -24,8 +37,8 @@ struct PageContext: Sendable {
             for page in site.pages {
                 let path = OutputPaths.page(page.page.slug)
                 jobs.append(.single(path: path, template: "page",
-                                    view: PlainPageView(layout: layout(at: path, title: page.page.title), title: page.page.title,
-                                                        body: body(page.body, at: path) ?? page.body.html)))
+                                    view: PlainPageView(layout: self.layout(at: path, title: page.page.title), title: page.page.title,
+                                                        body: self.body(page.body, at: path) ?? page.body.html)))
             }
             // The 404 page is served at any missing address, so its links start from the site's own path.
             var notFound = layout(at: OutputPaths.notFound, title: "Page not found")
@@ -81,7 +94,7 @@ struct PageContext: Sendable {
             })
         }
         jobs.append(.single(path: OutputPaths.versions(situation.situation.slug), template: "versions",
-                            view: versionsView(situation)))
+                            view: self.versionsView(situation)))
         if let renderer = versionPartials, let partials = links.partials, !roots.isEmpty {
             partials.prepare(links, roots: roots, with: renderer)
         }
@@ -106,6 +119,26 @@ struct PageContext: Sendable {
             }
         }
         for page in site.pages { out[OutputPaths.page(page.page.slug)] = page.page.body.file }
+        return out
+    }
+
+    /// The paths of the pages in folders of their own that `jobGroups` makes, in the order it
+    /// makes them: for making their folders ahead of the pages (`Staging.makeFolders(ahead:)`).
+    static func pagePaths(of site: ResolvedSite) -> [String] {
+        var out: [String] = []
+        for situation in site.situations where !situation.reused && situation.latestIndex != nil {
+            let slug = situation.situation.slug
+            for index in situation.versions.indices {
+                let date = situation.versions[index].update.date
+                if index == situation.latestIndex {
+                    out += [OutputPaths.latest(slug), OutputPaths.latestPrint(slug)]
+                }
+                out += [OutputPaths.snapshot(slug, date), OutputPaths.print(slug, date)]
+                if situation.versions[index].redline != nil { out.append(OutputPaths.changes(slug, date)) }
+            }
+            out.append(OutputPaths.versions(slug))
+        }
+        for page in site.pages { out.append(OutputPaths.page(page.page.slug)) }
         return out
     }
 

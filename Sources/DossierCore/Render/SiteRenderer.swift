@@ -83,12 +83,12 @@ public struct SiteRenderer: Sendable {
         guard let stylesheet = assets.paths["dossier.css"], let printStylesheet = assets.paths["print.css"] else { return ([], [], []) }
         assets.files.forEach(emit)
 
-        var context = PageContext(site: site, stylesheet: stylesheet, printStylesheet: printStylesheet, pdf: pdf,
-                                  assets: AssetPaths(assets.paths))
-        if !library.versionPartials.isEmpty {
-            context.versionPartials = .init(names: library.versionPartials, templates: library.versionPartialTemplates,
-                                            collapse: library.versionListsCollapse, render: library.renderVersionPartial)
-        }
+        let versionPartials = library.versionPartials.isEmpty ? nil
+            : VersionPartials.Renderer(names: library.versionPartials, templates: library.versionPartialTemplates,
+                                       collapse: library.versionListsCollapse, render: library.renderVersionPartial)
+        let context = PageContext(site: site, stylesheet: stylesheet, printStylesheet: printStylesheet, pdf: pdf,
+                                  assets: AssetPaths(assets.paths), versionPartials: versionPartials)
+        destination.staging?.makeFolders(ahead: PageContext.pagePaths(of: site))
         let groups = context.jobGroups()
         let rendered = await withTaskGroup(of: [(OutputFile?, FileRecord?, Diagnostic?)].self) { group in
             // The feed and the sitemap list every update: made beside the pages, not after them,
