@@ -76,10 +76,19 @@ public struct ContentLoader: Sendable {
 
     private func loadSituation(slug: String, path: String, into content: inout LoadedContent) -> LoadedContent.SituationFolder {
         var folder = LoadedContent.SituationFolder(slug: slug, path: path, situation: nil, sources: nil, updates: [])
-        folder.situation = yamlFile(path + "/situation.yaml", required: true, into: &content)
-        folder.sources = yamlFile(path + "/sources.yaml", required: false, into: &content)
-        folder.sourcesUnreadable = folder.sources == nil && fileSystem.kind(path + "/sources.yaml") != nil
-        for entry in entries(of: path, into: &content) {
+        // What the folder holds, as its listing tells: the files in it are not looked up again
+        // (unless it could not be listed, when each is looked up by itself).
+        let listing = try? fileSystem.list(path)
+        let listed = listing ?? entries(of: path, into: &content)
+        func kind(_ name: String) -> FileSystem.Kind? {
+            guard let listing else { return fileSystem.kind(path + "/" + name) }
+            return listing.first { $0.name == name }?.kind
+        }
+        folder.situation = yamlFile(path + "/situation.yaml", required: true, kind: kind("situation.yaml"), into: &content)
+        let sourcesKind = kind("sources.yaml")
+        folder.sources = yamlFile(path + "/sources.yaml", required: false, kind: sourcesKind, into: &content)
+        folder.sourcesUnreadable = folder.sources == nil && sourcesKind != nil
+        for entry in listed {
             switch (entry.name, entry.kind) {
             case ("situation.yaml", .file), ("sources.yaml", .file), ("updates", .directory):
                 continue
@@ -89,7 +98,7 @@ public struct ContentLoader: Sendable {
             }
         }
         let updates = path + "/updates"
-        guard fileSystem.kind(updates) == .directory else {
+        guard kind("updates") == .directory else {
             content.diagnostics.append(.error(path, "situation '\(slug)' has no updates/ folder with dated updates"))
             return folder
         }
@@ -106,7 +115,7 @@ public struct ContentLoader: Sendable {
                 continue
             }
             folder.updateDates.append(stem)
-            if let update = markdownFile(file, stem: stem, into: &content) {
+            if let update = markdownFile(file, stem: stem, kind: entry.kind, into: &content) {
                 folder.updates.append(update)
             } else {
                 folder.updatesUnreadable = true
@@ -134,8 +143,9 @@ public struct ContentLoader: Sendable {
         }
     }
 
-    private func textFile(_ path: String, into content: inout LoadedContent) -> SourceFile? {
-        switch fileSystem.kind(path) {
+    /// - Parameter kind: what is at the path, where its folder's listing told already.
+    private func textFile(_ path: String, kind known: FileSystem.Kind?? = .none, into content: inout LoadedContent) -> SourceFile? {
+        switch known ?? fileSystem.kind(path) {
         case .file?:
             break
         case .symlink?:
@@ -171,9 +181,11 @@ public struct ContentLoader: Sendable {
         }
     }
 
-    private func yamlFile(_ path: String, required: Bool, into content: inout LoadedContent) -> LoadedContent.YAMLFile? {
-        if !required, fileSystem.kind(path) == nil { return nil }
-        guard let file = textFile(path, into: &content) else { return nil }
+    private func yamlFile(_ path: String, required: Bool, kind known: FileSystem.Kind?? = .none,
+                          into content: inout LoadedContent) -> LoadedContent.YAMLFile? {
+        let kind = known ?? fileSystem.kind(path)
+        if !required, kind == nil { return nil }
+        guard let file = textFile(path, kind: kind, into: &content) else { return nil }
         switch YAMLParser.parse(file.text, file: path) {
         case .success(let root):
             return LoadedContent.YAMLFile(file: file, root: root)
@@ -183,8 +195,9 @@ public struct ContentLoader: Sendable {
         }
     }
 
-    private func markdownFile(_ path: String, stem: String, into content: inout LoadedContent) -> LoadedContent.MarkdownFile? {
-        guard let file = textFile(path, into: &content) else { return nil }
+    private func markdownFile(_ path: String, stem: String, kind: FileSystem.Kind?? = .none,
+                              into content: inout LoadedContent) -> LoadedContent.MarkdownFile? {
+        guard let file = textFile(path, kind: kind, into: &content) else { return nil }
         switch FrontMatter.split(file) {
         case .success(let frontMatter):
             return LoadedContent.MarkdownFile(file: file, stem: stem, frontMatter: frontMatter)

@@ -66,6 +66,9 @@ extension FileSystem {
             }
             if got == 0 { break }
             filled += got
+            // Short of the room asked for: the end of the file (a regular file reads whole
+            // unless at its end), without another call to be told so.
+            if filled < data.count { break }
         }
         data.count = filled
         return data
