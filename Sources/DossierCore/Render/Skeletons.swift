@@ -421,16 +421,30 @@ final class ShapeTree: @unchecked Sendable {
         match(root, typed: typed) != nil
     }
 
+    /// What a node of a page's shape found.
+    private enum Found {
+        case none
+        case typed(any FieldView)
+        case view(any MustacheParent)
+        case list(any SkeletonList)
+
+        func lambdaFunction(named name: String) -> ((String) -> String)? {
+            switch self {
+            case .typed(let view): view.lambdaFunction(named: name)
+            case .view(let view): (view as? LambdaCarrying)?.lambdaFunction(named: name)
+            default: nil
+            }
+        }
+    }
+
     /// The index of the skeleton of the view's shape and the view's values for its places, if there is one.
     private func match(_ root: any MustacheParent, typed typedRoot: (any FieldView)?) -> (Int, [String])? {
-        // The objects found so far, by node: each kind in an array of its own, so a lookup reads
-        // its view in place instead of copying it out of an enum. A view that answers with
-        // `ViewField`s is kept as one (`typed`); any other (a dictionary) as a `MustacheParent`.
-        var typed = [(any FieldView)?](repeating: nil, count: nodes)
-        var views = [(any MustacheParent)?](repeating: nil, count: nodes)
-        var lists = [(any SkeletonList)?](repeating: nil, count: nodes)
+        // The objects found so far, by node, in one array (made and emptied for every page: three,
+        // one for each kind, were a tenth of the matching). A view that answers with `ViewField`s
+        // is kept as one (`typed`); any other (a dictionary) as a `MustacheParent`.
+        var found = [Found](repeating: .none, count: nodes)
         var lambdas: [((String) -> String)?] = []
-        if let root = typedRoot ?? root as? any FieldView { typed[0] = root } else { views[0] = root }
+        if let root = typedRoot ?? root as? any FieldView { found[0] = .typed(root) } else { found[0] = .view(root) }
         var values = [String](repeating: "", count: holes)
         return tree.withUnsafeBufferPointer { tree in
             branches.withUnsafeBufferPointer { branches -> (Int, [String])? in
@@ -439,17 +453,15 @@ final class ShapeTree: @unchecked Sendable {
                     let field: ViewField
                     switch source {
                     case .lookup(let index, let name):
-                        if let view = typed[index] {
-                            field = view.field(named: name)
-                        } else if let view = views[index] {
-                            field = view.child(named: name).map(ViewField.other) ?? .absent
-                        } else {
-                            return nil
+                        switch found[index] {
+                        case .typed(let view): field = view.field(named: name)
+                        case .view(let view): field = view.child(named: name).map(ViewField.other) ?? .absent
+                        default: return nil
                         }
                     case .element(let index, let position):
-                        guard lists[index] != nil, position < lists[index]!.count else { return nil }
+                        guard case .list(let list) = found[index], position < list.count else { return nil }
                         // Told by the tests below: a list's entries are of one type, most of them views.
-                        field = .other(lists[index]!.entry(position))
+                        field = .other(list.entry(position))
                     case .call(let index, let parameter):
                         guard index < lambdas.count, let function = lambdas[index] else { return nil }
                         field = .string(function(parameter))
@@ -476,28 +488,24 @@ final class ShapeTree: @unchecked Sendable {
                             values[hole] = String(number)
                         case (.view(let index, _, let type), .view(let view)):
                             guard ObjectIdentifier(Swift.type(of: view)) == type else { continue branches }
-                            typed[index] = view
-                            views[index] = nil
+                            found[index] = .typed(view)
                         case (.view(let index, let cast, _), .other(let value)):
                             if let view = viewCasts[cast].typed(value) {
-                                typed[index] = view
-                                views[index] = nil
+                                found[index] = .typed(view)
                             } else if let view = viewCasts[cast](value) {
-                                typed[index] = nil
-                                views[index] = view
+                                found[index] = .view(view)
                             } else {
                                 continue branches
                             }
                         case (.list(let index, let count, _, let type), .list(let list)):
                             guard list.count == count, ObjectIdentifier(Swift.type(of: list)) == type else { continue branches }
-                            lists[index] = list
+                            found[index] = .list(list)
                         case (.list(let index, let count, let cast, _), .other(let value)):
                             guard let list = listCasts[cast](value), list.count == count else { continue branches }
-                            lists[index] = list
+                            found[index] = .list(list)
                         case (.lambda(let index), .other(let value)):
                             guard value is MustacheLambda, case .lookup(let owner, let name) = source,
-                                  let function = typed[owner]?.lambdaFunction(named: name)
-                                    ?? (views[owner] as? LambdaCarrying)?.lambdaFunction(named: name) else {
+                                  let function = found[owner].lambdaFunction(named: name) else {
                                 continue branches
                             }
                             if lambdas.count <= index { lambdas += Array(repeating: nil, count: index + 1 - lambdas.count) }
