@@ -326,8 +326,9 @@ public struct Builder: Sendable {
             // queue of its own: `keep` waits on the file system, which would hold a thread of the
             // pool the build's tasks run on.
             let keeping = Background { [carried, held] in staging.keep(carried, held: held) }
-            // The new site's paths, for pruning the reused folder: the kept files' gathered now.
-            let sitePaths = Background { [carried] in FileTree.SitePaths(carried.lazy.map(\.path)) }
+            // The new site's paths, for pruning a reused folder: the kept files' gathered now. (A
+            // new folder holds only what the build put there: nothing to prune, no paths needed.)
+            let sitePaths = !staging.reused ? nil : Background { [carried] in FileTree.SitePaths(carried.lazy.map(\.path)) }
             var result = await generate(options, inputs: inputs, reuse: reuse, fingerprints: digests.files,
                                         carried: carried, staging: staging) { [inputs, digests, plannedKeys] lock in
                 keysAhead.afterLock = Background { inputs.situationKeys(digests, reusing: plannedKeys ?? keysAhead.before?.waited, lock: lock) }
@@ -339,8 +340,11 @@ public struct Builder: Sendable {
                 return result
             }
             start = clock.now
-            var paths = await sitePaths.value
-            for path in result.paths { paths.insert(path) }
+            var paths = FileTree.SitePaths([String]())
+            if let sitePaths {
+                paths = await sitePaths.value
+                for path in result.paths { paths.insert(path) }
+            }
             try staging.commit(paths: paths)
             let written = staging.writtenCount
             result.timings.append(("publish", clock.now - start))
@@ -372,6 +376,9 @@ public struct Builder: Sendable {
                            result: result, situations: keys)
                 .write(beside: options.output)
             result.timings.append(("record", clock.now - start))
+            // The content as loaded (every file's text and YAML) is freed beside the command's
+            // last steps, as `generate` frees the site it made, not on the way out of here.
+            Task.detached(priority: .utility) { withExtendedLifetime((inputs, final)) {} }
             return result
         }
     }

@@ -44,8 +44,9 @@ public struct ContentLoader: Sendable {
                 }
                 folders.append(entry.name)
             }
-            // Situations are read and parsed across the cores, each into its own record, merged in order.
-            let loaded = folders.concurrentMap { slug in
+            // Situations are read and parsed across the cores, each into its own record, merged in
+            // order. Files not read for a while are read from the disk: more readers than cores.
+            let loaded = folders.concurrentMap(waits: true) { slug in
                 var own = LoadedContent(root: root, site: nil, situations: [], pages: [], lock: nil, texts: [:], diagnostics: [])
                 let folder = loadSituation(slug: slug, path: root + "/situations/" + slug, into: &own)
                 return (folder, own)

@@ -4,9 +4,13 @@ import Foundation
 extension Array where Element: Sendable {
     /// `map` across the cores, for CPU-bound work on independent elements; results keep their order.
     /// Blocks the caller until every element is done.
-    func concurrentMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
+    /// - Parameter waits: the work also waits on the disk (reading files not in memory): it runs on
+    ///   threads of its own, twice as many as the cores, so that one waiting leaves its core to
+    ///   another instead of idle.
+    func concurrentMap<T: Sendable>(waits: Bool = false, _ transform: @Sendable (Element) -> T) -> [T] {
         let count = self.count
-        let workers = Swift.min(ProcessInfo.processInfo.activeProcessorCount, count)
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let workers = Swift.min(waits ? 4 * cores : cores, count)
         if workers <= 1 { return map(transform) }
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             nonisolated(unsafe) let out = buffer
@@ -16,10 +20,21 @@ extension Array where Element: Sendable {
                     // Each worker takes the next element when it is free, so a worker that starts
                     // late or meets slower elements never leaves the others idle at the end.
                     let next = NextIndex()
-                    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                    let work: @Sendable () -> Void = {
                         while let index = next.take(below: count) {
                             (out.baseAddress! + index).initialize(to: transform(items[index]))
                         }
+                    }
+                    if waits {
+                        // Serial queues of their own: each gets a thread of its own (the pool that
+                        // `concurrentPerform` uses runs one a core).
+                        let group = DispatchGroup()
+                        for worker in 0..<workers {
+                            DispatchQueue(label: "dossier.worker.\(worker)").async(group: group) { work() }
+                        }
+                        group.wait()
+                    } else {
+                        DispatchQueue.concurrentPerform(iterations: workers) { _ in work() }
                     }
                 }
             }
