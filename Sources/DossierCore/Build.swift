@@ -279,6 +279,9 @@ public struct Builder: Sendable {
                 result.timings = [("load", loadTime), ("unchanged", clock.now - start - loadTime)]
                 return result
             }
+            // The folder an edit rebuild turns into the new site is read while the build plans,
+            // checks and makes what changed, instead of at the end.
+            let previousSurvey = publisher.surveyPrevious()
             // Situations whose every input is as the last build saw them keep their pages.
             var reuse: [String: [Diagnostic]] = [:]
             var carried: [ManifestEntry] = []
@@ -318,7 +321,7 @@ public struct Builder: Sendable {
             // core after it is published: with no plan (the first build into this output) from
             // the lock as the build found it, and again from the new lock once the build knows it.
             let keysAhead = KeysAhead(plannedKeys == nil ? Background { [inputs, digests] in inputs.situationKeys(digests) } : nil)
-            let staging = try publisher.stage(replacing: await published.value)
+            let staging = try publisher.stage(replacing: await published.value, survey: previousSurvey)
             let planTime = clock.now - start - loadTime
             // The pages of situations that did not change are placed in the new site while the
             // others are made: the file system's work (thousands of folders and links after a cold

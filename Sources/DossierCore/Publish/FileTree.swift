@@ -35,6 +35,13 @@ enum FileTree {
         return (FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)), Int(info.st_size))
     }
 
+    /// The device a folder is on.
+    static func folderDevice(_ path: String) -> UInt64? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        return UInt64(info.st_dev)
+    }
+
     /// Whether two paths are the same regular file (one inode).
     static func isSameFile(_ a: String, _ b: String) -> Bool {
         guard let first = regularFile(a)?.id else { return false }
@@ -95,6 +102,8 @@ enum FileTree {
     struct Survey: Sendable {
         var files: [String] = []
         var folders: [String] = []
+        /// The inode of each of `files` that is a regular file, as its folder gives it; 0 for others.
+        var inodes: [UInt64] = []
     }
 
     /// Reads every file and folder under `root` while the new site is being written into it, so
@@ -102,28 +111,37 @@ enum FileTree {
     /// be read for another reason than having been removed meanwhile (by the build itself, making
     /// way for a file).
     static func survey(_ root: String) -> Survey? {
+        let fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        // Removed meanwhile: nothing there to prune.
+        guard fd >= 0 else { return errno == ENOENT ? Survey() : nil }
+        return survey(folder: fd)
+    }
+
+    /// `survey(_:)` of the folder open as `fd`, closed after. Each folder is read from its parent,
+    /// not by its path: the survey follows the folder if it is renamed meanwhile (a build reads
+    /// `.Public.previous` from its start, before it becomes the staging folder).
+    static func survey(folder fd: Int32) -> Survey? {
         var survey = Survey()
-        var pending = [""]
-        while let relative = pending.popLast() {
-            let entries: [FileSystem.Entry]
-            let folder = relative.isEmpty ? root : root + "/" + relative
-            do {
-                entries = try self.entries(of: folder)
-            } catch {
-                if !exists(folder) { continue }
-                return nil
-            }
-            for entry in entries {
-                let path = relative.isEmpty ? entry.name : relative + "/" + entry.name
-                if entry.isFolder {
-                    survey.folders.append(path)
-                    pending.append(path)
-                } else {
-                    survey.files.append(path)
-                }
+        return read(fd, relative: "", into: &survey) ? survey : nil
+    }
+
+    private static func read(_ fd: Int32, relative: String, into survey: inout Survey) -> Bool {
+        defer { close(fd) }
+        guard let entries = try? FileSystem.entries(ofFolder: dup(fd)) else { return false }
+        for entry in entries {
+            let path = relative.isEmpty ? entry.name : relative + "/" + entry.name
+            if entry.isFolder {
+                survey.folders.append(path)
+                let child = openat(fd, entry.name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                // Removed meanwhile (by the build itself, making way for a file) is no failure.
+                if child < 0, errno == ENOENT { continue }
+                guard child >= 0, read(child, relative: path, into: &survey) else { return false }
+            } else {
+                survey.files.append(path)
+                survey.inodes.append(entry.kind == .file ? entry.inode : 0)
             }
         }
-        return survey
+        return true
     }
 
     /// `prune(_:keeping:)` from a survey taken after the folder was reused and before the build
