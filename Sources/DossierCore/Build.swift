@@ -200,6 +200,8 @@ public struct Builder: Sendable {
                 pdf && (path.hasPrefix("assets/") || path.hasSuffix("/print/index.html"))
             })
         } ?? .memory
+        // Which content file each page comes from, for the link check's messages: made beside the pages.
+        async let origins = PageContext.origins(of: resolved)
         var (files, records, rendering) = await SiteRenderer(pdf: options.pdf)
             .render(resolved, library: library, assets: assets, templates: templates.root, to: destination)
         result.diagnostics += rendering
@@ -224,18 +226,20 @@ public struct Builder: Sendable {
             }
             lap("pdf")
         }
+        // The manifest lists every file, those kept from the last build too; it goes last. Made
+        // while the links are checked, and written if they are sound.
+        let entries = records.map(\.entry)
+        async let manifestFile = SiteRenderer.manifest(of: entries, carried: carried)
         if !result.diagnostics.hasErrors {
             let outputName = URL(fileURLWithPath: options.output).lastPathComponent
-            let origins = PageContext.origins(of: resolved)
-            let broken = LinkChecker(sitePath: PageContext.sitePath(resolved.site.baseURL), outputName: outputName)
+            let broken = await LinkChecker(sitePath: PageContext.sitePath(resolved.site.baseURL), outputName: outputName)
                 .check(records, origins: origins, texts: result.texts, kept: Set(carried.map(\.path)),
                        keptPage: { path in try? Data(contentsOf: URL(fileURLWithPath: options.output + "/" + path)) })
             result.diagnostics += broken
             lap("links")
         }
         if !result.diagnostics.hasErrors {
-            // The manifest lists every file, those kept from the last build too; it goes last.
-            let (manifest, record) = destination.emit(SiteRenderer.manifest(of: records.map(\.entry), carried: carried))
+            let (manifest, record) = destination.emit(await manifestFile)
             records.append(record)
             result.manifestSHA256 = record.entry.sha256
             if let manifest { files.append(manifest) }
