@@ -307,12 +307,7 @@ public struct Builder: Sendable {
                     guard let record = state.situations[folder.slug], record.key == keys[folder.slug],
                           !Self.linksIntoOtherSituations(folder) else { return nil }
                     let files = bySlug[folder.slug] ?? []
-                    var held: [FileTree.FileID?] = []
-                    for file in files {
-                        guard let id = publisher.heldFile(file) else { return nil }
-                        held.append(id)
-                    }
-                    guard !files.isEmpty else { return nil }
+                    guard !files.isEmpty, let held = publisher.heldFiles(files, slug: folder.slug) else { return nil }
                     return (folder.slug, files, held, record.diagnostics.map(\.diagnostic))
                 }
                 for case let situation? in kept {

@@ -42,6 +42,13 @@ enum FileTree {
         return UInt64(info.st_dev)
     }
 
+    /// `regularFile` of a path inside the folder open as `fd`.
+    static func regularFile(_ path: String, in fd: Int32) -> (id: FileID, size: Int)? {
+        var info = stat()
+        guard fstatat(fd, path, &info, AT_SYMLINK_NOFOLLOW) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return (FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)), Int(info.st_size))
+    }
+
     /// Whether two paths are the same regular file (one inode).
     static func isSameFile(_ a: String, _ b: String) -> Bool {
         guard let first = regularFile(a)?.id else { return false }

@@ -51,13 +51,24 @@ public struct Publisher: Sendable {
         FileManager.default.contents(atPath: url.appendingPathComponent("manifest.json").path)
     }
 
-    /// The file the current output holds for this entry, if it holds it at its published size:
-    /// which file it is (device and inode), for `Staging.keep` to tell whether a reused folder
-    /// has it already. (A path by string: building a URL for each of thousands of files cost
-    /// more than the `lstat`.)
-    func heldFile(_ entry: ManifestEntry) -> FileTree.FileID? {
-        guard let file = FileTree.regularFile(output + "/" + entry.path), file.size == entry.bytes else { return nil }
-        return file.id
+    /// The files the current output holds for a situation's entries (all under
+    /// `situations/<slug>/`), if it holds each at its published size: which file each is (device
+    /// and inode), for `Staging.keep` to tell whether a reused folder has it already. Looked up
+    /// from the situation's folder, not each from the root. Nil if one is not held.
+    func heldFiles(_ entries: [ManifestEntry], slug: String) -> [FileTree.FileID]? {
+        let folder = "situations/" + slug + "/"
+        let fd = open(output + "/" + folder, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var held: [FileTree.FileID] = []
+        held.reserveCapacity(entries.count)
+        for entry in entries {
+            guard entry.path.hasPrefix(folder),
+                  let file = FileTree.regularFile(String(entry.path.utf8.dropFirst(folder.utf8.count))!, in: fd),
+                  file.size == entry.bytes else { return nil }
+            held.append(file.id)
+        }
+        return held
     }
 
     /// The entries of the current output's manifest.
@@ -203,7 +214,7 @@ public final class Staging: @unchecked Sendable {
 
     /// Keeps files of the published site as they are (a situation that did not change).
     /// - Parameter held: which file the published site holds for each entry, where known
-    ///   (`Publisher.heldFile`, looked up when the build planned), so it is not looked up again.
+    ///   (`Publisher.heldFiles`, looked up when the build planned), so it is not looked up again.
     func keep(_ entries: [ManifestEntry], held: [FileTree.FileID?] = []) {
         // In a reused folder most are in place already, the published file's own inode (unchanged
         // since the build before): checked first, so folders are made only for the others.
