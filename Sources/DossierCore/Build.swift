@@ -200,8 +200,10 @@ public struct Builder: Sendable {
                 pdf && (path.hasPrefix("assets/") || path.hasSuffix("/print/index.html"))
             })
         } ?? .memory
-        // Which content file each page comes from, for the link check's messages: made beside the pages.
-        async let origins = PageContext.origins(of: resolved)
+        // Which content file each page comes from, for the link check's messages: made beside the
+        // pages. (On a thread of its own, not an `async let`: a child task keeps what it captured,
+        // the whole site, until the function returns, and the site was then freed on this core.)
+        let origins = Background { [resolved] in PageContext.origins(of: resolved) }
         var (files, records, rendering) = await SiteRenderer(pdf: options.pdf)
             .render(resolved, library: library, assets: assets, templates: templates.root, to: destination)
         result.diagnostics += rendering
@@ -232,8 +234,9 @@ public struct Builder: Sendable {
         async let manifestFile = SiteRenderer.manifest(of: entries, carried: carried)
         if !result.diagnostics.hasErrors {
             let outputName = URL(fileURLWithPath: options.output).lastPathComponent
-            let broken = await LinkChecker(sitePath: PageContext.sitePath(resolved.site.baseURL), outputName: outputName)
-                .check(records, origins: origins, texts: result.texts, kept: Set(carried.map(\.path)),
+            let pageOrigins = await origins.value
+            let broken = LinkChecker(sitePath: PageContext.sitePath(resolved.site.baseURL), outputName: outputName)
+                .check(records, origins: pageOrigins, texts: result.texts, kept: Set(carried.map(\.path)),
                        keptPage: { path in try? Data(contentsOf: URL(fileURLWithPath: options.output + "/" + path)) })
             result.diagnostics += broken
             lap("links")
