@@ -381,9 +381,6 @@ public struct Builder: Sendable {
                            result: result, situations: keys)
                 .write(beside: options.output)
             result.timings.append(("record", clock.now - start))
-            // The content as loaded (every file's text and YAML) is freed beside the command's
-            // last steps, as `generate` frees the site it made, not on the way out of here.
-            Task.detached(priority: .utility) { withExtendedLifetime((inputs, final)) {} }
             return result
         }
     }
