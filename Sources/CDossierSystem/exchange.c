@@ -2,6 +2,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#if defined(__linux__)
+#include <dirent.h>
+#endif
 #include "dossier_system.h"
 
 int dossier_exchange_paths(const char *from, const char *to) {
@@ -10,6 +13,18 @@ int dossier_exchange_paths(const char *from, const char *to) {
 #else
     (void)from;
     (void)to;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+long dossier_read_folder(int fd, void *buffer, unsigned long size) {
+#if defined(__linux__)
+    return (long)getdents64(fd, buffer, size);
+#else
+    (void)fd;
+    (void)buffer;
+    (void)size;
     errno = ENOSYS;
     return -1;
 #endif

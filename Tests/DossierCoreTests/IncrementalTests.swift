@@ -121,6 +121,23 @@ struct IncrementalTests {
         #expect(try String(contentsOf: root.appendingPathComponent("c/index.html"), encoding: .utf8) == "c/index.html")
     }
 
+    /// The survey reads each folder's entries a buffer at a time: a folder whose entries fill
+    /// several buffers is read whole, with each file's inode as the file system gives it.
+    @Test func aSurveyReadsAFolderLargerThanItsBuffer() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-test-\(UUID().uuidString)")
+        let folder = root.appendingPathComponent("many")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let names = (0..<600).map { "page-with-a-long-name-to-fill-the-buffer-sooner-\($0).html" }
+        for name in names { try Data("x".utf8).write(to: folder.appendingPathComponent(name)) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        let survey = try #require(FileTree.survey(root.path))
+        #expect(Set(survey.files) == Set(names.map { "many/" + $0 }))
+        #expect(Set(survey.folders) == ["many", "many/sub"])
+        let index = try #require(survey.files.firstIndex(of: "many/" + names[17]))
+        #expect(survey.inodes[index] == FileTree.regularFile(folder.appendingPathComponent(names[17]).path)?.id.inode)
+    }
+
     @Test func aSurveyOfAFolderRemovedMeanwhileIsEmpty() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-test-\(UUID().uuidString)")
         let survey = try #require(FileTree.survey(root.path))
