@@ -64,7 +64,7 @@ public struct Publisher: Sendable {
         held.reserveCapacity(entries.count)
         for entry in entries {
             guard entry.path.hasPrefix(folder),
-                  let file = FileTree.regularFile(String(entry.path.utf8.dropFirst(folder.utf8.count))!, in: fd),
+                  let file = FileTree.regularFile(String(entry.path.dropFirst(folder.count)), in: fd),
                   file.size == entry.bytes else { return nil }
             held.append(file.id)
         }
