@@ -5,7 +5,7 @@ extension Array where Element: Sendable {
     /// `map` across the cores, for CPU-bound work on independent elements; results keep their order.
     /// Blocks the caller until every element is done.
     /// - Parameter waits: the work also waits on the disk (reading files not in memory): it runs on
-    ///   threads of its own, twice as many as the cores, so that one waiting leaves its core to
+    ///   threads of its own, four for each core, so that one waiting leaves its core to
     ///   another instead of idle.
     func concurrentMap<T: Sendable>(waits: Bool = false, _ transform: @Sendable (Element) -> T) -> [T] {
         let count = self.count
