@@ -1,3 +1,4 @@
+import CDossierSystem
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -87,18 +88,53 @@ extension FileSystem {
     static func entries(of path: String) throws -> [Entry] {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { throw ReadError(errno) }
-        return try entries(ofFolder: fd)
+        defer { close(fd) }
+        return try entries(inFolder: fd)
     }
 
-    /// `entries(of:)` of the folder open as `fd`, which is closed after.
-    static func entries(ofFolder fd: Int32) throws -> [Entry] {
-        guard let folder = fdopendir(fd) else {
+    /// `entries(of:)` of the folder open as `fd` (left open). Read straight from the kernel
+    /// (`getdents64` into a buffer of our own) where the system has that call: `fdopendir` takes a
+    /// duplicate descriptor, two more system calls and a 32 KB buffer for each folder, which the
+    /// survey of a kept site's 6,400 folders felt.
+    static func entries(inFolder fd: Int32) throws -> [Entry] {
+        var entries: [Entry] = []
+        func add(_ name: String, type: UInt8, inode: UInt64) {
+            if name == "." || name == ".." { return }
+            let kind: Kind
+            switch Int32(type) {
+            case Int32(DT_REG): kind = .file
+            case Int32(DT_DIR): kind = .directory
+            case Int32(DT_LNK): kind = .symlink
+            case Int32(DT_UNKNOWN): kind = kindAt(fd, name) ?? .other
+            default: kind = .other
+            }
+            entries.append(Entry(name: name, kind: kind, inode: inode))
+        }
+        let direct = try withUnsafeTemporaryAllocation(byteCount: 16_384, alignment: 8) { buffer -> Bool in
+            while true {
+                let count = dossier_read_folder(fd, buffer.baseAddress, UInt(buffer.count))
+                if count < 0, errno == ENOSYS, entries.isEmpty { return false }
+                if count < 0 { throw ReadError(errno) }
+                if count == 0 { return true }
+                var offset = 0
+                while offset < count {
+                    // struct linux_dirent64: d_ino (8 bytes), d_off (8), d_reclen (2), d_type (1), d_name.
+                    let record = buffer.baseAddress! + offset
+                    add(String(cString: (record + 19).assumingMemoryBound(to: CChar.self)),
+                        type: record.load(fromByteOffset: 18, as: UInt8.self), inode: record.loadUnaligned(as: UInt64.self))
+                    offset += Int(record.loadUnaligned(fromByteOffset: 16, as: UInt16.self))
+                }
+            }
+        }
+        if direct { return entries }
+        // Elsewhere through the C library, on a descriptor of its own (`closedir` closes it).
+        let own = dup(fd)
+        guard own >= 0, let folder = fdopendir(own) else {
             let code = errno
-            close(fd)
+            if own >= 0 { close(own) }
             throw ReadError(code)
         }
         defer { closedir(folder) }
-        var entries: [Entry] = []
         while true {
             errno = 0
             guard let entry = readdir(folder) else {
@@ -108,16 +144,7 @@ extension FileSystem {
             let name = withUnsafePointer(to: &entry.pointee.d_name) {
                 $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
             }
-            if name == "." || name == ".." { continue }
-            let kind: Kind
-            switch Int32(entry.pointee.d_type) {
-            case Int32(DT_REG): kind = .file
-            case Int32(DT_DIR): kind = .directory
-            case Int32(DT_LNK): kind = .symlink
-            case Int32(DT_UNKNOWN): kind = kindAt(dirfd(folder), name) ?? .other
-            default: kind = .other
-            }
-            entries.append(Entry(name: name, kind: kind, inode: UInt64(entry.pointee.d_ino)))
+            add(name, type: entry.pointee.d_type, inode: UInt64(entry.pointee.d_ino))
         }
     }
 

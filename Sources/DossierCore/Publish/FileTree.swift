@@ -1,4 +1,3 @@
-import CDossierSystem
 import Foundation
 
 /// The few file operations the publisher does thousands of times, as direct system calls:
@@ -135,9 +134,7 @@ enum FileTree {
 
     private static func read(_ fd: Int32, relative: String, into survey: inout Survey) -> Bool {
         defer { close(fd) }
-        // Read again from its start by the general way when the first cannot tell every entry.
-        guard let entries = entries(ofFolder: fd)
-                ?? (lseek(fd, 0, SEEK_SET) == 0 ? try? FileSystem.entries(ofFolder: dup(fd)) : nil) else { return false }
+        guard let entries = try? FileSystem.entries(inFolder: fd) else { return false }
         for entry in entries {
             let path = relative.isEmpty ? entry.name : relative + "/" + entry.name
             if entry.isFolder {
@@ -152,41 +149,6 @@ enum FileTree {
             }
         }
         return true
-    }
-
-    /// The entries of the folder open as `fd` (left open), read straight from the kernel into a
-    /// buffer of our own: for the survey of 6,400 folders, without the `fdopendir` machinery
-    /// (a duplicate descriptor, two more system calls and a 32 KB buffer for each). Nil where
-    /// the system has no such call, or the kernel gives no type for an entry.
-    private static func entries(ofFolder fd: Int32) -> [FileSystem.Entry]? {
-        withUnsafeTemporaryAllocation(byteCount: 16_384, alignment: 8) { buffer -> [FileSystem.Entry]? in
-            var entries: [FileSystem.Entry] = []
-            while true {
-                let count = dossier_read_folder(fd, buffer.baseAddress, UInt(buffer.count))
-                if count < 0 { return nil }
-                if count == 0 { return entries }
-                var offset = 0
-                while offset < count {
-                    let record = buffer.baseAddress! + offset
-                    // struct linux_dirent64: d_ino (8 bytes), d_off (8), d_reclen (2), d_type (1), d_name.
-                    let inode = record.loadUnaligned(as: UInt64.self)
-                    let length = Int(record.loadUnaligned(fromByteOffset: 16, as: UInt16.self))
-                    let type = record.load(fromByteOffset: 18, as: UInt8.self)
-                    let name = String(cString: (record + 19).assumingMemoryBound(to: CChar.self))
-                    offset += length
-                    if name == "." || name == ".." { continue }
-                    let kind: FileSystem.Kind
-                    switch Int32(type) {
-                    case Int32(DT_REG): kind = .file
-                    case Int32(DT_DIR): kind = .directory
-                    case Int32(DT_LNK): kind = .symlink
-                    case Int32(DT_UNKNOWN): return nil
-                    default: kind = .other
-                    }
-                    entries.append(FileSystem.Entry(name: name, kind: kind, inode: inode))
-                }
-            }
-        }
     }
 
     /// `prune(_:keeping:)` from a survey taken after the folder was reused and before the build
