@@ -15,24 +15,18 @@ struct Feeds: Sendable {
     /// Every published update, newest first, as its situation's index and its own: read in
     /// place, where a list of (situation, version) pairs copied each of them whole.
     private var published: [(situation: Int, version: Int)] {
+        let situations = site.situations
+        // Each one's date taken once, not twice in each of the sort's 20,000 comparisons.
         var entries: [(situation: Int, version: Int, date: IsoDate)] = []
-        for s in site.situations.indices {
-            site.situations[s].versions.withUnsafeBufferPointer { versions in
-                for v in versions.indices where !versions[v].update.isDraft { entries.append((s, v, versions[v].update.date)) }
+        for s in situations.indices {
+            for v in situations[s].versions.indices where !situations[s].versions[v].update.isDraft {
+                entries.append((s, v, situations[s].versions[v].update.date))
             }
         }
-        let slugs = site.situations.map(\.situation.slug)
+        let slugs = situations.map(\.situation.slug)
         return entries.sorted { a, b in
             a.date != b.date ? a.date > b.date : slugs[a.situation] > slugs[b.situation]
         }.map { ($0.situation, $0.version) }
-    }
-
-    /// Reads a version where it is: an array's subscript copied every field of it (the update,
-    /// its body, its redline…) to read one.
-    private func withVersion<Result>(_ entry: (situation: Int, version: Int), _ body: (UnsafePointer<Version>) -> Result) -> Result {
-        site.situations.withUnsafeBufferPointer { situations in
-            situations[entry.situation].versions.withUnsafeBufferPointer { body($0.baseAddress! + entry.version) }
-        }
     }
 
     private func timestamp(_ date: IsoDate) -> String { date.description + "T00:00:00Z" }
@@ -40,7 +34,7 @@ struct Feeds: Sendable {
     func feed() -> String {
         let entries = published
         let situations = site.situations
-        let updated = entries.map { entry in withVersion(entry) { $0.pointee.update.modified } }.max()
+        let updated = entries.map { situations[$0.situation].versions[$0.version].update.modified }.max()
         var xml = """
         <?xml version="1.0" encoding="utf-8"?>
         <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="\(x(site.site.language))">
@@ -56,34 +50,32 @@ struct Feeds: Sendable {
         // update, building a string for every value and every entry was most of the feed's time.
         xml.reserveCapacity(xml.utf8.count + entries.count * 700)
         for entry in entries {
-            let slug = situations[entry.situation].situation.slug, name = situations[entry.situation].situation.name
-            withVersion(entry) { version in
-                let date = version.pointee.update.date
-                let url = OutputPaths.absolute(OutputPaths.snapshot(slug, date), base: base)
-                xml += "  <entry>\n    <title>"
-                HTML.escape(name, into: &xml)
-                xml += ": "
-                HTML.escape(version.pointee.riskLevel.label, into: &xml)
-                xml += ", "
-                HTML.escape(date.long, into: &xml)
-                xml += "</title>\n    <id>"
-                HTML.escape(url, into: &xml)
-                xml += "</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\""
-                HTML.escape(url, into: &xml)
+            let situation = situations[entry.situation].situation
+            let update = situations[entry.situation].versions[entry.version].update
+            let url = OutputPaths.absolute(OutputPaths.snapshot(situation.slug, update.date), base: base)
+            xml += "  <entry>\n    <title>"
+            HTML.escape(situation.name, into: &xml)
+            xml += ": "
+            HTML.escape(situations[entry.situation].versions[entry.version].riskLevel.label, into: &xml)
+            xml += ", "
+            HTML.escape(update.date.long, into: &xml)
+            xml += "</title>\n    <id>"
+            HTML.escape(url, into: &xml)
+            xml += "</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\""
+            HTML.escape(url, into: &xml)
+            xml += "\"/>"
+            if situations[entry.situation].versions[entry.version].hasChanges {
+                xml += "\n    <link rel=\"related\" type=\"text/html\" title=\"What changed\" href=\""
+                HTML.escape(OutputPaths.absolute(OutputPaths.changes(situation.slug, update.date), base: base), into: &xml)
                 xml += "\"/>"
-                if version.pointee.hasChanges {
-                    xml += "\n    <link rel=\"related\" type=\"text/html\" title=\"What changed\" href=\""
-                    HTML.escape(OutputPaths.absolute(OutputPaths.changes(slug, date), base: base), into: &xml)
-                    xml += "\"/>"
-                }
-                xml += "\n    <published>"
-                xml += timestamp(date)
-                xml += "</published>\n    <updated>"
-                xml += timestamp(version.pointee.update.modified)
-                xml += "</updated>\n    <summary>"
-                HTML.escape(version.pointee.update.headline, into: &xml)
-                xml += "</summary>\n  </entry>\n"
             }
+            xml += "\n    <published>"
+            xml += timestamp(update.date)
+            xml += "</published>\n    <updated>"
+            xml += timestamp(update.modified)
+            xml += "</updated>\n    <summary>"
+            HTML.escape(update.headline, into: &xml)
+            xml += "</summary>\n  </entry>\n"
         }
         return xml + "</feed>\n"
     }
@@ -100,10 +92,9 @@ struct Feeds: Sendable {
             let slug = situations[s].situation.slug
             // The published updates' dates, changed dates and whether each has a redline (the
             // versions themselves are not copied).
-            let versions = situations[s].versions.withUnsafeBufferPointer { versions in
-                versions.indices.filter { !versions[$0].update.isDraft }.map { v in
-                    (date: versions[v].update.date, modified: versions[v].update.modified, hasChanges: versions[v].hasChanges)
-                }
+            let versions = situations[s].versions.indices.filter { !situations[s].versions[$0].update.isDraft }.map { v in
+                (date: situations[s].versions[v].update.date, modified: situations[s].versions[v].update.modified,
+                 hasChanges: situations[s].versions[v].hasChanges)
             }
             guard let latest = versions.last else { continue }
             latestDates.append(latest.modified)
