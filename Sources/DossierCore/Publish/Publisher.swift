@@ -215,7 +215,7 @@ public final class Staging: @unchecked Sendable {
     /// Keeps files of the published site as they are (a situation that did not change).
     /// - Parameter held: which file the published site holds for each entry, where known
     ///   (`Publisher.heldFiles`, looked up when the build planned), so it is not looked up again.
-    func keep(_ entries: [ManifestEntry], held: [FileTree.FileID?] = []) {
+    func keep(_ entries: [ManifestEntry], held: [FileTree.FileID] = []) {
         // In a reused folder most are in place already, the published file's own inode (unchanged
         // since the build before): checked first, so folders are made only for the others.
         let entries = !reused ? entries : notInPlace(entries, held: held)
@@ -256,11 +256,11 @@ public final class Staging: @unchecked Sendable {
     /// The entries of a reused folder that are not in place: not the published file's own inode.
     /// Told by the inodes the survey read from the folders where it can be (6,400 `lstat`s were
     /// a tenth of an edit rebuild's processor time), else by looking each file up.
-    private func notInPlace(_ entries: [ManifestEntry], held: [FileTree.FileID?]) -> [ManifestEntry] {
+    private func notInPlace(_ entries: [ManifestEntry], held: [FileTree.FileID]) -> [ManifestEntry] {
         let lookUp: @Sendable ((offset: Int, element: ManifestEntry)) -> ManifestEntry? = { [root, current] item in
             let (index, entry) = item
             let target = root + "/" + entry.path
-            if index < held.count, let published = held[index] { return FileTree.regularFile(target)?.id == published ? nil : entry }
+            if index < held.count { return FileTree.regularFile(target)?.id == held[index] ? nil : entry }
             return FileTree.isSameFile(current + "/" + entry.path, target) ? nil : entry
         }
         let indexed = Array(entries.enumerated())
@@ -276,8 +276,7 @@ public final class Staging: @unchecked Sendable {
             return indexed.concurrentMap(lookUp).compactMap { $0 }
         }
         return indexed.compactMap { index, entry in
-            guard let published = held[index], published.device == device, let inode = inodes[entry.path],
-                  inode == published.inode else { return entry }
+            guard held[index].device == device, inodes[entry.path] == held[index].inode else { return entry }
             return nil
         }
     }
