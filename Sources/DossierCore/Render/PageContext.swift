@@ -101,45 +101,36 @@ final class PageContext: Sendable {
         return jobs
     }
 
-    /// The content file each page is written from, for locating problems found in the output.
-    static func origins(of site: ResolvedSite) -> [String: String] {
-        var out: [String: String] = [:]
-        // A reused situation's pages are kept, not made: none of them is checked again.
-        for situation in site.situations where !situation.reused {
+    /// The pages in folders of their own that `jobGroups` makes, in the order it makes them, each
+    /// with the content file it is written from: none for a redline or a list of versions, which
+    /// show several. A reused situation's pages are kept, not made.
+    static func pages(of site: ResolvedSite) -> [(path: String, origin: String?)] {
+        var out: [(path: String, origin: String?)] = []
+        for situation in site.situations where !situation.reused && situation.latestIndex != nil {
             let slug = situation.situation.slug
             // Read in place: a loop over the versions copied each one whole.
-            if let latest = situation.latestIndex {
-                out[OutputPaths.latest(slug)] = situation.versions[latest].update.body.file
-                out[OutputPaths.latestPrint(slug)] = situation.versions[latest].update.body.file
-            }
             for index in situation.versions.indices {
                 let date = situation.versions[index].update.date, file = situation.versions[index].update.body.file
-                out[OutputPaths.snapshot(slug, date)] = file
-                out[OutputPaths.print(slug, date)] = file
+                if index == situation.latestIndex {
+                    out += [(OutputPaths.latest(slug), file), (OutputPaths.latestPrint(slug), file)]
+                }
+                out += [(OutputPaths.snapshot(slug, date), file), (OutputPaths.print(slug, date), file)]
+                if situation.versions[index].redline != nil { out.append((OutputPaths.changes(slug, date), nil)) }
             }
+            out.append((OutputPaths.versions(slug), nil))
         }
-        for page in site.pages { out[OutputPaths.page(page.page.slug)] = page.page.body.file }
+        for page in site.pages { out.append((OutputPaths.page(page.page.slug), page.page.body.file)) }
         return out
     }
 
-    /// The paths of the pages in folders of their own that `jobGroups` makes, in the order it
-    /// makes them: for making their folders ahead of the pages (`Staging.makeFolders(ahead:)`).
+    /// The content file each page is written from, for locating problems found in the output.
+    static func origins(of site: ResolvedSite) -> [String: String] {
+        Dictionary(pages(of: site).compactMap { page in page.origin.map { (page.path, $0) } }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The paths of `pages(of:)`: for making their folders ahead of the pages (`Staging.makeFolders(ahead:)`).
     static func pagePaths(of site: ResolvedSite) -> [String] {
-        var out: [String] = []
-        for situation in site.situations where !situation.reused && situation.latestIndex != nil {
-            let slug = situation.situation.slug
-            for index in situation.versions.indices {
-                let date = situation.versions[index].update.date
-                if index == situation.latestIndex {
-                    out += [OutputPaths.latest(slug), OutputPaths.latestPrint(slug)]
-                }
-                out += [OutputPaths.snapshot(slug, date), OutputPaths.print(slug, date)]
-                if situation.versions[index].redline != nil { out.append(OutputPaths.changes(slug, date)) }
-            }
-            out.append(OutputPaths.versions(slug))
-        }
-        for page in site.pages { out.append(OutputPaths.page(page.page.slug)) }
-        return out
+        pages(of: site).map(\.path)
     }
 
     /// `https://example.org/rtop/` → `/rtop/`.
