@@ -301,6 +301,11 @@ public struct LinkChecker: Sendable {
         var links: [String] = []
         var fragments: [String] = []
         let count = raw.count
+        // Room for about what a page holds (an id or link every few hundred bytes), so the
+        // arrays are not grown again and again for each of thousands of pages.
+        links.reserveCapacity(count / 512)
+        fragments.reserveCapacity(count / 320)
+        scan.ids.reserveCapacity(count / 400)
         var i = 0
         while i < count, let found = memchr(base + i, 0x3D, count - i) {
             let equals = base.distance(to: found.assumingMemoryBound(to: UInt8.self))

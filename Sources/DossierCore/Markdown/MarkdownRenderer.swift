@@ -268,6 +268,7 @@ private struct TreePass {
         // Copied straight from cmark's strings into the String, once its length is known. A
         // part without bytes stands for a line break, which becomes a space.
         var parts: [UnsafeRawBufferPointer?] = []
+        parts.reserveCapacity(16)
         var count = 0
         visit(node) { child in
             switch type(child) {
@@ -415,18 +416,26 @@ private struct TreePass {
             let isInline = kind.rawValue >= CMARK_NODE_FIRST_INLINE.rawValue && kind.rawValue <= CMARK_NODE_LAST_INLINE.rawValue
             return isInline && !isInsideLink(node)
         }
+        // One run buffer for every container, and each container's children walked in place:
+        // a run is processed when the node after it is reached, and replacing its nodes leaves
+        // the nodes after it as they are. (An array made and grown for each paragraph was most of
+        // the Markdown stage's allocations.)
+        var run: [OpaquePointer] = []
+        run.reserveCapacity(16)
         for container in containers {
-            var run: [OpaquePointer] = []
-            for child in children(of: container) {
-                let kind = type(child)
+            var child = cmark_node_first_child(container)
+            while let current = child {
+                child = cmark_node_next(current)
+                let kind = type(current)
                 if kind == CMARK_NODE_TEXT || kind == CMARK_NODE_SOFTBREAK {
-                    run.append(child)
+                    run.append(current)
                 } else {
                     processRun(run)
                     run.removeAll(keepingCapacity: true)
                 }
             }
             processRun(run)
+            run.removeAll(keepingCapacity: true)
         }
     }
 
@@ -449,6 +458,10 @@ private struct TreePass {
         // The run's text as UTF-8 bytes, and the byte offset where each node's text starts in it.
         var joined: [UInt8] = []
         var starts: [Int] = []
+        starts.reserveCapacity(run.count)
+        joined.reserveCapacity(run.reduce(0) { total, node in
+            total + (cmark_node_get_literal(node).map { strlen($0) } ?? 1)
+        })
         for node in run {
             starts.append(joined.count)
             if type(node) == CMARK_NODE_SOFTBREAK {
@@ -493,6 +506,7 @@ private struct TreePass {
         guard !groups.isEmpty, let anchor = run.first else { return }
         var cursor = 0
         var replacements: [OpaquePointer] = []
+        replacements.reserveCapacity(2 * groups.count + 1)
         for group in groups {
             if group.range.lowerBound > cursor {
                 replacements.append(textNode(joined[cursor..<group.range.lowerBound]))
@@ -505,6 +519,7 @@ private struct TreePass {
             markup.append(utf8: "<span class=\"citation\">[")
             var allKnown = true
             var groupUses: [CitationUse] = []
+            groupUses.reserveCapacity(group.items.count)
             for item in group.items {
                 guard let context = citations, context.knownKeys.contains(item.key) else {
                     let node = run[nodeIndex(at: group.range.lowerBound + item.offset)]

@@ -96,6 +96,7 @@ extension Redline {
         // of a redline near the size of what changed rather than the size of the section.
         let (removedParagraphs, insertedParagraphs) = paragraphChanges(before, after)
         var paragraphs: [Paragraph] = []
+        paragraphs.reserveCapacity(max(before.count, after.count))
         var inserted = 0, deleted = 0
         var i = 0, j = 0
         while i < before.count || j < after.count {
@@ -108,19 +109,25 @@ extension Redline {
                 var words = WordBuffer()
                 let old = words.append(before[startI..<i]), new = words.append(after[startJ..<j])
                 var current: Paragraph = []
+                func add(_ piece: ArraySlice<WordBuffer.Word>, _ change: Change) {
+                    guard !piece.isEmpty else { return }
+                    if change == .inserted { inserted += piece.count }
+                    if change == .deleted { deleted += piece.count }
+                    current.append(Run(change: change, text: words.text(of: piece)))
+                }
                 for run in words.diff(old, new) {
-                    // Most runs are within one paragraph: split only those that are not.
-                    let pieces = run.words.contains(.paragraphBreak)
-                        ? run.words.split(separator: .paragraphBreak, omittingEmptySubsequences: false) : [run.words]
-                    for (index, piece) in pieces.enumerated() {
+                    // Most runs are within one paragraph: split only those that are not (an array
+                    // of one piece made for each run was a third of the redlines' allocations).
+                    guard run.words.contains(.paragraphBreak) else {
+                        add(run.words, run.change)
+                        continue
+                    }
+                    for (index, piece) in run.words.split(separator: .paragraphBreak, omittingEmptySubsequences: false).enumerated() {
                         if index > 0, !current.isEmpty {
                             paragraphs.append(current)
                             current = []
                         }
-                        guard !piece.isEmpty else { continue }
-                        if run.change == .inserted { inserted += piece.count }
-                        if run.change == .deleted { deleted += piece.count }
-                        current.append(Run(change: run.change, text: words.text(of: piece)))
+                        add(piece, run.change)
                     }
                 }
                 if !current.isEmpty { paragraphs.append(current) }
@@ -195,6 +202,10 @@ struct WordBuffer {
         // ASCII spaces, tabs and line ends: as exact as Character.isWhitespace for our plain text.
         func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D }
         var words: [Word] = []
+        // About a word for every six bytes of this prose: room made once, not grown word by word.
+        let length = paragraphs.reduce(0) { $0 + $1.utf8.count }
+        words.reserveCapacity(length / 6 + paragraphs.count)
+        bytes.reserveCapacity(bytes.count + length)
         for (index, paragraph) in paragraphs.enumerated() {
             if index > 0 { words.append(.paragraphBreak) }
             var i = bytes.count
