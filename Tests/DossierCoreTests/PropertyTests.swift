@@ -298,7 +298,7 @@ struct PropertyTests {
             let expected = Self.splitByLines(text)
             switch FrontMatter.split(file) {
             case .success(let front):
-                #expect(front.body == expected?.body)
+                #expect(String(front.body) == expected?.body)
                 #expect(front.bodyStartLine == expected?.bodyStartLine)
             case .failure(let diagnostic):
                 // Either there is no front matter by the rule, or its YAML is what failed.

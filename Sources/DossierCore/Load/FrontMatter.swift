@@ -1,7 +1,8 @@
 /// A Markdown file split into its YAML front matter and its body.
 public struct FrontMatter: Sendable {
     public var yaml: YAMLNode
-    public var body: String
+    /// What follows the front matter: a view of the file's text, not a copy of it.
+    public var body: Substring
     /// The file's line number of the body's first line.
     public var bodyStartLine: Int
 }
@@ -40,7 +41,7 @@ extension FrontMatter {
         // The YAML without the newline that ends its last line, as the fields were written.
         var yamlText = String(text[yamlStart..<max(yamlStart, yamlEnd)])
         if yamlText.hasSuffix("\n") { yamlText.removeLast() }
-        let body = String(text[bodyStart...])
+        let body = text[bodyStart...]
         switch YAMLParser.parse(yamlText, file: file.path, lineOffset: 1) {
         case .failure(let diagnostic):
             return .failure(diagnostic)

@@ -36,14 +36,17 @@ public struct MarkdownRenderer: Sendable {
     }
 
     public func render(_ source: MarkdownSource, citations: CitationContext? = nil) -> RenderedMarkdown {
-        let bytes = Array(source.text.utf8)
-        guard let document = bytes.withUnsafeBufferPointer({ buffer in
-            buffer.baseAddress.flatMap { base in
+        // Parsed from the body's own UTF-8 bytes where they are (the file's text), not a copy.
+        var text = source.text
+        let (parsed, hasPipe) = text.withUTF8 { buffer in
+            let document = buffer.baseAddress.flatMap { base in
                 base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
                     cmark_parse_document($0, buffer.count, CMARK_OPT_SMART)
                 }
             } ?? cmark_parse_document("", 0, CMARK_OPT_SMART)
-        }) else {
+            return (document, buffer.baseAddress.map { memchr($0, 0x7C, buffer.count) != nil } ?? false)
+        }
+        guard let document = parsed else {
             return RenderedMarkdown(html: "", sections: [], citations: [], citedKeys: [],
                                     diagnostics: [.error(source.file, "the Markdown parser could not allocate memory")])
         }
@@ -52,7 +55,7 @@ public struct MarkdownRenderer: Sendable {
         var pass = TreePass(source: source, options: options, citations: citations)
         pass.sanitize(document)
         // Most bodies have no `|`, so most never look for tables.
-        if bytes.withUnsafeBufferPointer({ buffer in buffer.baseAddress.map { memchr($0, 0x7C, buffer.count) != nil } ?? false }) {
+        if hasPipe {
             pass.findTables(document)
         }
         if citations != nil { pass.replaceCitations(document) }

@@ -30,17 +30,23 @@ public struct Update: Sendable, Hashable {
 
 /// A Markdown body with the file and line it starts at, so its diagnostics can be located.
 public struct MarkdownSource: Sendable, Hashable {
-    public var text: String
+    /// The body: in an update, the part of `fullText` after the front matter (a view of the
+    /// file's text, not a copy of it).
+    public var text: Substring
     public var file: String
     public var startLine: Int
     /// The whole file, to locate a column precisely.
     public var fullText: String
 
-    public init(text: String, file: String, startLine: Int, fullText: String) {
+    public init(text: Substring, file: String, startLine: Int, fullText: String) {
         self.text = text
         self.file = file
         self.startLine = startLine
         self.fullText = fullText
+    }
+
+    public init(text: String, file: String, startLine: Int, fullText: String) {
+        self.init(text: text[...], file: file, startLine: startLine, fullText: fullText)
     }
 }
 
