@@ -121,8 +121,9 @@ public struct Builder: Sendable {
     }
 
     /// Reads the content and templates: the `load` stage.
-    func load(_ options: Options) -> BuildInputs {
-        BuildInputs(content: ContentLoader(fileSystem: fileSystem).load(from: options.content),
+    /// - Parameter yaml: what earlier builds parsed the YAML to, when the build keeps it.
+    func load(_ options: Options, yaml: YAMLCache? = nil) -> BuildInputs {
+        BuildInputs(content: ContentLoader(fileSystem: fileSystem, yaml: yaml).load(from: options.content),
                     templates: TemplateLoader(fileSystem: fileSystem).load(from: options.templates))
     }
 
@@ -273,7 +274,9 @@ public struct Builder: Sendable {
         return try await publisher.withLock {
             let clock = ContinuousClock()
             var start = clock.now
-            let inputs = load(options)
+            // The YAML is parsed only where it changed since the last build (`YAMLCache`).
+            let yaml = YAMLCache(contentsOf: YAMLCache.path(beside: options.output))
+            let inputs = load(options, yaml: yaml)
             let loadTime = clock.now - start
             // Nothing changed since the last build, and the output is as it left it: done.
             let digests = inputs.digests(options)
@@ -286,6 +289,11 @@ public struct Builder: Sendable {
                 result.timings = [("load", loadTime), ("unchanged", clock.now - start - loadTime)]
                 return result
             }
+            // What the YAML parsed to is kept for the next build, written beside the site while it
+            // is made (an entry holds whatever the build's outcome: it is what the text parses to).
+            let savingYAML = Background { yaml.save(beside: options.output) }
+            // (Waited for on every way out, a failure to publish too, so no half-written file is left.)
+            defer { _ = savingYAML.waited }
             // The folder an edit rebuild turns into the new site is read while the build plans,
             // checks and makes what changed, instead of at the end.
             let previousSurvey = publisher.surveyPrevious()
@@ -340,6 +348,7 @@ public struct Builder: Sendable {
             }
             result.timings.insert(contentsOf: [("load", loadTime), ("plan", planTime)], at: 0)
             await keeping.value
+            await savingYAML.value
             if result.failed(strict: options.strict) || result.paths.isEmpty {
                 staging.abandon()
                 return result

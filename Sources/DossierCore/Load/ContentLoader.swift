@@ -4,9 +4,16 @@ import Foundation
 /// Problems it meets (a file it cannot read, a stray file, a bad name) become diagnostics.
 public struct ContentLoader: Sendable {
     public var fileSystem: FileSystem
+    /// What earlier builds parsed the YAML to (`YAMLCache`), when the build keeps it.
+    var yaml: YAMLCache?
 
     public init(fileSystem: FileSystem = .real) {
         self.fileSystem = fileSystem
+    }
+
+    init(fileSystem: FileSystem, yaml: YAMLCache?) {
+        self.fileSystem = fileSystem
+        self.yaml = yaml
     }
 
     public func load(from root: String) -> LoadedContent {
@@ -187,7 +194,7 @@ public struct ContentLoader: Sendable {
         let kind = known ?? fileSystem.kind(path)
         if !required, kind == nil { return nil }
         guard let file = textFile(path, kind: kind, into: &content) else { return nil }
-        switch YAMLParser.parse(file.text, file: path) {
+        switch yaml?.parse(file.text, file: path) ?? YAMLParser.parse(file.text, file: path) {
         case .success(let root):
             return LoadedContent.YAMLFile(file: file, root: root)
         case .failure(let diagnostic):
@@ -199,7 +206,7 @@ public struct ContentLoader: Sendable {
     private func markdownFile(_ path: String, stem: String, kind: FileSystem.Kind?? = .none,
                               into content: inout LoadedContent) -> LoadedContent.MarkdownFile? {
         guard let file = textFile(path, kind: kind, into: &content) else { return nil }
-        switch FrontMatter.split(file) {
+        switch FrontMatter.split(file, yaml: yaml) {
         case .success(let frontMatter):
             return LoadedContent.MarkdownFile(file: file, stem: stem, frontMatter: frontMatter)
         case .failure(let diagnostic):

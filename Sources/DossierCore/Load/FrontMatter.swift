@@ -9,7 +9,8 @@ public struct FrontMatter: Sendable {
 
 extension FrontMatter {
     /// Splits `---` front matter from the body and parses the YAML with file positions.
-    static func split(_ file: SourceFile) -> Result<FrontMatter, Diagnostic> {
+    /// - Parameter yaml: what earlier builds parsed, when the caller keeps it.
+    static func split(_ file: SourceFile, yaml: YAMLCache? = nil) -> Result<FrontMatter, Diagnostic> {
         // Only the lines up to the closing `---` are looked at; the body is the rest, taken whole.
         let text = file.text
         var lineStart = text.startIndex
@@ -42,7 +43,7 @@ extension FrontMatter {
         var yamlText = String(text[yamlStart..<max(yamlStart, yamlEnd)])
         if yamlText.hasSuffix("\n") { yamlText.removeLast() }
         let body = text[bodyStart...]
-        switch YAMLParser.parse(yamlText, file: file.path, lineOffset: 1) {
+        switch yaml?.parse(yamlText, file: file.path, lineOffset: 1) ?? YAMLParser.parse(yamlText, file: file.path, lineOffset: 1) {
         case .failure(let diagnostic):
             return .failure(diagnostic)
         case .success(let node):
