@@ -1,6 +1,8 @@
 import Yams
 
 /// Parses YAML text with Yams and keeps every node's line and column.
+/// What it makes of a text is kept from one build to the next (`YAMLCache`), under
+/// `BuildState.toolVersion`: a change to what a text parses to changes that version too.
 enum YAMLParser {
     /// Yams makes a new `Constructor` (three tables of functions) at each use of `.default`;
     /// one is made for every parse. It is never changed after it is made.
