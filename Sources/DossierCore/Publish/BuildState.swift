@@ -125,7 +125,8 @@ struct BuildInputs: Sendable {
 /// The record a successful build leaves beside its output (`.Public.state.json`), so the next
 /// build can tell in a moment that nothing changed.
 struct BuildState: Codable, Sendable {
-    /// Changed whenever the same input comes out differently, so no page of the older output is kept.
+    /// Changed whenever the same input comes out differently, so no page of the older output is
+    /// kept, and no YAML parsed by an older program (`YAMLCache`).
     static let toolVersion = "dossier-8"
 
     struct StoredDiagnostic: Codable, Sendable {
