@@ -105,7 +105,7 @@ final class YAMLCache: @unchecked Sendable {
                     break
                 }
                 reader.at += 32
-                guard let length = reader.number(), reader.at + length <= bytes.count else {
+                guard let length = reader.count() else {
                     index = [:]
                     break
                 }
