@@ -26,21 +26,14 @@ final class YAMLCache: @unchecked Sendable {
         }
 
         init(text: String, file: String, lineOffset: Int) {
-            var hasher = SHA256()
-            for part in [file, String(lineOffset), text] {
-                var part = part
-                part.withUTF8 { bytes in
-                    var count = UInt64(bytes.count).littleEndian
-                    withUnsafeBytes(of: &count) { hasher.update(bufferPointer: $0) }
-                    hasher.update(bufferPointer: UnsafeRawBufferPointer(bytes))
-                }
-            }
-            words = hasher.finalize().withUnsafeBytes { raw in
-                (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
-                 raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
-            }
+            var hasher = Hasher256()
+            hasher.add(file)
+            hasher.add(String(lineOffset))
+            hasher.add(text)
+            self.init(hasher.finishBytes()[...])!
         }
 
+        /// A key from its 32 bytes as the file holds them.
         init?(_ bytes: ArraySlice<UInt8>) {
             guard bytes.count == 32 else { return nil }
             words = bytes.withUnsafeBytes { raw in

@@ -59,4 +59,9 @@ struct Hasher256 {
     func finish() -> String {
         hasher.finalize().hex
     }
+
+    /// The digest's 32 bytes, for a key held in memory rather than written.
+    func finishBytes() -> [UInt8] {
+        Array(hasher.finalize())
+    }
 }
