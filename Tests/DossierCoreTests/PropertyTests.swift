@@ -221,6 +221,30 @@ struct PropertyTests {
         }
     }
 
+    @Test func wordRunsKeepNoEqualStretchShorterThanTheChangesAroundIt() async {
+        // After folding, an unchanged run between changes is at least as long (in words) as the
+        // larger side of the change before it or of the change after it.
+        let words = Gen<Character?>.element(of: Array("abcd")).map { String($0!) }.array(of: 0...40)
+        await propertyCheck(count: 300, input: words, words) { before, after in
+            let runs = Redline.diff(before.joined(separator: " "), after.joined(separator: " "))
+            func count(_ run: Redline.Run) -> Int { run.text.split(separator: " ").count }
+            // The larger side of the change that ends at `end` (exclusive) or starts at `start`.
+            func change(_ indices: some Sequence<Int>) -> Int {
+                var removed = 0, inserted = 0
+                for index in indices {
+                    guard runs[index].change != .unchanged else { break }
+                    if runs[index].change == .deleted { removed += count(runs[index]) } else { inserted += count(runs[index]) }
+                }
+                return max(removed, inserted)
+            }
+            for (index, run) in runs.enumerated() where run.change == .unchanged {
+                let left = change(stride(from: index - 1, through: 0, by: -1))
+                let right = change((index + 1)..<runs.count)
+                #expect(count(run) >= left || count(run) >= right, "\(runs)")
+            }
+        }
+    }
+
     @Test func redlineSectionsKeepEveryWordOfBothTexts() async {
         // Paragraphs of a few short words, some repeated, some the same text in another form
         // (é precomposed and decomposed): the runs of a section give back each text's words in

@@ -121,6 +121,22 @@ struct VersioningTests {
         #expect(result.lockToWrite?.updates.keys.sorted() == ["ruritania/2024-01-10", "ruritania/2024-06-01", "ruritania/2024-08-01"])
     }
 
+    @Test func rewrittenSentenceReadsAsStruckOutAndInserted() {
+        // The two sentences share "a" and "the" between longer changes: marked word by word
+        // around them, neither sentence could be read. Folded, the old reads struck out whole
+        // and the new inserted whole, after the words they begin with in common.
+        let runs = Redline.diff("Crimes continue against their own people, a decade after the UN first documented them.",
+                                "Crimes continue, as a new defence pact and forced labour raise the stakes.")
+        #expect(runs == [.init(change: .unchanged, text: "Crimes"),
+                         .init(change: .deleted, text: "continue against their own people, a decade after the UN first documented them."),
+                         .init(change: .inserted, text: "continue, as a new defence pact and forced labour raise the stakes.")])
+        // An equal stretch as long as the edit on one side of it stays: small edits keep their words.
+        #expect(Redline.diff("The council adopted resolution 12 in March.", "The assembly adopted resolution 15 in April.")
+            == [.init(change: .unchanged, text: "The"), .init(change: .deleted, text: "council"), .init(change: .inserted, text: "assembly"),
+                .init(change: .unchanged, text: "adopted resolution"), .init(change: .deleted, text: "12"), .init(change: .inserted, text: "15"),
+                .init(change: .unchanged, text: "in"), .init(change: .deleted, text: "March."), .init(change: .inserted, text: "April.")])
+    }
+
     @Test func wordDiffUsesRuns() {
         let runs = Redline.diff("a b c d", "a x c d e")
         #expect(runs == [.init(change: .unchanged, text: "a"), .init(change: .deleted, text: "b"),

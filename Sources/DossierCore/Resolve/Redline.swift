@@ -336,7 +336,8 @@ struct WordBuffer {
     /// Where a stretch was replaced, the deleted words come before the inserted ones.
     func diff(_ before: [Word], _ after: [Word]) -> [WordRun] {
         let (a, b) = ids(before, after)
-        let (removed, insertedAt) = Diff.changes(a, b)
+        var (removed, insertedAt) = Diff.changes(a, b)
+        Diff.foldShortEqualities(a, b, removed: &removed, inserted: &insertedAt)
         var runs: [WordRun] = []
         // The run being gathered: its change and where its words start and end in their text.
         var change = Redline.Change.unchanged, start = 0, end = 0
@@ -463,5 +464,65 @@ enum Diff {
         for x in 0..<i { removed[low + x] = true }
         for y in 0..<j { inserted[low + y] = true }
         return (removed, inserted)
+    }
+
+    /// Marks as changed, on both sides, every stretch of equal elements that is shorter than the
+    /// changes on either side of it (counting the larger of the removed and inserted elements on
+    /// each side). A rewritten sentence then reads as the old sentence struck out and the new one
+    /// inserted, rather than both cut into pieces around the short words they happen to share
+    /// ("the", "of", "and"); an equal stretch at least as long as the edit before or after it
+    /// stays, so small edits keep their words in place. Folding one stretch makes the changes
+    /// around it one, so the stretch before is weighed again (the "semantic cleanup" of Neil
+    /// Fraser's diff-match-patch, counted in elements rather than characters and with a strict
+    /// comparison). Negative values (a word buffer's paragraph breaks) are not counted, and a
+    /// stretch holding one is never folded: paragraphs keep their own marks.
+    /// - Parameters: `removed` and `inserted` as `changes(_:_:)` gives them for `a` and `b`.
+    static func foldShortEqualities(_ a: [Int32], _ b: [Int32], removed: inout [Bool], inserted: inout [Bool]) {
+        struct Equal { var a: Int; var b: Int; var count: Int; var elements: Int; var anchored: Bool }
+        struct Gap { var removed = 0; var inserted = 0; var larger: Int { max(removed, inserted) } }
+        var equals: [Equal] = []
+        // gaps[k] is what changed before equals[k]; the last, what changed after the last of them.
+        var gaps = [Gap()]
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            if i < a.count, removed[i] {
+                if a[i] >= 0 { gaps[gaps.count - 1].removed += 1 }
+                i += 1
+            } else if j < b.count, inserted[j] {
+                if b[j] >= 0 { gaps[gaps.count - 1].inserted += 1 }
+                j += 1
+            } else {
+                guard i < a.count, j < b.count else { break }
+                let counted = a[i] >= 0 ? 1 : 0
+                if let last = equals.last, last.a + last.count == i, last.b + last.count == j {
+                    equals[equals.count - 1].count += 1
+                    equals[equals.count - 1].elements += counted
+                    equals[equals.count - 1].anchored = last.anchored || a[i] < 0
+                } else {
+                    equals.append(Equal(a: i, b: j, count: 1, elements: counted, anchored: a[i] < 0))
+                    gaps.append(Gap())
+                }
+                i += 1
+                j += 1
+            }
+        }
+        guard equals.count > 0, gaps.contains(where: { $0.larger > 1 }) else { return }
+        // Equal stretches still standing, each with what changed before it; `after`, what
+        // changed after the last of them.
+        var standing: [(index: Int, before: Gap)] = []
+        var after = gaps[0]
+        for k in equals.indices {
+            standing.append((k, after))
+            after = gaps[k + 1]
+            while let top = standing.last {
+                let equal = equals[top.index]
+                guard !equal.anchored, equal.elements < top.before.larger, equal.elements < after.larger else { break }
+                standing.removeLast()
+                for x in equal.a..<(equal.a + equal.count) { removed[x] = true }
+                for y in equal.b..<(equal.b + equal.count) { inserted[y] = true }
+                after = Gap(removed: top.before.removed + equal.elements + after.removed,
+                            inserted: top.before.inserted + equal.elements + after.inserted)
+            }
+        }
     }
 }
