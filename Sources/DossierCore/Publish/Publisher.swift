@@ -1,5 +1,6 @@
 import CDossierSystem
 import Foundation
+import Synchronization
 
 /// The `publish` stage: writes the site into a staging folder beside the output and swaps it in
 /// only when every file is written, under a lock, so `Public/` is always one complete site.
@@ -173,7 +174,7 @@ public final class Staging: @unchecked Sendable {
     private let lock = NSLock()
     private var folders: Set<Substring> = []
     private var failure: PublishError?
-    private var written = 0
+    private let written = Atomic<Int>(0)
     /// A reused folder is read while the build writes into it, so that `commit` knows what to
     /// prune without reading thousands of folders after the pages are made (`FileTree.survey`).
     private let survey: Background<FileTree.Survey?>?
@@ -192,21 +193,27 @@ public final class Staging: @unchecked Sendable {
     }
 
     /// How many files were written; the rest were unchanged and linked.
-    public var writtenCount: Int { lock.withLock { written } }
+    public var writtenCount: Int { written.load(ordering: .relaxed) }
 
     /// Puts one file of the new site in place from its bytes. A failure is kept and reported by `commit`.
     func accept(path: String, bytes: UnsafeRawBufferPointer, sha256: String) {
         do {
-            try makeFolders(for: path)
             if let entry = published[path], entry.sha256 == sha256, entry.bytes == bytes.count,
-               FileTree.regularFile(current + "/" + path)?.size == bytes.count, try placePublished(path) {
-                return
+               FileTree.regularFile(current + "/" + path)?.size == bytes.count {
+                try makeFolders(for: path)
+                if try placePublished(path) { return }
             }
             let target = root + "/" + path
             try clear(target)
             // A new file, never an existing one: in a reused folder that could be the published site's.
-            try FileTree.write(bytes, to: target, exclusive: true)
-            lock.withLock { written += 1 }
+            // Its folder is nearly always there (made ahead, or there already in a reused folder): it is
+            // made only when the file cannot be. (Looked up first in the set of folders made, under the
+            // lock, for every page, the folders were 2% of a cold build's processor time.)
+            if try !FileTree.write(bytes, to: target, exclusive: true, unlessFolderMissing: true) {
+                try makeFolders(for: path)
+                try FileTree.write(bytes, to: target, exclusive: true)
+            }
+            written.add(1, ordering: .relaxed)
         } catch {
             record(error)
         }
@@ -344,8 +351,23 @@ public final class Staging: @unchecked Sendable {
         guard !paths.isEmpty else { return }
         // A serial queue of its own gets a thread of its own, not one of the pool's.
         DispatchQueue(label: "dossier.folders").async(group: ahead) { [self] in
+            // Which folders it has made, its own (no lock): a page's folders are its parents', all
+            // made for the pages before it but one or two.
+            var made: Set<Substring> = []
             for path in paths {
-                do { try makeFolders(for: path) } catch { record(error) }
+                var missing: [Substring] = []
+                var folder = Substring(path)
+                while let slash = folder.lastIndex(of: "/") {
+                    folder = folder[..<slash]
+                    guard !made.contains(folder) else { break }
+                    missing.append(folder)
+                }
+                do {
+                    for folder in missing.reversed() { try FileTree.makeFolder(root + "/" + folder) }
+                } catch {
+                    record(error)
+                }
+                made.formUnion(missing)
             }
         }
     }
