@@ -113,9 +113,12 @@ if let last = IsoDate(SyntheticSite.date(updates - 1)), last > IsoDate.today() {
     setenv("SOURCE_DATE_EPOCH", String((last.daysSinceEpoch + 1) * 86_400), 1)
 }
 if let generateOnly {
-    // Only write the content, for profiling a build by hand.
-    _ = try site.writeDossier(to: URL(fileURLWithPath: generateOnly))
-    print("wrote \(generateOnly)/Content")
+    // Only write the content, and Hugo's site of the same bodies beside it, for profiling or
+    // comparing builds by hand.
+    let folder = URL(fileURLWithPath: generateOnly)
+    let bodies = try site.writeDossier(to: folder)
+    try site.writeHugo(to: folder.appendingPathComponent("hugo"), bodies: bodies)
+    print("wrote \(generateOnly)/Content and \(generateOnly)/hugo")
     exit(0)
 }
 let dossierRoot = work.appendingPathComponent("dossier")

@@ -478,51 +478,68 @@ enum Diff {
     /// stretch holding one is never folded: paragraphs keep their own marks.
     /// - Parameters: `removed` and `inserted` as `changes(_:_:)` gives them for `a` and `b`.
     static func foldShortEqualities(_ a: [Int32], _ b: [Int32], removed: inout [Bool], inserted: inout [Bool]) {
-        struct Equal { var a: Int; var b: Int; var count: Int; var elements: Int; var anchored: Bool }
-        struct Gap { var removed = 0; var inserted = 0; var larger: Int { max(removed, inserted) } }
+        struct Gap { var removed: Int32 = 0; var inserted: Int32 = 0; var larger: Int32 { max(removed, inserted) } }
+        // An equal stretch: where it starts in each text, its length, the elements counted in it,
+        // and what changed before it.
+        struct Equal { var a: Int32; var b: Int32; var count: Int32; var elements: Int32; var anchored: Bool; var before: Gap }
         var equals: [Equal] = []
-        // gaps[k] is what changed before equals[k]; the last, what changed after the last of them.
-        var gaps = [Gap()]
-        var i = 0, j = 0
-        while i < a.count || j < b.count {
-            if i < a.count, removed[i] {
-                if a[i] >= 0 { gaps[gaps.count - 1].removed += 1 }
-                i += 1
-            } else if j < b.count, inserted[j] {
-                if b[j] >= 0 { gaps[gaps.count - 1].inserted += 1 }
-                j += 1
-            } else {
-                guard i < a.count, j < b.count else { break }
-                let counted = a[i] >= 0 ? 1 : 0
-                if let last = equals.last, last.a + last.count == i, last.b + last.count == j {
-                    equals[equals.count - 1].count += 1
-                    equals[equals.count - 1].elements += counted
-                    equals[equals.count - 1].anchored = last.anchored || a[i] < 0
-                } else {
-                    equals.append(Equal(a: i, b: j, count: 1, elements: counted, anchored: a[i] < 0))
-                    gaps.append(Gap())
+        // Room made once (two appends and a grown array for every stretch were a third of the fold).
+        equals.reserveCapacity(min(a.count, b.count) / 2 + 1)
+        // What changed after the last equal stretch (before the first, while there is none).
+        var gap = Gap()
+        var folding = false
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                removed.withUnsafeBufferPointer { removed in
+                    inserted.withUnsafeBufferPointer { inserted in
+                        var i = 0, j = 0
+                        while true {
+                            if i < a.count, removed[i] {
+                                if a[i] >= 0 { gap.removed += 1 }
+                                i += 1
+                            } else if j < b.count, inserted[j] {
+                                if b[j] >= 0 { gap.inserted += 1 }
+                                j += 1
+                            } else {
+                                guard i < a.count, j < b.count else { break }
+                                let counted: Int32 = a[i] >= 0 ? 1 : 0
+                                if let last = equals.last, Int(last.a + last.count) == i, Int(last.b + last.count) == j {
+                                    equals[equals.count - 1].count += 1
+                                    equals[equals.count - 1].elements += counted
+                                    equals[equals.count - 1].anchored = last.anchored || a[i] < 0
+                                } else {
+                                    // Only a change of two or more on each side of a stretch can fold it.
+                                    if gap.larger > 1, let last = equals.last, last.before.larger > 1 { folding = true }
+                                    equals.append(Equal(a: Int32(i), b: Int32(j), count: 1, elements: counted, anchored: a[i] < 0, before: gap))
+                                    gap = Gap()
+                                }
+                                i += 1
+                                j += 1
+                            }
+                        }
+                    }
                 }
-                i += 1
-                j += 1
             }
         }
-        guard equals.count > 0, gaps.contains(where: { $0.larger > 1 }) else { return }
-        // Equal stretches still standing, each with what changed before it; `after`, what
-        // changed after the last of them.
+        if gap.larger > 1, let last = equals.last, last.before.larger > 1 { folding = true }
+        guard folding else { return }
+        // Equal stretches still standing; `after`, what changed after the last of them.
         var standing: [(index: Int, before: Gap)] = []
-        var after = gaps[0]
+        standing.reserveCapacity(equals.count)
         for k in equals.indices {
-            standing.append((k, after))
-            after = gaps[k + 1]
+            standing.append((k, equals[k].before))
+            var after = k + 1 < equals.count ? equals[k + 1].before : gap
             while let top = standing.last {
                 let equal = equals[top.index]
                 guard !equal.anchored, equal.elements < top.before.larger, equal.elements < after.larger else { break }
                 standing.removeLast()
-                for x in equal.a..<(equal.a + equal.count) { removed[x] = true }
-                for y in equal.b..<(equal.b + equal.count) { inserted[y] = true }
+                for x in Int(equal.a)..<Int(equal.a + equal.count) { removed[x] = true }
+                for y in Int(equal.b)..<Int(equal.b + equal.count) { inserted[y] = true }
                 after = Gap(removed: top.before.removed + equal.elements + after.removed,
                             inserted: top.before.inserted + equal.elements + after.inserted)
             }
+            // What changed before the next stretch is now all that changed since the last one standing.
+            if k + 1 < equals.count { equals[k + 1].before = after } else { gap = after }
         }
     }
 }
