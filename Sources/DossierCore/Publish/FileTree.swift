@@ -56,16 +56,13 @@ enum FileTree {
     }
 
     /// Writes a new file (or replaces one) with `bytes`.
-    /// - Parameter exclusive: fail rather than write into a file that already exists.
-    static func write(_ bytes: UnsafeRawBufferPointer, to path: String, exclusive: Bool = false) throws {
-        guard try write(bytes, to: path, exclusive: exclusive, unlessFolderMissing: false) else {
-            throw PublishError("cannot write \(path): \(String(cString: strerror(ENOENT)))")
-        }
-    }
-
-    /// `write`, or false, writing nothing, when the file's folder does not exist (and
-    /// `unlessFolderMissing`): for a caller that makes folders only when they are missing.
-    static func write(_ bytes: UnsafeRawBufferPointer, to path: String, exclusive: Bool, unlessFolderMissing: Bool) throws -> Bool {
+    /// - Parameters:
+    ///   - exclusive: fail rather than write into a file that already exists.
+    ///   - unlessFolderMissing: write nothing and give false when the file's folder does not
+    ///     exist, rather than fail (for a caller that makes folders only when they are missing).
+    @discardableResult
+    static func write(_ bytes: UnsafeRawBufferPointer, to path: String, exclusive: Bool = false,
+                      unlessFolderMissing: Bool = false) throws -> Bool {
         let fd = open(path, O_WRONLY | O_CREAT | (exclusive ? O_EXCL : O_TRUNC) | O_CLOEXEC, 0o644)
         if fd < 0, errno == ENOENT, unlessFolderMissing { return false }
         guard fd >= 0 else { throw PublishError("cannot write \(path): \(String(cString: strerror(errno)))") }

@@ -355,13 +355,7 @@ public final class Staging: @unchecked Sendable {
             // made for the pages before it but one or two.
             var made: Set<Substring> = []
             for path in paths {
-                var missing: [Substring] = []
-                var folder = Substring(path)
-                while let slash = folder.lastIndex(of: "/") {
-                    folder = folder[..<slash]
-                    guard !made.contains(folder) else { break }
-                    missing.append(folder)
-                }
+                let missing = Self.folders(of: path, notIn: made)
                 do {
                     for folder in missing.reversed() { try FileTree.makeFolder(root + "/" + folder) }
                 } catch {
@@ -377,17 +371,22 @@ public final class Staging: @unchecked Sendable {
     /// pages (made under the lock, a cold build's 6,400 folders had the other core wait on it).
     /// Two tasks may make the same folder at once: `makeFolder` takes an existing folder as made.
     private func makeFolders(for path: String) throws {
-        var missing: [Substring] = []
-        lock.withLock {
-            var folder = Substring(path)
-            while let slash = folder.lastIndex(of: "/") {
-                folder = folder[..<slash]
-                guard !folders.contains(folder) else { break }
-                missing.append(folder)
-            }
-        }
+        let missing = lock.withLock { Self.folders(of: path, notIn: folders) }
         guard !missing.isEmpty else { return }
         for folder in missing.reversed() { try FileTree.makeFolder(root + "/" + folder) }
         lock.withLock { folders.formUnion(missing) }
+    }
+
+    /// The folders `path` is in that `made` does not hold, deepest first: up to the first one it
+    /// holds (whose parents it holds too, as folders are made parents first).
+    private static func folders(of path: String, notIn made: Set<Substring>) -> [Substring] {
+        var missing: [Substring] = []
+        var folder = Substring(path)
+        while let slash = folder.lastIndex(of: "/") {
+            folder = folder[..<slash]
+            guard !made.contains(folder) else { break }
+            missing.append(folder)
+        }
+        return missing
     }
 }
