@@ -98,10 +98,13 @@ let projectTemplates = URL(fileURLWithPath: #filePath).deletingLastPathComponent
     .deletingLastPathComponent().appendingPathComponent("Templates").path
 let templates = templatesOption.map { URL(fileURLWithPath: $0).path } ?? projectTemplates
 let work = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-bench-\(getpid())")
+/// Where the cold builds into memory go (tmpfs), when the machine has it.
+let memoryRoot = "/dev/shm/dossier-bench-\(getpid())"
 /// Ends a run, removing its synthetic site (50 MB) from the temporary folder: every way out of
 /// the benchmark after the site is written goes through here.
 func finish() -> Never {
     try? FileManager.default.removeItem(at: work)
+    try? FileManager.default.removeItem(atPath: memoryRoot)
     exit(0)
 }
 
@@ -211,6 +214,24 @@ for run in 0..<runs {
                                                             "--destination", work.appendingPathComponent("hugo/public-site-\(run)").path]))
     }
 }
+// The same cold builds into memory (tmpfs), in turns, for context: the two programs' own work
+// without the disk's. Each run's output is removed after it (tmpfs keeps no record of freed
+// inodes to step past).
+var coldInMemory: [Measurement] = []
+var hugoInMemory: [Measurement] = []
+if let hugoProgram, access("/dev/shm", W_OK) == 0,
+   (try? FileManager.default.createDirectory(atPath: memoryRoot, withIntermediateDirectories: false)) != nil {
+    for run in 0..<runs {
+        try? FileManager.default.removeItem(atPath: content + "/versions.lock")
+        coldInMemory.append(measure(dossier, buildArguments(into: memoryRoot + "/Public-\(run)")))
+        hugoInMemory.append(measure(hugoProgram, ["--quiet", "--source", work.appendingPathComponent("hugo").path,
+                                                  "--cacheDir", work.appendingPathComponent("hugo-cache").path,
+                                                  "--destination", memoryRoot + "/hugo-\(run)"]))
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: memoryRoot)) ?? [] {
+            try? FileManager.default.removeItem(atPath: memoryRoot + "/" + name)
+        }
+    }
+}
 // Rebuilds of the last cold build's output: nothing changed, then one update edited.
 let build = buildArguments(into: dossierRoot.appendingPathComponent("Public-\(runs - 1)").path)
 var unchanged: [Measurement] = []
@@ -258,6 +279,8 @@ let hugoResult = hugo.isEmpty ? nil : row("hugo, same bodies as plain pages", hu
 let hugoThreeResult = hugoThree.isEmpty ? nil : row("hugo, three pages per body (for context)", hugoThree)
 let hugoSiteResult = hugoSiteFiles.isEmpty ? nil : row("hugo, plain pages + feed, sitemap, 404", hugoSiteFiles)
 let cmarkResult = cmark.isEmpty ? nil : row("cmark command line, same bodies", cmark)
+let coldInMemoryResult = coldInMemory.isEmpty ? nil : row("dossier build, cold, into memory (tmpfs)", coldInMemory)
+let hugoInMemoryResult = hugoInMemory.isEmpty ? nil : row("hugo, plain pages, into memory (tmpfs)", hugoInMemory)
 
 print("\nratio                                           value   target")
 func ratio(_ name: String, _ value: Double, _ target: String) {
@@ -280,6 +303,9 @@ if let (hugoSeconds, hugoPeak) = hugoResult {
     }
     if let (copySeconds, _) = copyResult {
         ratio("cp -r of the output / hugo", copySeconds / hugoSeconds, "(context: making the files alone)")
+    }
+    if let (ours, _) = coldInMemoryResult, let (theirs, _) = hugoInMemoryResult {
+        ratio("cold build / hugo, into memory", ours / theirs, "(context: without the disk); " + perRun(coldInMemory, hugoInMemory))
     }
 } else {
     print("hugo not found: install the Debian package 'hugo' for the comparison")
