@@ -135,6 +135,32 @@ struct LinkCheckerTests {
         ])
     }
 
+
+    /// Ids and links are found by their bytes where every one of them is ASCII, and compared as
+    /// strings otherwise: an "é" written as "e" and a combining accent finds the id written with
+    /// "é", and a Kelvin sign finds "K", on the page and from another page, and the two ways of
+    /// writing a link are one link, as before the scan compared bytes; ids whose bytes are alike
+    /// but in another order are still told apart.
+    @Test func idsAndLinksCompareAsStringsWhateverTheirBytes() {
+        let composed = "\u{E9}", decomposed = "e\u{301}", kelvin = "\u{212A}"
+        let home = """
+            <h2 id="\(composed)">Composed</h2> <p id="K">K</p> <a href="#\(composed)">ok</a> <a href="#\(decomposed)">ok</a>
+            <a href="#\(kelvin)">ok</a> <a href="other.html#\(composed)">ok</a> <a href="other.html#\(decomposed)">ok</a>
+            <a href="other.html#\(kelvin)">ok</a> <a href="#ab">broken</a> <a href="#gone\(composed)">broken</a>
+            <a href="gone\(composed).html">broken</a> <a href="gone\(decomposed).html">the same link, reported once</a>
+            """
+        let other = ##"<h1 id="\##(composed)">Other</h1> <p id="ba">swapped letters</p> <p id="K">K</p> <a href="#ab">broken</a>"##
+        let records = records([("index.html", home), ("other.html", other)])
+        #expect(records[0].scan?.ids == ["K", composed])
+        #expect(records[1].scan?.ids == ["K", "ba", composed])
+        #expect(records[1].scan?.links == ["#ab"])
+        #expect(checker.check(records).map(\.message) == [
+            "broken link 'gone\(composed).html': Public/gone\(composed).html does not exist",
+            "broken link '#ab' (and on 1 other page): no element with id 'ab' on the page",
+            "broken link '#gone\(composed)': no element with id 'gone\(composed)' on the page",
+        ])
+    }
+
     /// A template or raw HTML may quote attributes with `'` or not at all; text that only looks
     /// like an attribute is not one.
     @Test func attributesInSingleQuotesOrNoneAreRead() {

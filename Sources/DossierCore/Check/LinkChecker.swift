@@ -15,22 +15,44 @@ public struct LinkChecker: Sendable {
 
     /// What one page holds for the check, found in one scan of its bytes.
     struct PageScan: Sendable {
-        /// The page's ids, unescaped and sorted, for links from other pages.
-        var ids: [String] = []
+        /// The page's ids, unescaped, one after another in page order (`idEnds` says where each
+        /// ends): kept as bytes, since they are read only for a link from another page to one of
+        /// them.
+        var idBytes: [UInt8] = []
+        var idEnds: [Int32] = []
+        /// Whether every id is ASCII, so that comparing bytes is comparing strings.
+        var idsASCII = true
         /// Each distinct `href` and `src` value, still HTML-escaped, but for links to an id of the
         /// page itself (`#id`) that the scan found there and links that leave the site
         /// (`leavesSite`): other links in order of first appearance, then the page's `#id` links
         /// to ids it lacks.
         var links: [String] = []
 
-        /// Whether the page has an element with this id.
+        /// The page's ids, sorted.
+        var ids: [String] { unsortedIDs.sorted() }
+
+        var unsortedIDs: [String] {
+            idEnds.indices.map { String(decoding: idBytes[idStart($0)..<Int(idEnds[$0])], as: UTF8.self) }
+        }
+
+        private func idStart(_ index: Int) -> Int { index == 0 ? 0 : Int(idEnds[index - 1]) }
+
+        /// Whether the page has an element with this id, the two compared as strings are (so an
+        /// "é" written as "e" and a combining accent is the same id).
         func has(id: String) -> Bool {
-            var low = 0, high = ids.count
-            while low < high {
-                let middle = (low + high) / 2
-                if ids[middle] < id { low = middle + 1 } else { high = middle }
+            var id = id
+            let (found, ascii) = id.withUTF8 { wanted in
+                let found = idBytes.withUnsafeBufferPointer { bytes in
+                    idEnds.indices.contains { index in
+                        let start = idStart(index), end = Int(idEnds[index])
+                        return end - start == wanted.count && (wanted.isEmpty || memcmp(bytes.baseAddress! + start, wanted.baseAddress!, wanted.count) == 0)
+                    }
+                }
+                return (found, LinkChecker.isASCII(wanted))
             }
-            return low < ids.count && ids[low] == id
+            // ASCII strings are equal exactly when their bytes are; others are compared as strings.
+            if found || (ascii && idsASCII) { return found }
+            return unsortedIDs.contains(id)
         }
     }
 
@@ -296,16 +318,19 @@ public struct LinkChecker: Sendable {
     static func scan(_ raw: UnsafeRawBufferPointer) -> PageScan {
         var scan = PageScan()
         guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return scan }
-        // Links as found, and the ids that `#id` links of the page name (an escaped `&` in one is
-        // left to the check, which unescapes).
-        var links: [String] = []
-        var fragments: [String] = []
+        let page = UnsafeBufferPointer(start: base, count: raw.count)
+        // Links and the ids that `#id` links of the page name, as where they are in the page (an
+        // escaped `&` in an `#id` link is left to the check, which unescapes): strings are made
+        // only of the links kept, once each.
+        var links: [(start: Int32, end: Int32)] = []
+        var fragments: [(start: Int32, end: Int32)] = []
         let count = raw.count
         // Room for about what a page holds (an id or link every few hundred bytes), so the
         // arrays are not grown again and again for each of thousands of pages.
         links.reserveCapacity(count / 512)
         fragments.reserveCapacity(count / 320)
-        scan.ids.reserveCapacity(count / 400)
+        scan.idEnds.reserveCapacity(count / 400)
+        scan.idBytes.reserveCapacity(count / 40)
         var i = 0
         while i < count, let found = memchr(base + i, 0x3D, count - i) {
             let equals = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
@@ -314,32 +339,118 @@ public struct LinkChecker: Sendable {
             guard isID || AttributeValue.named("href", before: equals, in: base) || AttributeValue.named("src", before: equals, in: base),
                   let (start, end) = AttributeValue.bounds(after: equals, in: base, count: count) else { continue }
             i = end + 1
-            if !isID, start < end, base[start] == UInt8(ascii: "#"), memchr(base + start, 0x26, end - start) == nil {
-                if end - start > 1 {
-                    fragments.append(String(decoding: UnsafeBufferPointer(start: base + start + 1, count: end - start - 1), as: UTF8.self))
+            let hasAmpersand = memchr(base + start, 0x26, end - start) != nil
+            if isID {
+                // An id is compared with links after both are unescaped (`id="a&amp;b"` is `a&b`).
+                let idStart = scan.idBytes.count
+                if hasAmpersand {
+                    scan.idBytes += unescape(String(decoding: page[start..<end], as: UTF8.self)).utf8
+                } else {
+                    scan.idBytes += page[start..<end]
                 }
+                scan.idEnds.append(Int32(scan.idBytes.count))
+                if scan.idsASCII { scan.idsASCII = scan.idBytes.withUnsafeBufferPointer { isASCII(UnsafeBufferPointer(rebasing: $0[idStart...])) } }
                 continue
             }
-            let bytes = UnsafeBufferPointer(start: base + start, count: end - start)
+            if start < end, base[start] == UInt8(ascii: "#"), !hasAmpersand {
+                if end - start > 1 { fragments.append((Int32(start + 1), Int32(end))) }
+                continue
+            }
             // A link that leaves the site (`https:`, `mailto:`, `//host`), or an empty one, resolves
             // to no file (`resolve`): nothing to check, and about half of an update's links.
-            if !isID, Self.leavesSite(bytes) { continue }
-            let value = String(decoding: bytes, as: UTF8.self)
-            if !isID {
-                links.append(value)
-            } else {
-                // An id is compared with links after both are unescaped (`id="a&amp;b"` is `a&b`).
-                scan.ids.append(memchr(base + start, 0x26, end - start) == nil ? value : unescape(value))
+            if Self.leavesSite(UnsafeBufferPointer(rebasing: page[start..<end])) { continue }
+            links.append((Int32(start), Int32(end)))
+        }
+        func text(_ range: (start: Int32, end: Int32)) -> String { String(decoding: page[Int(range.start)..<Int(range.end)], as: UTF8.self) }
+        func ascii(_ range: (start: Int32, end: Int32)) -> Bool { isASCII(UnsafeBufferPointer(rebasing: page[Int(range.start)..<Int(range.end)])) }
+        guard scan.idsASCII, links.allSatisfy(ascii), fragments.allSatisfy(ascii) else {
+            // Strings that are not all ASCII may be equal as strings with different bytes: found
+            // and kept as strings.
+            let ids = Set(scan.unsortedIDs)
+            var seen = Set<String>(minimumCapacity: links.count)
+            for link in links.map(text) where seen.insert(link).inserted { scan.links.append(link) }
+            for fragment in fragments.map(text) where !ids.contains(fragment) {
+                let link = "#" + fragment
+                if seen.insert(link).inserted { scan.links.append(link) }
+            }
+            return scan
+        }
+        // The page's ids, and then its distinct links, in tables of their bytes' hashes: a link
+        // to an id of the page is settled, and a link seen before is passed, without a string.
+        scan.idBytes.withUnsafeBufferPointer { idBytes in
+            var ids = ByteTable(capacity: scan.idEnds.count)
+            for (index, end) in scan.idEnds.enumerated() {
+                ids.insert(idBytes, index == 0 ? 0 : Int(scan.idEnds[index - 1]), Int(end))
+            }
+            var seen = ByteTable(capacity: links.count)
+            for link in links where seen.insert(page, Int(link.start), Int(link.end)) {
+                scan.links.append(text(link))
+            }
+            var missing = ByteTable(capacity: fragments.count)
+            for fragment in fragments where !ids.contains(page, Int(fragment.start), Int(fragment.end), in: idBytes)
+                && missing.insert(page, Int(fragment.start), Int(fragment.end)) {
+                // Never the same as a link kept above: those `#` links have an `&` in them.
+                scan.links.append("#" + text(fragment))
             }
         }
-        scan.ids.sort()
-        var seen = Set<String>(minimumCapacity: links.count)
-        for link in links where seen.insert(link).inserted { scan.links.append(link) }
-        for fragment in fragments where !scan.has(id: fragment) {
-            let link = "#" + fragment
-            if seen.insert(link).inserted { scan.links.append(link) }
-        }
         return scan
+    }
+
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.allSatisfy { $0 < 0x80 }
+    }
+
+    /// A set of byte strings by where they are in a buffer, found by their hash: open addressing
+    /// over a table at least twice their number.
+    struct ByteTable {
+        private var slots: [Int32]
+        private var entries: [(hash: UInt64, start: Int32, end: Int32)] = []
+        private let mask: Int
+
+        init(capacity: Int) {
+            var size = 16
+            while size < 2 * capacity { size <<= 1 }
+            slots = [Int32](repeating: -1, count: size)
+            mask = size - 1
+            entries.reserveCapacity(capacity)
+        }
+
+        /// Adds `bytes[start..<end]`; false if it was there already.
+        mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+            let hash = WordBuffer.hash(bytes, start, end)
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while slots[slot] >= 0 {
+                let entry = entries[Int(slots[slot])]
+                if entry.hash == hash, Self.equal(bytes.baseAddress, Int(entry.start), Int(entry.end), bytes.baseAddress, start, end) {
+                    return false
+                }
+                slot = (slot + 1) & mask
+            }
+            slots[slot] = Int32(entries.count)
+            entries.append((hash, Int32(start), Int32(end)))
+            return true
+        }
+
+        /// Whether `bytes[start..<end]` is in the table, whose entries are in `own`.
+        func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, in own: UnsafeBufferPointer<UInt8>) -> Bool {
+            let hash = WordBuffer.hash(bytes, start, end)
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while slots[slot] >= 0 {
+                let entry = entries[Int(slots[slot])]
+                if entry.hash == hash, Self.equal(own.baseAddress, Int(entry.start), Int(entry.end), bytes.baseAddress, start, end) {
+                    return true
+                }
+                slot = (slot + 1) & mask
+            }
+            return false
+        }
+
+        private static func equal(_ a: UnsafePointer<UInt8>?, _ aStart: Int, _ aEnd: Int,
+                                  _ b: UnsafePointer<UInt8>?, _ bStart: Int, _ bEnd: Int) -> Bool {
+            guard aEnd - aStart == bEnd - bStart else { return false }
+            guard aEnd > aStart, let a, let b else { return true }
+            return memcmp(a + aStart, b + bStart, aEnd - aStart) == 0
+        }
     }
 
     /// Whether `resolve` finds no file for a link, by its first bytes: empty, from another host
