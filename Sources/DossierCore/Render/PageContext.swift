@@ -62,20 +62,24 @@ final class PageContext: Sendable {
         let links = VersionLinks(situation, partials: versionPartials.map { VersionPartials(collapse: $0.collapse) })
         // The folders the situation's pages list its versions in, and whether a page there is one of them.
         var roots: [String: Bool] = [:]
-        for version in situation.versions {
+        for index in situation.versions.indices {
             // One job per update: its content is made once, and so are the partials that show only it.
             typealias View = @Sendable (UpdateContentView) -> any FieldView
             var pages: [(page: SiteRenderer.Job.Page, view: View)] = []
             func add(_ path: String, _ template: String, _ view: @escaping View) {
                 pages.append((.init(path: path, template: template), view))
             }
-            var paths = [OutputPaths.snapshot(slug, version.update.date)]
-            if version.update.date == latestDate { paths.insert(OutputPaths.latest(slug), at: 0) }
+            // What the update's pages are made of, held once by all the functions that make them
+            // (each captured the situation and the version by value: dozens of reference counts each).
+            let shown = Shown(situation: situation, version: situation.versions[index], links: links)
+            let date = shown.version.update.date
+            var paths = [OutputPaths.snapshot(slug, date)]
+            if date == latestDate { paths.insert(OutputPaths.latest(slug), at: 0) }
             for path in paths {
-                add(path, "situation") { [self] in situationView(situation, version, $0, at: path, links: links) }
+                add(path, "situation") { [self] in situationView(shown.situation, shown.version, $0, at: path, links: shown.links) }
                 let print = path == OutputPaths.latest(slug) ? OutputPaths.latestPrint(slug)
-                                                             : OutputPaths.print(slug, version.update.date)
-                add(print, "print") { [self] in printView(situation, version, $0, at: print, links: links) }
+                                                             : OutputPaths.print(slug, date)
+                add(print, "print") { [self] in printView(shown.situation, shown.version, $0, at: print, links: shown.links) }
                 for (page, template) in [(path, "situation"), (print, "print")]
                 where versionPartials?.templates.contains(template) == true {
                     // Only the latest page marks none of the versions as its own.
@@ -83,13 +87,13 @@ final class PageContext: Sendable {
                     roots[root] = roots[root] == true || page != OutputPaths.latest(slug)
                 }
             }
-            if let redline = version.redline {
-                let path = OutputPaths.changes(slug, version.update.date)
-                add(path, "changes") { [self] _ in changesView(situation, version, redline, at: path) }
+            if shown.version.redline != nil {
+                let path = OutputPaths.changes(slug, date)
+                add(path, "changes") { [self] _ in changesView(shown.situation, shown.version, shown.version.redline!, at: path) }
             }
             let views = pages.map(\.view)
             jobs.append(SiteRenderer.Job(pages: pages.map(\.page)) { [self] in
-                let content = self.content(situation, version)
+                let content = self.content(shown.situation, shown.version)
                 return (content, views.map { $0(content) })
             })
         }
@@ -99,6 +103,20 @@ final class PageContext: Sendable {
             partials.prepare(links, roots: roots, with: renderer)
         }
         return jobs
+    }
+
+    /// A situation, one of its versions and the links to the others: what the functions that make
+    /// the version's pages share.
+    private final class Shown: Sendable {
+        let situation: ResolvedSituation
+        let version: Version
+        let links: VersionLinks
+
+        init(situation: ResolvedSituation, version: Version, links: VersionLinks) {
+            self.situation = situation
+            self.version = version
+            self.links = links
+        }
     }
 
     /// The pages in folders of their own that `jobGroups` makes, in the order it makes them, each
@@ -224,9 +242,10 @@ final class PageContext: Sendable {
         let partials: VersionPartials?
 
         init(_ resolved: ResolvedSituation, partials: VersionPartials? = nil) {
-            versions = resolved.versions.reversed().map { other in
-                (other.update.date, DateView(other.update.date),
-                 OutputPaths.snapshot(resolved.situation.slug, other.update.date), other.update.isDraft)
+            // Read in place: a map over the versions copied each one whole.
+            versions = resolved.versions.indices.reversed().map { index in
+                let date = resolved.versions[index].update.date
+                return (date, DateView(date), OutputPaths.snapshot(resolved.situation.slug, date), resolved.versions[index].update.isDraft)
             }
             self.partials = partials
         }
