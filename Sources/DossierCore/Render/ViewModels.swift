@@ -222,14 +222,16 @@ struct ChangesPageView: Sendable {
             // Made to its length at once: grown run by run, a paragraph's text was copied anew
             // each time it outgrew its storage.
             html.reserveCapacity(runs.reduce(0) { $0 + $1.text.utf8.count + 12 })
-            for run in runs {
-                switch run.change {
+            // Each run read in place (a loop over the runs copied each, retaining its text).
+            for index in runs.indices {
+                let change = runs[index].change
+                switch change {
                 case .inserted: html += "<ins>"
                 case .deleted: html += "<del>"
                 case .unchanged: break
                 }
-                HTML.escape(run.text, into: &html)
-                switch run.change {
+                HTML.escape(runs[index].text, into: &html)
+                switch change {
                 case .inserted: html += "</ins> "
                 case .deleted: html += "</del> "
                 case .unchanged: html += " "
