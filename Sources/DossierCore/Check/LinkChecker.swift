@@ -417,15 +417,8 @@ public struct LinkChecker: Sendable {
 
         /// Adds `bytes[start..<end]`; false if it was there already.
         mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
-            let hash = WordBuffer.hash(bytes, start, end)
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while slots[slot] >= 0 {
-                let entry = entries[Int(slots[slot])]
-                if entry.hash == hash, Self.equal(bytes.baseAddress, Int(entry.start), Int(entry.end), bytes.baseAddress, start, end) {
-                    return false
-                }
-                slot = (slot + 1) & mask
-            }
+            let (hash, slot, found) = find(bytes, start, end, in: bytes)
+            if found { return false }
             slots[slot] = Int32(entries.count)
             entries.append((hash, Int32(start), Int32(end)))
             return true
@@ -433,16 +426,23 @@ public struct LinkChecker: Sendable {
 
         /// Whether `bytes[start..<end]` is in the table, whose entries are in `own`.
         func contains(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, in own: UnsafeBufferPointer<UInt8>) -> Bool {
+            find(bytes, start, end, in: own).found
+        }
+
+        /// The hash of `bytes[start..<end]`, and the slot that holds the same bytes (found) or the
+        /// empty slot where they would go.
+        private func find(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int,
+                          in own: UnsafeBufferPointer<UInt8>) -> (hash: UInt64, slot: Int, found: Bool) {
             let hash = WordBuffer.hash(bytes, start, end)
             var slot = Int(truncatingIfNeeded: hash) & mask
             while slots[slot] >= 0 {
                 let entry = entries[Int(slots[slot])]
                 if entry.hash == hash, Self.equal(own.baseAddress, Int(entry.start), Int(entry.end), bytes.baseAddress, start, end) {
-                    return true
+                    return (hash, slot, true)
                 }
                 slot = (slot + 1) & mask
             }
-            return false
+            return (hash, slot, false)
         }
 
         private static func equal(_ a: UnsafePointer<UInt8>?, _ aStart: Int, _ aEnd: Int,
