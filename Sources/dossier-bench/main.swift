@@ -183,6 +183,9 @@ func buildArguments(into output: String) -> [String] {
     ["build", "--content", content, "--templates", templates, "--output", output, "--quiet"]
 }
 let hugoProgram = which("hugo")
+// Hugo's cache goes in the benchmark's own folder, not the system's temporary one.
+let common = ["--quiet", "--source", work.appendingPathComponent("hugo").path,
+              "--cacheDir", work.appendingPathComponent("hugo-cache").path]
 
 // Cold builds, Dossier and Hugo in turn so both meet the machine in the same state. Each run
 // writes into a folder of its own, removed only at the end: deleting thousands of files just
@@ -204,9 +207,6 @@ for run in 0..<runs {
                                             dossierRoot.appendingPathComponent("Copy-\(run)").path]))
     }
     if let hugoProgram {
-        // Hugo's cache goes in the benchmark's own folder, not the system's temporary one.
-        let common = ["--quiet", "--source", work.appendingPathComponent("hugo").path,
-                      "--cacheDir", work.appendingPathComponent("hugo-cache").path]
         hugo.append(measure(hugoProgram, common + ["--destination", work.appendingPathComponent("hugo/public-\(run)").path]))
         hugoThree.append(measure(hugoProgram, common + ["--config", SyntheticSite.hugoThreePagesConfig,
                                                         "--destination", work.appendingPathComponent("hugo/public-three-\(run)").path]))
@@ -224,9 +224,7 @@ if let hugoProgram, access("/dev/shm", W_OK) == 0,
     for run in 0..<runs {
         try? FileManager.default.removeItem(atPath: content + "/versions.lock")
         coldInMemory.append(measure(dossier, buildArguments(into: memoryRoot + "/Public-\(run)")))
-        hugoInMemory.append(measure(hugoProgram, ["--quiet", "--source", work.appendingPathComponent("hugo").path,
-                                                  "--cacheDir", work.appendingPathComponent("hugo-cache").path,
-                                                  "--destination", memoryRoot + "/hugo-\(run)"]))
+        hugoInMemory.append(measure(hugoProgram, common + ["--destination", memoryRoot + "/hugo-\(run)"]))
         for name in (try? FileManager.default.contentsOfDirectory(atPath: memoryRoot)) ?? [] {
             try? FileManager.default.removeItem(atPath: memoryRoot + "/" + name)
         }
