@@ -50,15 +50,15 @@ struct Feeds: Sendable {
         // update, building a string for every value and every entry was most of the feed's time.
         xml.reserveCapacity(xml.utf8.count + entries.count * 700)
         for entry in entries {
-            let situation = situations[entry.situation].situation
-            let update = situations[entry.situation].versions[entry.version].update
-            let url = OutputPaths.absolute(OutputPaths.snapshot(situation.slug, update.date), base: base)
+            // Each value read in place: the situation and update taken whole were copies of every field.
+            let slug = situations[entry.situation].situation.slug, date = situations[entry.situation].versions[entry.version].update.date
+            let url = OutputPaths.absolute(OutputPaths.snapshot(slug, date), base: base)
             xml += "  <entry>\n    <title>"
-            HTML.escape(situation.name, into: &xml)
+            HTML.escape(situations[entry.situation].situation.name, into: &xml)
             xml += ": "
             HTML.escape(situations[entry.situation].versions[entry.version].riskLevel.label, into: &xml)
             xml += ", "
-            HTML.escape(update.date.long, into: &xml)
+            HTML.escape(date.long, into: &xml)
             xml += "</title>\n    <id>"
             HTML.escape(url, into: &xml)
             xml += "</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\""
@@ -66,15 +66,15 @@ struct Feeds: Sendable {
             xml += "\"/>"
             if situations[entry.situation].versions[entry.version].hasChanges {
                 xml += "\n    <link rel=\"related\" type=\"text/html\" title=\"What changed\" href=\""
-                HTML.escape(OutputPaths.absolute(OutputPaths.changes(situation.slug, update.date), base: base), into: &xml)
+                HTML.escape(OutputPaths.absolute(OutputPaths.changes(slug, date), base: base), into: &xml)
                 xml += "\"/>"
             }
             xml += "\n    <published>"
-            xml += timestamp(update.date)
+            xml += timestamp(date)
             xml += "</published>\n    <updated>"
-            xml += timestamp(update.modified)
+            xml += timestamp(situations[entry.situation].versions[entry.version].update.modified)
             xml += "</updated>\n    <summary>"
-            HTML.escape(update.headline, into: &xml)
+            HTML.escape(situations[entry.situation].versions[entry.version].update.headline, into: &xml)
             xml += "</summary>\n  </entry>\n"
         }
         return xml + "</feed>\n"
