@@ -135,7 +135,6 @@ struct LinkCheckerTests {
         ])
     }
 
-
     /// Ids and links are found by their bytes where every one of them is ASCII, and compared as
     /// strings otherwise: an "é" written as "e" and a combining accent finds the id written with
     /// "é", and a Kelvin sign finds "K", on the page and from another page, and the two ways of

@@ -35,7 +35,8 @@ public struct LinkChecker: Sendable {
             idEnds.indices.map { String(decoding: idBytes[idStart($0)..<Int(idEnds[$0])], as: UTF8.self) }
         }
 
-        private func idStart(_ index: Int) -> Int { index == 0 ? 0 : Int(idEnds[index - 1]) }
+        /// Where the id at `index` begins in `idBytes`.
+        func idStart(_ index: Int) -> Int { index == 0 ? 0 : Int(idEnds[index - 1]) }
 
         /// Whether the page has an element with this id, the two compared as strings are (so an
         /// "é" written as "e" and a combining accent is the same id).
@@ -379,9 +380,7 @@ public struct LinkChecker: Sendable {
         // to an id of the page is settled, and a link seen before is passed, without a string.
         scan.idBytes.withUnsafeBufferPointer { idBytes in
             var ids = ByteTable(capacity: scan.idEnds.count)
-            for (index, end) in scan.idEnds.enumerated() {
-                ids.insert(idBytes, index == 0 ? 0 : Int(scan.idEnds[index - 1]), Int(end))
-            }
+            for (index, end) in scan.idEnds.enumerated() { ids.insert(idBytes, scan.idStart(index), Int(end)) }
             var seen = ByteTable(capacity: links.count)
             for link in links where seen.insert(page, Int(link.start), Int(link.end)) {
                 scan.links.append(text(link))

@@ -51,12 +51,13 @@ struct Feeds: Sendable {
         xml.reserveCapacity(xml.utf8.count + entries.count * 700)
         for entry in entries {
             // Each value read in place: the situation and update taken whole were copies of every field.
-            let slug = situations[entry.situation].situation.slug, date = situations[entry.situation].versions[entry.version].update.date
+            let s = entry.situation, v = entry.version
+            let slug = situations[s].situation.slug, date = situations[s].versions[v].update.date
             let url = OutputPaths.absolute(OutputPaths.snapshot(slug, date), base: base)
             xml += "  <entry>\n    <title>"
-            HTML.escape(situations[entry.situation].situation.name, into: &xml)
+            HTML.escape(situations[s].situation.name, into: &xml)
             xml += ": "
-            HTML.escape(situations[entry.situation].versions[entry.version].riskLevel.label, into: &xml)
+            HTML.escape(situations[s].versions[v].riskLevel.label, into: &xml)
             xml += ", "
             HTML.escape(date.long, into: &xml)
             xml += "</title>\n    <id>"
@@ -64,7 +65,7 @@ struct Feeds: Sendable {
             xml += "</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\""
             HTML.escape(url, into: &xml)
             xml += "\"/>"
-            if situations[entry.situation].versions[entry.version].hasChanges {
+            if situations[s].versions[v].hasChanges {
                 xml += "\n    <link rel=\"related\" type=\"text/html\" title=\"What changed\" href=\""
                 HTML.escape(OutputPaths.absolute(OutputPaths.changes(slug, date), base: base), into: &xml)
                 xml += "\"/>"
@@ -72,9 +73,9 @@ struct Feeds: Sendable {
             xml += "\n    <published>"
             xml += timestamp(date)
             xml += "</published>\n    <updated>"
-            xml += timestamp(situations[entry.situation].versions[entry.version].update.modified)
+            xml += timestamp(situations[s].versions[v].update.modified)
             xml += "</updated>\n    <summary>"
-            HTML.escape(situations[entry.situation].versions[entry.version].update.headline, into: &xml)
+            HTML.escape(situations[s].versions[v].update.headline, into: &xml)
             xml += "</summary>\n  </entry>\n"
         }
         return xml + "</feed>\n"
