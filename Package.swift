@@ -34,8 +34,6 @@ let package = Package(
         ),
         // One system call Swift cannot reach directly: the atomic swap of two folders.
         .target(name: "CDossierSystem"),
-        // tcmalloc's memory taken from the system in regions the kernel may back with huge pages.
-        .target(name: "CDossierMemory", cxxSettings: [.unsafeFlags(["-fno-exceptions", "-fno-rtti"])]),
         .target(
             name: "DossierCore",
             dependencies: [
@@ -63,7 +61,6 @@ let package = Package(
             dependencies: [
                 "DossierCore",
                 "DossierServe",
-                "CDossierMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: staticSwift,

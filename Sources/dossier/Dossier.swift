@@ -74,7 +74,6 @@ struct Build: AsyncParsableCommand {
                 Console.out("  partials rendered once per version listed: \(list(ahead.perVersion))")
             }
             if let shapes = result.templateShapes { Console.out("  templates rendered once per shape of page: \(shapes)") }
-            Console.out("  " + Console.memoryLine())
         }
         let files = result.unchangedFileCount.map { "\($0) files (nothing changed)" }
             ?? "\(result.paths.count + result.carried.count) files (\(result.writtenCount) changed)"
