@@ -135,29 +135,65 @@ struct LinkCheckerTests {
         ])
     }
 
-    /// Ids and links are found by their bytes where every one of them is ASCII, and compared as
-    /// strings otherwise: an "é" written as "e" and a combining accent finds the id written with
-    /// "é", and a Kelvin sign finds "K", on the page and from another page, and the two ways of
-    /// writing a link are one link, as before the scan compared bytes; ids whose bytes are alike
-    /// but in another order are still told apart.
-    @Test func idsAndLinksCompareAsStringsWhateverTheirBytes() {
+    /// Ids are found as a browser finds them (HTML's "find a potential indicated element"): the
+    /// fragment as the URL parser writes it, or that percent-decoded, equal code point by code
+    /// point. So a percent-encoded link (cmark writes `#caf%C3%A9` for `#café`) finds its id; an
+    /// "é" written as "e" and a combining accent, or a Kelvin sign for "K", does not (Swift's
+    /// strings would call them equal), and the message says why; ids whose bytes are alike but
+    /// in another order are told apart; two ways of writing a link are two links.
+    @Test func idsAreFoundAsABrowserFindsThem() {
         let composed = "\u{E9}", decomposed = "e\u{301}", kelvin = "\u{212A}"
         let home = """
-            <h2 id="\(composed)">Composed</h2> <p id="K">K</p> <a href="#\(composed)">ok</a> <a href="#\(decomposed)">ok</a>
-            <a href="#\(kelvin)">ok</a> <a href="other.html#\(composed)">ok</a> <a href="other.html#\(decomposed)">ok</a>
-            <a href="other.html#\(kelvin)">ok</a> <a href="#ab">broken</a> <a href="#gone\(composed)">broken</a>
-            <a href="gone\(composed).html">broken</a> <a href="gone\(decomposed).html">the same link, reported once</a>
+            <h2 id="\(composed)">Composed</h2> <p id="K">K</p> <p id="a b">space</p> <p id="50%">percent</p>
+            <a href="#\(composed)">ok</a> <a href="#%C3%A9">ok</a> <a href="#%c3%a9">ok</a> <a href="#a b">ok</a> <a href="#a%20b">ok</a>
+            <a href="#50%">ok</a> <a href="#50%25">ok</a> <a href="other.html#\(composed)">ok</a> <a href="other.html#%C3%A9">ok</a>
+            <a href="#\(decomposed)">broken</a> <a href="#\(kelvin)">broken</a> <a href="other.html#\(decomposed)">broken</a>
+            <a href="#ab">broken</a> <a href="#%C3">broken</a> <a href="gone\(composed).html">broken</a> <a href="gone\(decomposed).html">another link</a>
+            <a href="caf\(composed).html">ok</a> <a href="caf\(decomposed).html">broken</a>
             """
         let other = ##"<h1 id="\##(composed)">Other</h1> <p id="ba">swapped letters</p> <p id="K">K</p> <a href="#ab">broken</a>"##
-        let records = records([("index.html", home), ("other.html", other)])
-        #expect(records[0].scan?.ids == ["K", composed])
+        let records = records([("index.html", home), ("other.html", other), ("caf\(composed).html", "")])
+        #expect(records[0].scan?.ids == ["50%", "K", "a b", composed])
         #expect(records[1].scan?.ids == ["K", "ba", composed])
+        // What the scan keeps: links to other pages, and those to ids the page lacks.
+        #expect(records[0].scan?.links == ["other.html#\(composed)", "other.html#%C3%A9", "other.html#\(decomposed)",
+                                           "gone\(composed).html", "gone\(decomposed).html",
+                                           "caf\(composed).html", "caf\(decomposed).html", "#\(decomposed)", "#\(kelvin)", "#ab", "#%C3"])
         #expect(records[1].scan?.links == ["#ab"])
+        let normalization = "which looks the same but is encoded differently (Unicode normalization), and a browser compares links exactly: write the link the way the target is written"
         #expect(checker.check(records).map(\.message) == [
+            "broken link 'other.html#\(decomposed)': no element with id '\(decomposed)' in Public/other.html; that page has '\(composed)', \(normalization)",
             "broken link 'gone\(composed).html': Public/gone\(composed).html does not exist",
+            "broken link 'gone\(decomposed).html': Public/gone\(decomposed).html does not exist",
+            "broken link 'caf\(decomposed).html': Public/caf\(decomposed).html does not exist; Public/caf\(composed).html \(normalization)",
+            "broken link '#\(decomposed)': no element with id '\(decomposed)' on the page; the page has '\(composed)', \(normalization)",
+            "broken link '#\(kelvin)': no element with id '\(kelvin)' on the page; the page has 'K', \(normalization)",
             "broken link '#ab' (and on 1 other page): no element with id 'ab' on the page",
-            "broken link '#gone\(composed)': no element with id 'gone\(composed)' on the page",
+            "broken link '#%C3': no element with id '%C3' on the page",
         ])
+    }
+
+    /// The forms of a fragment a browser looks for, as bytes.
+    @Test func fragmentFormsAreThoseOfTheURLParser() {
+        func forms(_ fragment: String) -> [String] {
+            var fragment = fragment
+            return fragment.withUTF8 { LinkChecker.fragmentForms($0).map { String(decoding: $0, as: UTF8.self) } }
+        }
+        #expect(forms("notes") == ["notes"])
+        #expect(forms("caf\u{E9}") == ["caf%C3%A9", "caf\u{E9}"])
+        #expect(forms("caf%C3%A9") == ["caf%C3%A9", "caf\u{E9}"])
+        #expect(forms("a b\"<>`") == ["a%20b%22%3C%3E%60", "a b\"<>`"])
+        #expect(forms("100%") == ["100%"])
+        // A malformed sequence reads as U+FFFD, as a browser reads it.
+        #expect(forms("%C3") == ["%C3", "\u{FFFD}"])
+        func isPlain(_ fragment: String) -> Bool {
+            var fragment = fragment
+            return fragment.withUTF8(LinkChecker.isPlainFragment)
+        }
+        #expect(isPlain("a-b_c.d~e!$&'()*+,;=:@/?"))
+        for other in ["100%", "a b", "caf\u{E9}", "a\"b", "a`b", "a<b"] {
+            #expect(!isPlain(other), "\(other)")
+        }
     }
 
     /// A template or raw HTML may quote attributes with `'` or not at all; text that only looks

@@ -83,6 +83,25 @@ struct SiteLinksTests {
         ])
     }
 
+    /// cmark writes a link to an accented heading's id percent-encoded (`#caf%C3%A9-note`), as a
+    /// browser's URL parser would: it finds the heading, and a broken one is reported where the
+    /// editor wrote it, as they wrote it.
+    @Test func aLinkToAnAccentedHeadingFindsIt() async throws {
+        let file = "Content/situations/ruritania/updates/2024-06-01.md"
+        func site(_ links: String) -> Fixture {
+            validSite.replacing(file, "Attacks began in May.", with: "Attacks began in May: \(links).\n\n### Café note\n\nA note.")
+        }
+        let result = await site("[the note](#café-note)").generate()
+        #expect(result.errors.isEmpty, "\(result.errors)")
+        let page = try #require(result.file("situations/ruritania/2024-06-01/index.html"))
+        #expect(page.contains(##"<a href="#caf%C3%A9-note">the note</a>"##))
+        #expect(page.contains(#"id="café-note""#))
+        let broken = await site("[the note](#café-note), [gone](#café-gone)").generate()
+        #expect(broken.errors == [
+            .error(file, line: 16, column: 54, "broken link '#café-gone' (on Public/situations/ruritania/index.html and 3 other pages): no element with id 'café-gone' on the page"),
+        ])
+    }
+
     @Test func anUpdateMayNotLinkRelativeToThePage() async {
         let result = await validSite
             .replacing("Content/situations/ruritania/updates/2024-06-01.md", "Attacks began in May.",

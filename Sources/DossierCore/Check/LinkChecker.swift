@@ -17,11 +17,9 @@ public struct LinkChecker: Sendable {
     struct PageScan: Sendable {
         /// The page's ids, unescaped, one after another in page order (`idEnds` says where each
         /// ends): kept as bytes, since they are read only for a link from another page to one of
-        /// them.
+        /// them, and compared as bytes (see `fragmentForms`).
         var idBytes: [UInt8] = []
         var idEnds: [Int32] = []
-        /// Whether every id is ASCII, so that comparing bytes is comparing strings.
-        var idsASCII = true
         /// Each distinct `href` and `src` value, still HTML-escaped, but for links to an id of the
         /// page itself (`#id`) that the scan found there and links that leave the site
         /// (`leavesSite`): other links in order of first appearance, then the page's `#id` links
@@ -38,22 +36,32 @@ public struct LinkChecker: Sendable {
         /// Where the id at `index` begins in `idBytes`.
         func idStart(_ index: Int) -> Int { index == 0 ? 0 : Int(idEnds[index - 1]) }
 
-        /// Whether the page has an element with this id, the two compared as strings are (so an
-        /// "é" written as "e" and a combining accent is the same id).
-        func has(id: String) -> Bool {
-            var id = id
-            let (found, ascii) = id.withUTF8 { wanted in
-                let found = idBytes.withUnsafeBufferPointer { bytes in
-                    idEnds.indices.contains { index in
-                        let start = idStart(index), end = Int(idEnds[index])
-                        return end - start == wanted.count && (wanted.isEmpty || memcmp(bytes.baseAddress! + start, wanted.baseAddress!, wanted.count) == 0)
-                    }
-                }
-                return (found, LinkChecker.isASCII(wanted))
+        /// Whether a browser following a link to `#fragment` (unescaped) finds an element of the
+        /// page: one whose id is a form of the fragment, code point by code point (`fragmentForms`).
+        func has(id fragment: String) -> Bool {
+            var fragment = fragment
+            return fragment.withUTF8 { raw in
+                if LinkChecker.isPlainFragment(raw) { return has(bytes: raw) }
+                return LinkChecker.fragmentForms(raw).contains { form in form.withUnsafeBufferPointer(has(bytes:)) }
             }
-            // ASCII strings are equal exactly when their bytes are; others are compared as strings.
-            if found || (ascii && idsASCII) { return found }
-            return unsortedIDs.contains(id)
+        }
+
+        private func has(bytes wanted: UnsafeBufferPointer<UInt8>) -> Bool {
+            idBytes.withUnsafeBufferPointer { bytes in
+                idEnds.indices.contains { index in
+                    let start = idStart(index), end = Int(idEnds[index])
+                    return end - start == wanted.count && (wanted.isEmpty || memcmp(bytes.baseAddress! + start, wanted.baseAddress!, wanted.count) == 0)
+                }
+            }
+        }
+
+        /// An id of the page that a browser would not find for `#fragment` but that Swift's
+        /// comparison of strings takes for the same (the same letters in another Unicode
+        /// normalization: "é" as one code point or as "e" and a combining accent), to say so.
+        func lookalike(of fragment: String) -> String? {
+            var fragment = fragment
+            let forms = fragment.withUTF8 { LinkChecker.fragmentForms($0).map { String(decoding: $0, as: UTF8.self) } }
+            return unsortedIDs.first { id in forms.contains(id) }
         }
     }
 
@@ -88,12 +96,24 @@ public struct LinkChecker: Sendable {
             let link = raw.utf8.contains(0x26) ? Self.unescape(raw) : raw
             guard let (target, fragment) = resolve(link, from: path) else { return nil }
             if target.hasPrefix("../") { return (target, (link, "it leads outside \(outputName)/", false)) }
-            if !paths.contains(target) { return (target, (link, "\(outputName)/\(target) does not exist", false)) }
+            // A host compares a path's bytes; Swift's sets compare strings (canonical equivalence).
+            if let found = paths.firstIndex(of: target) {
+                let path = paths[found]
+                if !Exact(path).equals(Exact(target)) {
+                    return (target, (link, "\(outputName)/\(target) does not exist; \(outputName)/\(path) \(Self.lookalikeReason)", false))
+                }
+            } else {
+                return (target, (link, "\(outputName)/\(target) does not exist", false))
+            }
             if let fragment, !fragment.isEmpty, target.hasSuffix(".html"), !kept.contains(target) || scanned[target] != nil,
                !(scanned[target]?.has(id: fragment) ?? false) {
                 // Said the same way on every page that shows the text, so it is reported once.
                 let place = target == path ? "on the page" : "in \(outputName)/\(target)"
-                return (target, (link, "no element with id '\(fragment)' \(place)", false))
+                var reason = "no element with id '\(Self.percentDecoded(fragment))' \(place)"
+                if let lookalike = scanned[target]?.lookalike(of: fragment) {
+                    reason += "; \(target == path ? "the page" : "that page") has '\(lookalike)', \(Self.lookalikeReason)"
+                }
+                return (target, (link, reason, false))
             }
             if let page = LinkPolicy.folderPage(of: link) {
                 return (target, (link, "a host serves its index.html, but opened from the file system it shows a list of files: write '\(page)'", true))
@@ -122,7 +142,7 @@ public struct LinkChecker: Sendable {
         }
         let perRun = runs.concurrentMap { depth, members -> [[Finding]] in
             let from = String(repeating: "\u{1}/", count: depth) + "\u{1}"
-            var index: [String: Int] = [:]
+            var index: [Exact: Int] = [:]
             var findings: [Finding?] = []
             var targets: [Int] = []
             return members.map { member in
@@ -132,12 +152,12 @@ public struct LinkChecker: Sendable {
                 for raw in page.scan.links {
                     if raw.hasPrefix(root), let first = raw.utf8.first, first != UInt8(ascii: "#"), first != UInt8(ascii: "?") {
                         let key: Int
-                        if let known = index[raw] {
+                        if let known = index[Exact(raw)] {
                             key = known
                         } else {
                             let evaluated = evaluate(raw, from: from)
                             key = findings.count
-                            index[raw] = key
+                            index[Exact(raw)] = key
                             findings.append(evaluated?.finding)
                             targets.append(evaluated.flatMap { pageNumbers[$0.target] } ?? -1)
                         }
@@ -167,7 +187,7 @@ public struct LinkChecker: Sendable {
             var pages: [String]
         }
         var broken: [Broken] = []
-        var index: [String: Int] = [:]
+        var index: [Exact: Int] = [:]
         for (page, links) in zip(pages, found) {
             for (link, reason, isFolder) in links {
                 let output = "\(outputName)/\(page.path)"
@@ -177,10 +197,10 @@ public struct LinkChecker: Sendable {
                     problem.link = written
                 }
                 let key = problem.origin.map { "\($0.file):\($0.line):\($0.column) \(problem.link) \(reason)" } ?? reason
-                if let known = index[key] {
+                if let known = index[Exact(key)] {
                     broken[known].pages.append(output)
                 } else {
-                    index[key] = broken.count
+                    index[Exact(key)] = broken.count
                     broken.append(problem)
                 }
             }
@@ -212,6 +232,9 @@ public struct LinkChecker: Sendable {
             if sitePath.count > 1 { forms.append(String(sitePath.dropLast()) + fromRoot) }
         }
         forms += forms.flatMap(Self.asFolder)
+        // cmark percent-encodes what a link's target has beyond ASCII (`#café` is written
+        // `#caf%C3%A9`): the editor wrote it decoded.
+        if link.utf8.contains(0x25) { forms += forms.map(Self.percentDecoded).filter { !forms.contains($0) } }
         for written in forms {
             if let place = Self.locate(written, in: text) { return (written, place) }
         }
@@ -298,14 +321,51 @@ public struct LinkChecker: Sendable {
         }
     }
 
+    static let lookalikeReason = "which looks the same but is encoded differently (Unicode normalization), and a browser"
+        + " compares links exactly: write the link the way the target is written"
+
+    /// A string compared and hashed by its UTF-8 bytes, that is code point by code point, as
+    /// browsers and hosts compare links and ids; Swift compares strings by canonical equivalence
+    /// ("é" as one code point equals "e" and a combining accent).
+    struct Exact: Hashable {
+        var text: String
+
+        init(_ text: String) {
+            self.text = text
+        }
+
+        func equals(_ other: Exact) -> Bool { self == other }
+
+        static func == (a: Exact, b: Exact) -> Bool {
+            var first = a.text, second = b.text
+            return first.withUTF8 { x in
+                second.withUTF8 { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
+            }
+        }
+
+        func hash(into hasher: inout Hasher) {
+            var text = text
+            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+    }
+
     /// Where a link target is written in a Markdown file, as `](target`, `<target>` or, in raw
     /// HTML, an attribute's value.
     static func locate(_ link: String, in text: String) -> (line: Int, column: Int)? {
         let needles = [("](", ""), ("]: ", ""), ("<", ">"), ("=\"", "\""), ("='", "'"), ("=", ">"), ("=", " ")]
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             for (before, after) in needles {
-                if let found = line.range(of: before + link + after) {
-                    return (index + 1, line[line.startIndex..<found.lowerBound].count + before.count + 1)
+                // By its bytes: the same link in another Unicode normalization is another link
+                // to a browser, and may be written beside this one.
+                let needle = Array((before + link + after).utf8)
+                var found: Int?
+                _ = ByteSearch.contains(needle, in: String(line)) { _, at in
+                    found = at
+                    return true
+                }
+                if let found {
+                    let start = line.utf8.index(line.utf8.startIndex, offsetBy: found)
+                    return (index + 1, line[line.startIndex..<start].count + before.count + 1)
                 }
             }
         }
@@ -343,14 +403,12 @@ public struct LinkChecker: Sendable {
             let hasAmpersand = memchr(base + start, 0x26, end - start) != nil
             if isID {
                 // An id is compared with links after both are unescaped (`id="a&amp;b"` is `a&b`).
-                let idStart = scan.idBytes.count
                 if hasAmpersand {
                     scan.idBytes += unescape(String(decoding: page[start..<end], as: UTF8.self)).utf8
                 } else {
                     scan.idBytes += page[start..<end]
                 }
                 scan.idEnds.append(Int32(scan.idBytes.count))
-                if scan.idsASCII { scan.idsASCII = scan.idBytes.withUnsafeBufferPointer { isASCII(UnsafeBufferPointer(rebasing: $0[idStart...])) } }
                 continue
             }
             if start < end, base[start] == UInt8(ascii: "#"), !hasAmpersand {
@@ -363,31 +421,28 @@ public struct LinkChecker: Sendable {
             links.append((Int32(start), Int32(end)))
         }
         func text(_ range: (start: Int32, end: Int32)) -> String { String(decoding: page[Int(range.start)..<Int(range.end)], as: UTF8.self) }
-        func ascii(_ range: (start: Int32, end: Int32)) -> Bool { isASCII(UnsafeBufferPointer(rebasing: page[Int(range.start)..<Int(range.end)])) }
-        guard scan.idsASCII, links.allSatisfy(ascii), fragments.allSatisfy(ascii) else {
-            // Strings that are not all ASCII may be equal as strings with different bytes: found
-            // and kept as strings.
-            let ids = Set(scan.unsortedIDs)
-            var seen = Set<String>(minimumCapacity: links.count)
-            for link in links.map(text) where seen.insert(link).inserted { scan.links.append(link) }
-            for fragment in fragments.map(text) where !ids.contains(fragment) {
-                let link = "#" + fragment
-                if seen.insert(link).inserted { scan.links.append(link) }
-            }
-            return scan
-        }
         // The page's ids, and then its distinct links, in tables of their bytes' hashes: a link
         // to an id of the page is settled, and a link seen before is passed, without a string.
+        // Bytes are what a browser compares (`fragmentForms`); links that differ only in their
+        // Unicode normalization are different links to it, and here.
         scan.idBytes.withUnsafeBufferPointer { idBytes in
             var ids = ByteTable(capacity: scan.idEnds.count)
-            for (index, end) in scan.idEnds.enumerated() { ids.insert(idBytes, scan.idStart(index), Int(end)) }
+            for (index, end) in scan.idEnds.enumerated() { _ = ids.insert(idBytes, scan.idStart(index), Int(end)) }
             var seen = ByteTable(capacity: links.count)
             for link in links where seen.insert(page, Int(link.start), Int(link.end)) {
                 scan.links.append(text(link))
             }
+            func found(_ fragment: (start: Int32, end: Int32)) -> Bool {
+                let bytes = UnsafeBufferPointer(rebasing: page[Int(fragment.start)..<Int(fragment.end)])
+                if isPlainFragment(bytes) { return ids.contains(page, Int(fragment.start), Int(fragment.end), in: idBytes) }
+                // Percent-encoded, or with characters a browser's URL parser encodes (an accented
+                // heading's id, which cmark writes percent-encoded in the link).
+                return fragmentForms(bytes).contains { form in
+                    form.withUnsafeBufferPointer { ids.contains($0, 0, $0.count, in: idBytes) }
+                }
+            }
             var missing = ByteTable(capacity: fragments.count)
-            for fragment in fragments where !ids.contains(page, Int(fragment.start), Int(fragment.end), in: idBytes)
-                && missing.insert(page, Int(fragment.start), Int(fragment.end)) {
+            for fragment in fragments where !found(fragment) && missing.insert(page, Int(fragment.start), Int(fragment.end)) {
                 // Never the same as a link kept above: those `#` links have an `&` in them.
                 scan.links.append("#" + text(fragment))
             }
@@ -395,8 +450,57 @@ public struct LinkChecker: Sendable {
         return scan
     }
 
-    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        bytes.allSatisfy { $0 < 0x80 }
+    /// Whether a browser's URL parser leaves a fragment as it is and percent-decoding does not
+    /// change it: printable ASCII but for `%` and the characters the parser encodes. Its forms
+    /// (`fragmentForms`) are then the fragment itself.
+    static func isPlainFragment(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.allSatisfy { byte in
+            byte > 0x20 && byte < 0x7F && byte != UInt8(ascii: "%") && byte != UInt8(ascii: "\"")
+                && byte != UInt8(ascii: "<") && byte != UInt8(ascii: ">") && byte != UInt8(ascii: "`")
+        }
+    }
+
+    /// The ids a browser looks for when it follows a link to `#fragment` (HTML: "find a potential
+    /// indicated element"), as UTF-8 bytes: the fragment as the URL parser writes it (spaces,
+    /// quotes, angle brackets, backticks, control and non-ASCII characters percent-encoded),
+    /// then that percent-decoded and read as UTF-8. An id matches when its code points are the
+    /// same, not when Swift's comparison of strings (canonical equivalence) says so. So
+    /// `#caf%C3%A9`, which cmark writes for a link to `#café`, finds the heading `café`.
+    static func fragmentForms(_ fragment: UnsafeBufferPointer<UInt8>) -> [[UInt8]] {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var written: [UInt8] = []
+        written.reserveCapacity(fragment.count)
+        for byte in fragment {
+            if byte <= 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "<")
+                || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "`") {
+                written += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            } else {
+                written.append(byte)
+            }
+        }
+        func value(_ digit: UInt8) -> UInt8? {
+            switch digit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+            default: nil
+            }
+        }
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(written.count)
+        var i = 0
+        while i < written.count {
+            if written[i] == UInt8(ascii: "%"), i + 2 < written.count, let high = value(written[i + 1]), let low = value(written[i + 2]) {
+                decoded.append(high << 4 | low)
+                i += 3
+            } else {
+                decoded.append(written[i])
+                i += 1
+            }
+        }
+        // Read as UTF-8, a malformed sequence as U+FFFD, as the browser does.
+        let read = Array(String(decoding: decoded, as: UTF8.self).utf8)
+        return read == written ? [written] : [written, read]
     }
 
     /// A set of byte strings by where they are in a buffer, found by their hash: open addressing
