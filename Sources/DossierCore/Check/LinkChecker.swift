@@ -99,7 +99,7 @@ public struct LinkChecker: Sendable {
             // A host compares a path's bytes; Swift's sets compare strings (canonical equivalence).
             if let found = paths.firstIndex(of: target) {
                 let path = paths[found]
-                if !Exact(path).equals(Exact(target)) {
+                if Exact(path) != Exact(target) {
                     return (target, (link, "\(outputName)/\(target) does not exist; \(outputName)/\(path) \(Self.lookalikeReason)", false))
                 }
             } else {
@@ -334,8 +334,6 @@ public struct LinkChecker: Sendable {
             self.text = text
         }
 
-        func equals(_ other: Exact) -> Bool { self == other }
-
         static func == (a: Exact, b: Exact) -> Bool {
             var first = a.text, second = b.text
             return first.withUTF8 { x in
@@ -352,20 +350,21 @@ public struct LinkChecker: Sendable {
     /// Where a link target is written in a Markdown file, as `](target`, `<target>` or, in raw
     /// HTML, an attribute's value.
     static func locate(_ link: String, in text: String) -> (line: Int, column: Int)? {
+        // Found by their bytes: the same link in another Unicode normalization is another link
+        // to a browser, and may be written beside this one.
         let needles = [("](", ""), ("]: ", ""), ("<", ">"), ("=\"", "\""), ("='", "'"), ("=", ">"), ("=", " ")]
+            .map { before, after in (bytes: Array((before + link + after).utf8), before: before.count) }
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            for (before, after) in needles {
-                // By its bytes: the same link in another Unicode normalization is another link
-                // to a browser, and may be written beside this one.
-                let needle = Array((before + link + after).utf8)
+            let line = String(line)
+            for needle in needles {
                 var found: Int?
-                _ = ByteSearch.contains(needle, in: String(line)) { _, at in
+                _ = ByteSearch.contains(needle.bytes, in: line) { _, at in
                     found = at
                     return true
                 }
                 if let found {
                     let start = line.utf8.index(line.utf8.startIndex, offsetBy: found)
-                    return (index + 1, line[line.startIndex..<start].count + before.count + 1)
+                    return (index + 1, line[line.startIndex..<start].count + needle.before + 1)
                 }
             }
         }
