@@ -453,10 +453,14 @@ public struct LinkChecker: Sendable {
     /// change it: printable ASCII but for `%` and the characters the parser encodes. Its forms
     /// (`fragmentForms`) are then the fragment itself.
     static func isPlainFragment(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        bytes.allSatisfy { byte in
-            byte > 0x20 && byte < 0x7F && byte != UInt8(ascii: "%") && byte != UInt8(ascii: "\"")
-                && byte != UInt8(ascii: "<") && byte != UInt8(ascii: ">") && byte != UInt8(ascii: "`")
-        }
+        bytes.allSatisfy { byte in byte != UInt8(ascii: "%") && !urlParserEncodes(byte) }
+    }
+
+    /// Whether a browser's URL parser percent-encodes this byte of a fragment (the fragment
+    /// percent-encode set: controls, space, `"`, `<`, `>`, `` ` ``, and what is not ASCII).
+    static func urlParserEncodes(_ byte: UInt8) -> Bool {
+        byte <= 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "<")
+            || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "`")
     }
 
     /// The ids a browser looks for when it follows a link to `#fragment` (HTML: "find a potential
@@ -470,8 +474,7 @@ public struct LinkChecker: Sendable {
         var written: [UInt8] = []
         written.reserveCapacity(fragment.count)
         for byte in fragment {
-            if byte <= 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "<")
-                || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "`") {
+            if urlParserEncodes(byte) {
                 written += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
             } else {
                 written.append(byte)
