@@ -65,6 +65,24 @@ struct CitationTests {
         #expect(out.html.contains("<a href=\"https://example.org/x\">@a</a>"))
     }
 
+    /// A note is a link, and a link holds no other: a citation in a link's text (or an image's
+    /// description) stays as written, with a warning at its opening bracket saying where it goes.
+    @Test func citationInALinksTextWarns() {
+        let out = render("See [the report [@a]](https://example.org/) and [@b].\n\n![Map [@a; @b, p. 3]](/assets/map.png)\n\n"
+                         + "A [*long* title\n[@coi-2014]](https://example.org/t).\n")
+        #expect(out.html.contains("<a href=\"https://example.org/\">the report [@a]</a> and <span class=\"citation\">"))
+        #expect(out.html.contains("alt=\"Map [@a; @b, p. 3]\""))
+        #expect(out.citations.map(\.key) == ["b"])
+        #expect(out.diagnostics == [
+            .warning("update.md", line: 1, column: 17, "citation '[@a]' in a link's text is shown as written (a link holds no other link): "
+                     + "put it after the link, as in [text](url)[@a]"),
+            .warning("update.md", line: 3, column: 7, "citation '[@a; @b, p. 3]' in an image's description is shown as written "
+                     + "(a description holds no note): put it in the text beside the image"),
+            .warning("update.md", line: 6, column: 1, "citation '[@coi-2014]' in a link's text is shown as written (a link holds no other link): "
+                     + "put it after the link, as in [text](url)[@coi-2014]"),
+        ])
+    }
+
     @Test func bracketsWithoutAtAreLeftAlone() {
         let out = render("A [note] and an email me@example.org and [x @a].\n")
         #expect(out.citations.isEmpty)

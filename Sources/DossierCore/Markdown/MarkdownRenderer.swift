@@ -413,11 +413,15 @@ private struct TreePass {
     /// Finds `[@key…]` in runs of adjacent text (cmark splits brackets into their own text nodes)
     /// and replaces each with a numbered note reference. Code spans and link texts stay untouched.
     mutating func replaceCitations(_ document: OpaquePointer) {
+        // The containers of inline text, and whether each is a link's text (or an image's
+        // description), which may hold no note: the note is a link, and a link holds no other.
+        var inLinks: [Bool] = []
         let containers = nodes(under: document) { node in
             guard let first = cmark_node_first_child(node) else { return false }
             let kind = cmark_node_get_type(first)
             let isInline = kind.rawValue >= CMARK_NODE_FIRST_INLINE.rawValue && kind.rawValue <= CMARK_NODE_LAST_INLINE.rawValue
-            return isInline && !isInsideLink(node)
+            if isInline { inLinks.append(isInsideLink(node)) }
+            return isInline
         }
         // One run buffer for every container, and each container's children walked in place:
         // a run is processed when the node after it is reached, and replacing its nodes leaves
@@ -425,7 +429,7 @@ private struct TreePass {
         // the Markdown stage's allocations.)
         var run: [OpaquePointer] = []
         run.reserveCapacity(16)
-        for container in containers {
+        for (container, inLink) in zip(containers, inLinks) {
             var child = cmark_node_first_child(container)
             while let current = child {
                 child = cmark_node_next(current)
@@ -433,13 +437,58 @@ private struct TreePass {
                 if kind == CMARK_NODE_TEXT || kind == CMARK_NODE_SOFTBREAK {
                     run.append(current)
                 } else {
-                    processRun(run)
+                    inLink ? reportCitationsInLink(run) : processRun(run)
                     run.removeAll(keepingCapacity: true)
                 }
             }
-            processRun(run)
+            inLink ? reportCitationsInLink(run) : processRun(run)
             run.removeAll(keepingCapacity: true)
         }
+    }
+
+    /// A run of a link's text (or an image's description) is left as written; a citation in it
+    /// would show as its brackets, so the editor is told where to put it instead.
+    mutating func reportCitationsInLink(_ run: [OpaquePointer]) {
+        guard run.contains(where: { node in cmark_node_get_literal(node).map { strchr($0, 0x40) != nil } ?? false }) else { return }
+        let (joined, starts) = Self.joinedText(of: run)
+        for group in CitationSyntax.groups(in: joined) {
+            let index = (starts.lastIndex { $0 <= group.range.lowerBound }) ?? 0
+            let node = run[index]
+            guard cmark_node_get_start_line(node) > 0 else { continue }
+            let written = String(decoding: joined[group.range], as: UTF8.self)
+            let shown = written.replacingOccurrences(of: "\n", with: " ")
+            // At the group's opening bracket, past the same text earlier in its node.
+            let before = String(decoding: joined[starts[index]..<group.range.lowerBound], as: UTF8.self)
+                .components(separatedBy: written).count - 1
+            let container = cmark_node_parent(node).flatMap { parent in
+                sequence(first: parent, next: cmark_node_parent).first { type($0) == CMARK_NODE_LINK || type($0) == CMARK_NODE_IMAGE }
+            }
+            let isImage = container.map { type($0) == CMARK_NODE_IMAGE } ?? false
+            diagnostics.append(.warning(at: location(of: node, searching: written, skipping: before),
+                isImage
+                    ? "citation '\(shown)' in an image's description is shown as written (a description holds no note): put it in the text beside the image"
+                    : "citation '\(shown)' in a link's text is shown as written (a link holds no other link): put it after the link, as in [text](url)\(shown)"))
+        }
+    }
+
+    /// A run's text as UTF-8 bytes (a line break as a newline), and the byte offset where each
+    /// node's text starts in it.
+    static func joinedText(of run: [OpaquePointer]) -> (joined: [UInt8], starts: [Int]) {
+        var joined: [UInt8] = []
+        var starts: [Int] = []
+        starts.reserveCapacity(run.count)
+        joined.reserveCapacity(run.reduce(0) { total, node in
+            total + (cmark_node_get_literal(node).map { strlen($0) } ?? 1)
+        })
+        for node in run {
+            starts.append(joined.count)
+            if cmark_node_get_type(node) == CMARK_NODE_SOFTBREAK {
+                joined.append(0x0A)
+            } else if let literal = cmark_node_get_literal(node) {
+                joined += UnsafeRawBufferPointer(start: literal, count: strlen(literal))
+            }
+        }
+        return (joined, starts)
     }
 
     func isInsideLink(_ node: OpaquePointer) -> Bool {
@@ -458,21 +507,7 @@ private struct TreePass {
         guard run.contains(where: { node in
             cmark_node_get_literal(node).map { strchr($0, 0x40) != nil || strchr($0, 0x5E) != nil } ?? false
         }) else { return }
-        // The run's text as UTF-8 bytes, and the byte offset where each node's text starts in it.
-        var joined: [UInt8] = []
-        var starts: [Int] = []
-        starts.reserveCapacity(run.count)
-        joined.reserveCapacity(run.reduce(0) { total, node in
-            total + (cmark_node_get_literal(node).map { strlen($0) } ?? 1)
-        })
-        for node in run {
-            starts.append(joined.count)
-            if type(node) == CMARK_NODE_SOFTBREAK {
-                joined.append(0x0A)
-            } else if let literal = cmark_node_get_literal(node) {
-                joined += UnsafeRawBufferPointer(start: literal, count: strlen(literal))
-            }
-        }
+        let (joined, starts) = Self.joinedText(of: run)
         // Groups start and end at ASCII brackets, so every cut falls between whole characters.
         func text(_ range: Range<Int>) -> String { String(decoding: joined[range], as: UTF8.self) }
         func nodeIndex(at offset: Int) -> Int {
