@@ -173,7 +173,8 @@ public struct Builder: Sendable {
         lap("validate")
         guard let validated else { return result }
         let (resolved, resolution) = await Resolver(today: options.today, includeDrafts: options.drafts, reuse: reuse,
-                                                    fingerprints: fingerprints)
+                                                    fingerprints: fingerprints,
+                                                    reservedIDs: .of(templates: templates.templates.values.map(\.text)))
             .resolve(validated)
         result.diagnostics += resolution
         result.resolveDiagnostics = resolution

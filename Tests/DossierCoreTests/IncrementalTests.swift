@@ -15,6 +15,24 @@ struct IncrementalTests {
         return (site, lock)
     }
 
+    /// The program built again (from newer sources, under the same version) is another program
+    /// to the state beside the output: nothing an older build made or said is kept.
+    @Test func theProgramIsKnownByItsFile() throws {
+        #if os(Linux)
+        #expect(BuildState.toolVersion.hasSuffix(BuildState.identity(of: "/proc/self/exe")))
+        #expect(!BuildState.programIdentity.isEmpty)
+        #endif
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("dossier-test-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data("a program".utf8).write(to: file)
+        let before = BuildState.identity(of: file.path)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: file.path)
+        let touched = BuildState.identity(of: file.path)
+        try Data("a program, built again".utf8).write(to: file)
+        #expect(Set([before, touched, BuildState.identity(of: file.path)]).count == 3)
+        #expect(BuildState.identity(of: file.path + "-missing").isEmpty)
+    }
+
     @Test func situationKeysReusedFromBeforeTheLockWasWrittenFollowTheNewLock() async throws {
         let (site, lock) = try await lockedSite()
         let inputs = Builder(fileSystem: site.fileSystem).load(options)

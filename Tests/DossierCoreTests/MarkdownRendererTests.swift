@@ -205,6 +205,30 @@ struct HeadingTests {
         #expect(out.sections.map(\.id) == ["notes", "notes-2"])
     }
 
+    /// Ids of the page around the body are taken already: a heading steps past them.
+    @Test func headingsStepPastReservedIDs() {
+        let text = "## Main\n\n## Source 1\n\n## Source list\n\n## Main\n\n## Source 1a\n\n## Source\n"
+        let source = MarkdownSource(text: text, file: "update.md", startLine: 1, fullText: text)
+        let reserved = ReservedIDs(names: ["main"], numbered: ["source-"])
+        let out = MarkdownRenderer(options: .init(reservedIDs: reserved)).render(source)
+        #expect(out.sections.map(\.id) == ["main-2", "source-1-2", "source-list", "main-3", "source-1a", "source"])
+        #expect(MarkdownRenderer().render(source).sections.map(\.id) == ["main", "source-1", "source-list", "main-2", "source-1a", "source"])
+    }
+
+    /// The ids the templates write, read from their text: literal ones as they are, ones that
+    /// start with text and end in a value as numbered; names that only end in `id` are not ids.
+    @Test func reservedIDsAreReadFromTheTemplates() {
+        let reserved = ReservedIDs.of(templates: [
+            #"<main id="main" class="wrap">{{{body}}}</main>"#,
+            "<li\n id='source-{{number}}'>{{title}}</li><p data-id=\"x\" aria-labelledby=\"y\" id=\"{{anchor}}\" grid=\"z\">",
+            #"<h2 id="sources-heading">Sources</h2><div id="">"#,
+        ])
+        #expect(reserved.names == ["main", "sources-heading"])
+        #expect(reserved.numbered == ["source-", "cite-", "fact-"])
+        #expect(reserved.contains("fact-12") && reserved.contains("main") && !reserved.contains("fact-") && !reserved.contains("fact-1b"))
+        #expect(ReservedIDs.of(templates: []) == .made)
+    }
+
     @Test func headingWithInlineMarkupKeepsIt() {
         let out = render("## The *first* step\n")
         #expect(out.html == "<h2 id=\"the-first-step\">The <em>first</em> step</h2>\n")

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import DossierCore
 
@@ -99,6 +100,59 @@ struct SiteLinksTests {
         let broken = await site("[the note](#café-note), [gone](#café-gone)").generate()
         #expect(broken.errors == [
             .error(file, line: 16, column: 54, "broken link '#café-gone' (on Public/situations/ruritania/index.html and 3 other pages): no element with id 'café-gone' on the page"),
+        ])
+    }
+
+    /// A heading named like an id of the page around it (the skip link's `main`, a source's
+    /// `source-1`, a fact's `fact-1`, the sources list's `sources-heading`) steps past it as it
+    /// steps past an earlier heading's: a citation's link still leads to its source, and no page
+    /// has an id twice.
+    @Test func headingsStepPastThePagesOwnIDs() async throws {
+        let file = "Content/situations/ruritania/updates/2024-06-01.md"
+        let result = await validSite.replacing(file, "Attacks began in May.", with: "Attacks began in May.\n\n### Main\n\nA.\n\n"
+            + "### Source 1\n\nB.\n\n### Fact 1\n\nC.\n\n### Sources heading\n\nD.\n\n### Main\n\nE.\n\n### Source 10\n\nF.\n\n"
+            + "## Summary heading\n\nA section of the editor's own, named like the redline's summary.").generate()
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        // The redline's sections are the update's level-2 sections, with their ids.
+        #expect(result.file("situations/ruritania/2024-06-01/changes/index.html")?.contains(#"<h2 id="summary-heading-2">"#) == true)
+        for path in ["situations/ruritania/index.html", "situations/ruritania/2024-06-01/index.html",
+                     "situations/ruritania/2024-06-01/print/index.html"] {
+            let page = try #require(result.file(path))
+            #expect(page.contains(#"<h2 id="summary-heading-2">"#), "\(path)")
+            for id in ["main-2", "source-1-2", "fact-1-2", "sources-heading-2", "main-3", "source-10-2"] {
+                #expect(page.contains(#"<h3 id="\#(id)">"#), "\(path): \(id)")
+            }
+            if path.hasSuffix("2024-06-01/index.html") || path == "situations/ruritania/index.html" {
+                #expect(page.contains(#"<li id="source-1" "#) && page.contains(##"href="#source-1""##), "\(path)")
+            }
+        }
+        // No page of the site has an id twice.
+        for file in result.files where file.path.hasSuffix(".html") {
+            let scan = Data(file.text.utf8).withUnsafeBytes(LinkChecker.scan)
+            #expect(scan.duplicateIDs.isEmpty, "\(file.path): \(scan.duplicateIDs)")
+        }
+        // A plain page's headings too.
+        let page = await validSite.replacing("Content/pages/about.md", "We watch.", with: "## Main\n\nWe watch.").generate()
+        #expect(page.file("pages/about/index.html")?.contains(#"<h2 id="main-2">"#) == true)
+    }
+
+    /// An id written twice in raw HTML (with `unsafe_html`) is reported where it was written, once
+    /// for the four pages that show the update; a template's, on the page.
+    @Test func anIDGivenTwiceIsReported() async throws {
+        let file = "Content/situations/ruritania/updates/2024-06-01.md"
+        let site = validSite.replacing("Content/site.yaml", "language: en", with: "language: en\nunsafe_html: true")
+            .replacing(file, "Attacks began in May.", with: #"Attacks began in <span id="may">May</span>, <b id='may'>again</b>."#)
+        let result = await site.generate()
+        let message = "a link to '#may' leads to the first, and the page is not valid HTML: change one of them (an id written in raw HTML, or in a template)"
+        #expect(result.diagnostics == [
+            .warning(file, line: 16, column: 24, "the id 'may' is given to more than one element on Public/situations/ruritania/index.html (and 3 other pages): \(message)"),
+        ])
+        let template = await site.replacing(file, #"<b id='may'>again</b>"#, with: "again")
+            .replacing("Templates/versions.mustache", "<h1", with: #"<p id="main">x</p><h1"#).generate()
+        #expect(template.diagnostics == [
+            .warning("Public/situations/ruritania/versions/index.html",
+                     "the id 'main' is given to more than one element on the page: a link to '#main' leads to the first, and the page is not valid HTML: "
+                     + "change one of them (an id written in raw HTML, or in a template)"),
         ])
     }
 

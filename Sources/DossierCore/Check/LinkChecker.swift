@@ -25,6 +25,9 @@ public struct LinkChecker: Sendable {
         /// (`leavesSite`): other links in order of first appearance, then the page's `#id` links
         /// to ids it lacks.
         var links: [String] = []
+        /// Ids the page has more than once (each once, in page order): a link to one leads to
+        /// the first, and the page is not valid HTML.
+        var duplicateIDs: [String] = []
 
         /// The page's ids, sorted.
         var ids: [String] { unsortedIDs.sorted() }
@@ -216,7 +219,66 @@ public struct LinkChecker: Sendable {
             }
             let on = problem.pages[0] + (more.isEmpty ? "" : " and \(more)")
             return Diagnostic(severity, origin.file, line: origin.line, column: origin.column, "\(what) '\(problem.link)' (on \(on)): \(problem.reason)")
+        } + duplicates(in: pages, origins: origins, texts: texts)
+    }
+
+    /// An id a page has twice: reported once for all the pages that have it (an update's raw
+    /// HTML is on four pages, a template's id on every page of a kind), at the id in the content
+    /// file when the page's content file has it.
+    func duplicates(in pages: [(path: String, scan: PageScan)], origins: [String: String], texts: [String: String]) -> [Diagnostic] {
+        struct Duplicate {
+            var id: String
+            var origin: (file: String, line: Int, column: Int)?
+            var pages: [String]
         }
+        var duplicates: [Duplicate] = []
+        var index: [Exact: Int] = [:]
+        for page in pages {
+            for id in page.scan.duplicateIDs {
+                var origin: (file: String, line: Int, column: Int)?
+                if let file = origins[page.path], let text = texts[file], let place = Self.locate(id: id, in: text) {
+                    origin = (file, place.line, place.column)
+                }
+                let key = origin.map { "\($0.file):\($0.line):\($0.column) \(id)" } ?? id
+                if let known = index[Exact(key)] {
+                    duplicates[known].pages.append("\(outputName)/\(page.path)")
+                } else {
+                    index[Exact(key)] = duplicates.count
+                    duplicates.append(Duplicate(id: id, origin: origin, pages: ["\(outputName)/\(page.path)"]))
+                }
+            }
+        }
+        return duplicates.map { duplicate in
+            let others = duplicate.pages.count - 1
+            let more = others == 0 ? "" : " (and \(others) other page\(others == 1 ? "" : "s"))"
+            let page = duplicate.origin == nil ? "the page" : duplicate.pages[0]
+            let message = "the id '\(duplicate.id)' is given to more than one element on \(page)\(more): a link to '#\(duplicate.id)' leads "
+                + "to the first, and the page is not valid HTML: change one of them (an id written in raw HTML, or in a template)"
+            guard let origin = duplicate.origin else { return .warning(duplicate.pages[0], message) }
+            return .warning(origin.file, line: origin.line, column: origin.column, message)
+        }
+    }
+
+    /// Where an id is written in a content file's raw HTML (`id="x"` or `id='x'`), by its bytes.
+    static func locate(id: String, in text: String) -> (line: Int, column: Int)? {
+        let needles = ["id=\"\(id)\"", "id='\(id)'"].map { Array($0.utf8) }
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = String(line)
+            for needle in needles {
+                var found: Int?
+                _ = ByteSearch.contains(needle, in: line) { bytes, at in
+                    // An attribute of its own, not the end of another's name (`data-id`).
+                    guard at == 0 || [0x20, 0x09, 0x0A].contains(bytes[at - 1]) else { return false }
+                    found = at
+                    return true
+                }
+                if let found {
+                    let start = line.utf8.index(line.utf8.startIndex, offsetBy: found)
+                    return (index + 1, line[line.startIndex..<start].count + 1)
+                }
+            }
+        }
+        return nil
     }
 
     /// Where a link on a page was written in its Markdown, and how: as it is, or from the site's
@@ -426,7 +488,10 @@ public struct LinkChecker: Sendable {
         // Unicode normalization are different links to it, and here.
         scan.idBytes.withUnsafeBufferPointer { idBytes in
             var ids = ByteTable(capacity: scan.idEnds.count)
-            for (index, end) in scan.idEnds.enumerated() { _ = ids.insert(idBytes, scan.idStart(index), Int(end)) }
+            for (index, end) in scan.idEnds.enumerated() where !ids.insert(idBytes, scan.idStart(index), Int(end)) {
+                let id = String(decoding: idBytes[scan.idStart(index)..<Int(end)], as: UTF8.self)
+                if !scan.duplicateIDs.contains(where: { Exact($0) == Exact(id) }) { scan.duplicateIDs.append(id) }
+            }
             var seen = ByteTable(capacity: links.count)
             for link in links where seen.insert(page, Int(link.start), Int(link.end)) {
                 scan.links.append(text(link))

@@ -12,9 +12,13 @@ public struct MarkdownRenderer: Sendable {
         /// pages at different depths (latest page, snapshot, print views), so no such link can be
         /// right on all of them: there, links within the site start from its root (`/x/`).
         public var relativeLinks: Bool
-        public init(unsafeHTML: Bool = false, relativeLinks: Bool = true) {
+        /// Ids of the page around the body, which a heading's id steps past as it steps past an
+        /// earlier heading's (`main` becomes `main-2`).
+        public var reservedIDs: ReservedIDs
+        public init(unsafeHTML: Bool = false, relativeLinks: Bool = true, reservedIDs: ReservedIDs = .none) {
             self.unsafeHTML = unsafeHTML
             self.relativeLinks = relativeLinks
+            self.reservedIDs = reservedIDs
         }
     }
 
@@ -662,9 +666,10 @@ private struct TreePass {
             }
             previousLevel = level
             var id = Slug.make(from: text)
-            if headingIDs.contains(id) {
+            func taken(_ id: String) -> Bool { headingIDs.contains(id) || options.reservedIDs.contains(id) }
+            if taken(id) {
                 var n = 2
-                while headingIDs.contains("\(id)-\(n)") { n += 1 }
+                while taken("\(id)-\(n)") { n += 1 }
                 id = "\(id)-\(n)"
             }
             headingIDs.insert(id)

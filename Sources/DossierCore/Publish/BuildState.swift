@@ -126,8 +126,21 @@ struct BuildInputs: Sendable {
 /// build can tell in a moment that nothing changed.
 struct BuildState: Codable, Sendable {
     /// Changed whenever the same input comes out differently, so no page of the older output is
-    /// kept, and no YAML parsed by an older program (`YAMLCache`).
-    static let toolVersion = "dossier-8"
+    /// kept, and no YAML parsed by an older program (`YAMLCache`): the version, and which build of
+    /// the program this is (its file's size and time), since a program built again from newer
+    /// sources under the same version may make other pages or say other things.
+    static let toolVersion = "dossier-9" + programIdentity
+
+    /// The running program's file, by size and modification time (Linux's `/proc/self/exe`);
+    /// empty where there is none.
+    static let programIdentity = identity(of: "/proc/self/exe")
+
+    /// A file's size and modification time, as text; empty for no file.
+    static func identity(of path: String) -> String {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return "" }
+        return " \(info.st_size) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+    }
 
     struct StoredDiagnostic: Codable, Sendable {
         var severity: String

@@ -11,21 +11,24 @@ public struct Resolver: Sendable {
     /// SHA-256 of files' texts by path, when the build has them already (`BuildInputs.digests`):
     /// an update's fingerprint in the lock is its file's, so it is not computed twice.
     var fingerprints: [String: String]
+    /// The ids of the pages around the bodies (`ReservedIDs.of(templates:)`), which headings do not take.
+    public var reservedIDs: ReservedIDs
 
-    public init(today: IsoDate, includeDrafts: Bool = false, reuse: [String: [Diagnostic]] = [:]) {
-        self.init(today: today, includeDrafts: includeDrafts, reuse: reuse, fingerprints: [:])
+    public init(today: IsoDate, includeDrafts: Bool = false, reuse: [String: [Diagnostic]] = [:], reservedIDs: ReservedIDs = .made) {
+        self.init(today: today, includeDrafts: includeDrafts, reuse: reuse, fingerprints: [:], reservedIDs: reservedIDs)
     }
 
-    init(today: IsoDate, includeDrafts: Bool, reuse: [String: [Diagnostic]], fingerprints: [String: String]) {
+    init(today: IsoDate, includeDrafts: Bool, reuse: [String: [Diagnostic]], fingerprints: [String: String], reservedIDs: ReservedIDs) {
         self.today = today
         self.includeDrafts = includeDrafts
         self.reuse = reuse
         self.fingerprints = fingerprints
+        self.reservedIDs = reservedIDs
     }
 
     public func resolve(_ content: SiteContent) async -> (ResolvedSite, [Diagnostic]) {
-        let renderer = MarkdownRenderer(options: .init(unsafeHTML: content.site.unsafeHTML, relativeLinks: false))
-        let pageRenderer = MarkdownRenderer(options: .init(unsafeHTML: content.site.unsafeHTML))
+        let renderer = MarkdownRenderer(options: .init(unsafeHTML: content.site.unsafeHTML, relativeLinks: false, reservedIDs: reservedIDs))
+        let pageRenderer = MarkdownRenderer(options: .init(unsafeHTML: content.site.unsafeHTML, reservedIDs: reservedIDs))
         var diagnostics: [Diagnostic] = []
         let situationsIn = content.situations.map { situation in
             var copy = situation
