@@ -270,7 +270,16 @@ struct EndToEndTests {
         // At the latest update's date, where an editor would look.
         #expect(stale?.file == "Content/situations/ruritania/updates/2024-06-01.md")
         #expect(stale?.line == 2 && stale?.column == 7)
-        #expect(stale?.message.hasSuffix("start the next with 'dossier new ruritania'") == true)
+        // The fixture has a draft, dated 2024-09-01: the next update is begun already.
+        #expect(stale?.message.hasSuffix("its draft of 2024-09-01 is not published yet: publish it by removing its 'status: draft'") == true)
+        let withDrafts = await validSite.replacing("Content/site.yaml", "language: en", with: "language: en\nstale_after_days: 30")
+            .generate(drafts: true, today: "2024-08-01")
+        #expect(withDrafts.warnings.map(\.message) == result.warnings.map(\.message))
+        let withoutDraft = await validSite.replacing("Content/site.yaml", "language: en", with: "language: en\nstale_after_days: 30")
+            .removing("Content/situations/ruritania/updates/2024-09-01.md").generate(today: "2024-08-01")
+        #expect(withoutDraft.warnings.map(\.message) == [
+            "situation 'ruritania' is stale: its latest update is 61 days old (stale_after_days: 30); start the next with 'dossier new ruritania'",
+        ])
     }
 
     /// An update that fails validation is left out; the warnings that need every update would then be

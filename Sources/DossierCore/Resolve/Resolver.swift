@@ -71,7 +71,8 @@ public struct Resolver: Sendable {
         // Each situation is resolved on its own, across the cores (what it adds to the lock is
         // its own updates' entries), and the outcomes are taken in order.
         let outcomes = Array(situationsIn.enumerated()).concurrentMap { s, situation in
-            resolveSituation(situation, bodies: bodies[s] ?? [:], site: content.site, lockBefore: lockBefore)
+            resolveSituation(situation, bodies: bodies[s] ?? [:], site: content.site, lockBefore: lockBefore,
+                             latestDraft: content.situations[s].updates.last(where: \.isDraft)?.date)
         }
         var situations: [ResolvedSituation] = []
         // Redlines are computed after this, across the cores, on the typeset text:
@@ -141,8 +142,10 @@ public struct Resolver: Sendable {
 
     /// Resolves one situation against the lock as it was before the build.
     /// - Parameter bodies: its updates' rendered bodies, by index (none for a reused situation).
+    /// - Parameter latestDraft: the date of the situation's newest draft, in a build with drafts
+    ///   or without, for the warning that it is stale.
     func resolveSituation(_ situation: Situation, bodies: [Int: RenderedMarkdown], site: Site,
-                          lockBefore: VersionLock) -> SituationOutcome {
+                          lockBefore: VersionLock, latestDraft: IsoDate? = nil) -> SituationOutcome {
         var diagnostics: [Diagnostic] = []
         var locked: [String: VersionLock.Entry] = [:]
         var redlines: [(date: IsoDate, previous: IsoDate)] = []
@@ -223,7 +226,8 @@ public struct Resolver: Sendable {
                 if age > stale {
                     diagnostics.append(.warning(at: latest.update.dateLocation,
                         "situation '\(situation.slug)' is stale: its latest update is \(age) days old (stale_after_days: \(stale)); "
-                        + "start the next with 'dossier new \(situation.slug)'"))
+                        + (latestDraft.flatMap { $0 > latest.update.date ? $0 : nil }.map { "its draft of \($0) is not published yet: publish it by removing its 'status: draft'" }
+                            ?? "start the next with 'dossier new \(situation.slug)'")))
                 }
             }
             if latest.facts != situation.facts {
