@@ -74,6 +74,12 @@ struct VersioningTests {
         #expect(page.contains("<p class=\"redline\">Talks must resume now. </p>"))
         #expect(page.contains("<li>Necessary Action: Unchanged</li>"))
         #expect(page.contains("<a href=\"#analysis\">Analysis</a>: Changed (5 words added, 2 removed)"))
+        #expect(page.contains("<a href=\"#background\">Background</a>: Changed (0 words added, 3 removed)"))
+        // One word is one word.
+        let oneWord = await versionedSite.replacing("Content/situations/ruritania/updates/2024-08-01.md", "Talks must resume now.",
+                                                    with: "Talks must resume today.").generate()
+        #expect(oneWord.file("situations/ruritania/2024-08-01/changes/index.html")?
+            .contains("<a href=\"#necessary-action\">Necessary Action</a>: Changed (1 word added, 1 removed)") == true)
         // Summary: the risk change, the headline change, sources removed.
         #expect(page.contains("</span> De-escalated</span>: from Imminent Risk to"))
         #expect(page.contains("Attacks on civilians have <del>begun</del> <ins>stopped</ins> in the north."))

@@ -347,6 +347,7 @@ final class PageContext: Sendable {
                 statusLabel: Self.statusLabel(section.status),
                 isChanged: section.status != .unchanged,
                 wordsInserted: section.wordsInserted, wordsDeleted: section.wordsDeleted,
+                wordCounts: "\(section.wordsInserted) word\(section.wordsInserted == 1 ? "" : "s") added, \(section.wordsDeleted) removed",
                 paragraphs: section.paragraphs.map { .init(runs: $0) })
         }
         return ChangesPageView(

@@ -248,6 +248,8 @@ struct ChangesPageView: Sendable {
         var isChanged: Bool
         var wordsInserted: Int
         var wordsDeleted: Int
+        /// "1 word added, 3 removed".
+        var wordCounts: String
         var paragraphs: [ParagraphView]
     }
 
