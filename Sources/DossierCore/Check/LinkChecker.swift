@@ -261,24 +261,10 @@ public struct LinkChecker: Sendable {
 
     /// Where an id is written in a content file's raw HTML (`id="x"` or `id='x'`), by its bytes.
     static func locate(id: String, in text: String) -> (line: Int, column: Int)? {
-        let needles = ["id=\"\(id)\"", "id='\(id)'"].map { Array($0.utf8) }
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = String(line)
-            for needle in needles {
-                var found: Int?
-                _ = ByteSearch.contains(needle, in: line) { bytes, at in
-                    // An attribute of its own, not the end of another's name (`data-id`).
-                    guard at == 0 || [0x20, 0x09, 0x0A].contains(bytes[at - 1]) else { return false }
-                    found = at
-                    return true
-                }
-                if let found {
-                    let start = line.utf8.index(line.utf8.startIndex, offsetBy: found)
-                    return (index + 1, line[line.startIndex..<start].count + 1)
-                }
-            }
+        place(of: ["id=\"\(id)\"", "id='\(id)'"].map { (Array($0.utf8), 0) }, in: text) { bytes, at in
+            // An attribute of its own, not the end of another's name (`data-id`).
+            at == 0 || [0x20, 0x09, 0x0A].contains(bytes[at - 1])
         }
-        return nil
     }
 
     /// Where a link on a page was written in its Markdown, and how: as it is, or from the site's
@@ -414,13 +400,21 @@ public struct LinkChecker: Sendable {
     static func locate(_ link: String, in text: String) -> (line: Int, column: Int)? {
         // Found by their bytes: the same link in another Unicode normalization is another link
         // to a browser, and may be written beside this one.
-        let needles = [("](", ""), ("]: ", ""), ("<", ">"), ("=\"", "\""), ("='", "'"), ("=", ">"), ("=", " ")]
-            .map { before, after in (bytes: Array((before + link + after).utf8), before: before.count) }
+        place(of: [("](", ""), ("]: ", ""), ("<", ">"), ("=\"", "\""), ("='", "'"), ("=", ">"), ("=", " ")]
+            .map { before, after in (Array((before + link + after).utf8), before.count) }, in: text)
+    }
+
+    /// The line and column (in characters) of the first line holding one of `needles` (each
+    /// with how many characters come before what is sought) where `accept` takes it, the
+    /// needles tried in order on each line.
+    static func place(of needles: [(bytes: [UInt8], before: Int)], in text: String,
+                      where accept: (UnsafeBufferPointer<UInt8>, Int) -> Bool = { _, _ in true }) -> (line: Int, column: Int)? {
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = String(line)
             for needle in needles {
                 var found: Int?
-                _ = ByteSearch.contains(needle.bytes, in: line) { _, at in
+                _ = ByteSearch.contains(needle.bytes, in: line) { bytes, at in
+                    guard accept(bytes, at) else { return false }
                     found = at
                     return true
                 }

@@ -464,10 +464,7 @@ private struct TreePass {
             // At the group's opening bracket, past the same text earlier in its node.
             let before = String(decoding: joined[starts[index]..<group.range.lowerBound], as: UTF8.self)
                 .components(separatedBy: written).count - 1
-            let container = cmark_node_parent(node).flatMap { parent in
-                sequence(first: parent, next: cmark_node_parent).first { type($0) == CMARK_NODE_LINK || type($0) == CMARK_NODE_IMAGE }
-            }
-            let isImage = container.map { type($0) == CMARK_NODE_IMAGE } ?? false
+            let isImage = enclosingLink(node).map { type($0) == CMARK_NODE_IMAGE } ?? false
             diagnostics.append(.warning(at: location(of: node, searching: written, skipping: before),
                 isImage
                     ? "citation '\(shown)' in an image's description is shown as written (a description holds no note): put it in the text beside the image"
@@ -495,14 +492,17 @@ private struct TreePass {
         return (joined, starts)
     }
 
-    func isInsideLink(_ node: OpaquePointer) -> Bool {
+    func isInsideLink(_ node: OpaquePointer) -> Bool { enclosingLink(node) != nil }
+
+    /// The link or image a node is part of (the node itself, or the nearest such ancestor).
+    func enclosingLink(_ node: OpaquePointer) -> OpaquePointer? {
         var current: OpaquePointer? = node
         while let here = current {
             let kind = cmark_node_get_type(here)
-            if kind == CMARK_NODE_LINK || kind == CMARK_NODE_IMAGE { return true }
+            if kind == CMARK_NODE_LINK || kind == CMARK_NODE_IMAGE { return here }
             current = cmark_node_parent(here)
         }
-        return false
+        return nil
     }
 
     mutating func processRun(_ run: [OpaquePointer]) {
