@@ -263,6 +263,22 @@ struct EndToEndTests {
         #expect(await validSite.generate().warnings.isEmpty)
     }
 
+    /// Issue numbers go up from one update to the next; one that does not is reported at the
+    /// later update's number. Updates without a number are passed over.
+    @Test func issueNumbersGoUp() async {
+        let file = "Content/situations/ruritania/updates/2024-06-01.md"
+        let same = await validSite.replacing(file, "issue: 2", with: "issue: 1").generate()
+        #expect(same.diagnostics == [.warning(file, line: 5, column: 8,
+            "issue 1 is not higher than issue 1 of the update of 2024-01-10: each update takes a higher issue number than the one before; check the number")])
+        let lower = await validSite.replacing("Content/situations/ruritania/updates/2024-01-10.md", "issue: 1", with: "issue: 74")
+            .replacing(file, "issue: 2", with: "issue: 47").generate()
+        #expect(lower.warnings.map(\.message) == [
+            "issue 47 is not higher than issue 74 of the update of 2024-01-10: each update takes a higher issue number than the one before; check the number"])
+        let unnumbered = await validSite.replacing(file, "issue: 2\n", with: "")
+            .replacing("Content/situations/ruritania/updates/2024-09-01.md", "status: draft", with: "status: draft\nissue: 3").generate()
+        #expect(unnumbered.diagnostics.isEmpty, "\(unnumbered.diagnostics)")
+    }
+
     @Test func staleSituationWarns() async {
         let result = await validSite.replacing("Content/site.yaml", "language: en", with: "language: en\nstale_after_days: 30")
             .generate(today: "2024-08-01")

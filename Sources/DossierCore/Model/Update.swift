@@ -16,6 +16,8 @@ public struct Update: Sendable, Hashable {
     public var riskLevel: String
     public var headline: String
     public var issue: Int?
+    /// Where the front matter gives the issue number.
+    public var issueLocation: SourceLocation?
     public var status: Status
     public var corrections: [Correction]
     /// The body, with the whole file's text (`body.fullText`) that the lock fingerprints.

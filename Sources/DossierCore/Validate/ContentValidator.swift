@@ -141,11 +141,28 @@ public struct ContentValidator: Sendable {
             }
         }
         updates.sort { $0.date < $1.date }
+        diagnostics += Self.issueOrder(updates)
         guard let name else { return nil }
         return Situation(slug: folder.slug, name: name, shortName: shortName, region: region,
                          populationsAtRisk: populations, facts: facts, sources: sources,
                          updates: updates, file: file.file.path, sourcesUnreadable: folder.sourcesUnreadable,
                          updatesUnreadable: updatesUnreadable)
+    }
+
+    /// A situation's updates, in date order, number their issues upwards: an issue number that is
+    /// not above the one before is most likely mistyped (74 for 47) or copied.
+    static func issueOrder(_ updates: [Update]) -> [Diagnostic] {
+        var found: [Diagnostic] = []
+        var before: Update?
+        for update in updates {
+            guard let issue = update.issue, let location = update.issueLocation else { continue }
+            if let before, let earlier = before.issue, issue <= earlier {
+                found.append(.warning(at: location, "issue \(issue) is not higher than issue \(earlier) of the update of \(before.date): "
+                    + "each update takes a higher issue number than the one before; check the number"))
+            }
+            before = update
+        }
+        return found
     }
 
     /// An address copied without its scheme (`undocs.org/A/HRC/25/63`, `//undocs.org/…`), as a
@@ -250,7 +267,8 @@ public struct ContentValidator: Sendable {
         guard !problems.hasErrors, let (day, dateNode) = date, let riskLevel, let headline else { return nil }
         let body = MarkdownSource(text: markdown.frontMatter.body, file: markdown.file.path,
                                   startLine: markdown.frontMatter.bodyStartLine, fullText: markdown.file.text)
-        return Update(date: day, dateLocation: dateNode.location, riskLevel: riskLevel, headline: headline, issue: issue, status: status,
+        return Update(date: day, dateLocation: dateNode.location, riskLevel: riskLevel, headline: headline, issue: issue,
+                      issueLocation: issue == nil ? nil : reader.value("issue")?.location, status: status,
                       corrections: corrections.sorted { $0.date < $1.date }, body: body)
     }
 
