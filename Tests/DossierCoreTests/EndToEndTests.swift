@@ -263,6 +263,22 @@ struct EndToEndTests {
         #expect(await validSite.generate().warnings.isEmpty)
     }
 
+    /// A plain page has no sources: a citation there stays as written, with a warning at it (in a
+    /// link's text too); its other Markdown is checked as an update's is.
+    @Test func aCitationOnAPlainPageIsReported() async throws {
+        let file = "Content/pages/about.md"
+        let result = await validSite.replacing(file, "We watch.", with: "We watch [@inquiry-2020] closely.[^1]\n\n[the inquiry [@inquiry-2020]](https://docs.example.org/)").generate()
+        let message = "on a plain page is shown as written (plain pages have no sources): cite sources in a situation's updates, or link to the source here"
+        #expect(result.diagnostics == [
+            .warning(file, line: 4, column: 34, "'[^1]' looks like a footnote, which CommonMark does not have, so it is shown as written: "
+                     + "cite a source with [@key], or put the note in the text"),
+            .warning(file, line: 4, column: 10, "citation '[@inquiry-2020]' \(message)"),
+            .warning(file, line: 6, column: 14, "citation '[@inquiry-2020]' \(message)"),
+        ])
+        let page = try #require(result.file("pages/about/index.html"))
+        #expect(page.contains("<p>We watch [@inquiry-2020] closely.[^1]</p>"))
+    }
+
     /// Issue numbers go up from one update to the next; one that does not is reported at the
     /// later update's number. Updates without a number are passed over.
     @Test func issueNumbersGoUp() async {

@@ -27,10 +27,17 @@ public struct MarkdownRenderer: Sendable {
         public var knownKeys: Set<String>
         /// Where the keys are defined, for the message about an unknown one.
         public var sourcesFile: String
-        public init(knownKeys: Set<String>, sourcesFile: String) {
+        /// False for a plain page, which has no sources: a citation there stays as written, with
+        /// a warning saying so.
+        public var hasSources: Bool
+        public init(knownKeys: Set<String>, sourcesFile: String, hasSources: Bool = true) {
             self.knownKeys = knownKeys
             self.sourcesFile = sourcesFile
+            self.hasSources = hasSources
         }
+
+        /// A plain page's: no sources to cite.
+        public static let plainPage = CitationContext(knownKeys: [], sourcesFile: "", hasSources: false)
     }
 
     public var options: Options
@@ -466,10 +473,16 @@ private struct TreePass {
                 .components(separatedBy: written).count - 1
             let isImage = enclosingLink(node).map { type($0) == CMARK_NODE_IMAGE } ?? false
             diagnostics.append(.warning(at: location(of: node, searching: written, skipping: before),
-                isImage
+                citations?.hasSources == false ? Self.noSourcesHere(shown) : isImage
                     ? "citation '\(shown)' in an image's description is shown as written (a description holds no note): put it in the text beside the image"
                     : "citation '\(shown)' in a link's text is shown as written (a link holds no other link): put it after the link, as in [text](url)\(shown)"))
         }
+    }
+
+    /// What is said of a citation on a plain page.
+    static func noSourcesHere(_ written: String) -> String {
+        "citation '\(written)' on a plain page is shown as written (plain pages have no sources): "
+            + "cite sources in a situation's updates, or link to the source here"
     }
 
     /// A run's text as UTF-8 bytes (a line break as a newline), and the byte offset where each
@@ -532,6 +545,13 @@ private struct TreePass {
         }
         guard joined.contains(UInt8(ascii: "@")) else { return }
         let groups = CitationSyntax.groups(in: joined)
+        if citations?.hasSources == false {
+            for group in groups {
+                let written = text(group.range)
+                diagnostics.append(.warning(at: place(written, at: group.range.lowerBound), Self.noSourcesHere(written)))
+            }
+            return
+        }
         let lookalikes = CitationSyntax.lookalikes(in: joined, besides: groups)
         for lookalike in lookalikes {
             let written = text(lookalike)

@@ -118,7 +118,7 @@ public struct Resolver: Sendable {
         var typeset = Typesetter()
         var pages: [ResolvedPage] = []
         for page in content.pages {
-            let body = pageRenderer.render(page.body)
+            let body = pageRenderer.render(page.body, citations: .plainPage)
             diagnostics += body.diagnostics
             var page = page
             page.title = typeset(page.title)
