@@ -153,14 +153,14 @@ public struct ContentValidator: Sendable {
     /// not above the one before is most likely mistyped (74 for 47) or copied.
     static func issueOrder(_ updates: [Update]) -> [Diagnostic] {
         var found: [Diagnostic] = []
-        var before: Update?
+        var before: (issue: Int, date: IsoDate)?
         for update in updates {
             guard let issue = update.issue, let location = update.issueLocation else { continue }
-            if let before, let earlier = before.issue, issue <= earlier {
-                found.append(.warning(at: location, "issue \(issue) is not higher than issue \(earlier) of the update of \(before.date): "
+            if let before, issue <= before.issue {
+                found.append(.warning(at: location, "issue \(issue) is not higher than issue \(before.issue) of the update of \(before.date): "
                     + "each update takes a higher issue number than the one before; check the number"))
             }
-            before = update
+            before = (issue, update.date)
         }
         return found
     }
