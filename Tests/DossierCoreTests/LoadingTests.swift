@@ -180,6 +180,19 @@ struct SourceAddressTests {
     }
 }
 
+@Suite("Language tags")
+struct LanguageTagTests {
+    @Test(arguments: ["en", "fr", "pt-BR", "es-419", "zh-Hant-TW", "ast", "sr-Latn", "de-CH-1996", "EN-gb"])
+    func tagsAreTaken(tag: String) {
+        #expect(ContentValidator.isLanguageTag(tag))
+    }
+
+    @Test(arguments: ["English", "e", "en_GB", "en-", "-en", "en--gb", "fr-CanadianFrench", "Francais", "fr CA", "é", "12", ""])
+    func namesAndMalformedTagsAreNot(text: String) {
+        #expect(!ContentValidator.isLanguageTag(text))
+    }
+}
+
 @Suite("Dates")
 struct DateTests {
     @Test(arguments: ["2024-02-29", "2000-02-29", "1999-12-31"])

@@ -46,7 +46,14 @@ public struct ContentValidator: Sendable {
                 baseURL = url + "/"
             }
         }
-        let language = reader.optionalString("language") ?? "en"
+        var language = reader.optionalString("language") ?? "en"
+        if let node = reader.value("language"), !Self.isLanguageTag(language) {
+            // Browsers, screen readers and WeasyPrint read `lang` as a BCP 47 tag: a name such as
+            // "English" would leave the page in no language they know.
+            reader.diagnostics.append(.error(at: node.location,
+                "'language' must be a language tag such as en, fr or pt-BR (BCP 47), found '\(language)'"))
+            language = "en"
+        }
         var paper = Site.Paper.a4
         if let text = reader.optionalString("paper"), let node = reader.value("paper") {
             if let value = Site.Paper.allCases.first(where: { $0.rawValue.lowercased() == text.lowercased() }) {
@@ -147,6 +154,18 @@ public struct ContentValidator: Sendable {
                          populationsAtRisk: populations, facts: facts, sources: sources,
                          updates: updates, file: file.file.path, sourcesUnreadable: folder.sourcesUnreadable,
                          updatesUnreadable: updatesUnreadable)
+    }
+
+    /// The shape of a BCP 47 language tag: a language of two or three letters (ISO 639; the
+    /// syntax's longer ones are reserved, and a name such as "English" would pass for one), then
+    /// subtags of one to eight letters and digits (`en`, `fr-CA`, `zh-Hant-TW`, `es-419`).
+    static func isLanguageTag(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard let first = parts.first, (2...3).contains(first.count),
+              first.allSatisfy({ $0.isASCII && $0.isLetter }) else { return false }
+        return parts.dropFirst().allSatisfy { part in
+            (1...8).contains(part.count) && part.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+        }
     }
 
     /// A situation's updates, in date order, number their issues upwards: an issue number that is
