@@ -279,6 +279,21 @@ struct EndToEndTests {
         #expect(page.contains("<p>We watch [@inquiry-2020] closely.[^1]</p>"))
     }
 
+    /// A source dated after the update that cites it (as corrected) is reported at the source;
+    /// one dated within the month or on the day of the update's last correction is not.
+    @Test func aSourceDatedAfterItsCitationIsReported() async {
+        let sources = "Content/situations/ruritania/sources.yaml"
+        let later = await validSite.replacing(sources, "date: 2024-05-02", with: "date: 2024-06-15").generate()
+        #expect(later.diagnostics == [.warning(sources, line: 7, column: 1,
+            "source 'press-2024' is dated 15 June 2024, after the update of 2024-06-01 that cites it: check the source's date, or the citation")])
+        let mistyped = await validSite.replacing(sources, "date: 2020-03", with: "date: 2029-03").generate()
+        #expect(mistyped.warnings.map(\.message) == [
+            "source 'inquiry-2020' is dated March 2029, after the update of 2024-01-10 that cites it: check the source's date, or the citation"])
+        for date in ["2024-06", "2024-06-03", "2024"] {
+            #expect(await validSite.replacing(sources, "date: 2024-05-02", with: "date: \(date)").generate().diagnostics.isEmpty, "\(date)")
+        }
+    }
+
     /// Issue numbers go up from one update to the next; one that does not is reported at the
     /// later update's number. Updates without a number are passed over.
     @Test func issueNumbersGoUp() async {

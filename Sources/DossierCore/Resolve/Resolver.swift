@@ -220,6 +220,17 @@ public struct Resolver: Sendable {
         for source in situation.sources where !cited.contains(source.key) && !factKeys.contains(source.key) {
             diagnostics.append(.warning(at: source.location, "source '\(source.key)' is never cited"))
         }
+        // A source dated after an update that cites it (as that update last stood, with its
+        // corrections) could not have been cited then: its date, or the citation, is mistyped.
+        for source in situation.sources {
+            guard let date = source.date, let earliest = IsoDate(year: date.year, month: date.month ?? 1, day: date.day ?? 1),
+                  let citing = versions.first(where: { version in
+                      version.update.modified < earliest && version.citedSources.contains { $0.key == source.key }
+                  }) else { continue }
+            diagnostics.append(.warning(at: source.location,
+                "source '\(source.key)' is dated \(date.long), after the update of \(citing.update.date) that cites it: "
+                + "check the source's date, or the citation"))
+        }
         if let latest = versions.last(where: { !$0.update.isDraft }) {
             if let stale = site.staleAfterDays {
                 let age = today.daysSinceEpoch - latest.update.date.daysSinceEpoch
