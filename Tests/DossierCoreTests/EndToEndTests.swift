@@ -294,6 +294,16 @@ struct EndToEndTests {
         }
     }
 
+    /// Text before an update's first section shows on its page, but no redline compares it:
+    /// reported where it starts.
+    @Test func textBeforeTheFirstSectionIsReported() async throws {
+        let file = "Content/situations/ruritania/updates/2024-06-01.md"
+        let result = await validSite.replacing(file, "---\n## Background", with: "---\nA lead paragraph.\n\n## Background").generate()
+        #expect(result.diagnostics == [.warning(file, line: 10, column: 1, "this text comes before '## Background', so it is in no section: "
+            + "the 'what changed' page compares sections, and would not show a change to it; put it under a section heading")])
+        #expect(result.file("situations/ruritania/2024-06-01/index.html")?.contains("<p>A lead paragraph.</p>") == true)
+    }
+
     /// Issue numbers go up from one update to the next; one that does not is reported at the
     /// later update's number. Updates without a number are passed over.
     @Test func issueNumbersGoUp() async {

@@ -205,6 +205,24 @@ struct HeadingTests {
         #expect(out.sections.map(\.id) == ["notes", "notes-2"])
     }
 
+    /// The page's title is its one level-1 heading: a `#` in the text is reported.
+    @Test func aLevelOneHeadingWarns() {
+        let out = render("Intro.\n\n# Big title\n\n## Background\n\nText.\n")
+        #expect(out.diagnostics == [.warning("update.md", line: 3, column: 1,
+            "a level-1 heading: the page's own title (the situation's name, or the page's title) is its one level-1 heading; "
+            + "make this a section (##) or a heading inside one (###)")])
+    }
+
+    /// Text before the first level-2 section is in none; where it starts is kept (blocks
+    /// without text, a rule or a comment, do not count).
+    @Test func textBeforeTheFirstSectionIsFound() {
+        let out = render("***\n\n<!-- a note -->\n\nA lead paragraph.\n\n## Background\n\nText.\n")
+        #expect(out.leadingText == SourceLocation(file: "update.md", line: 5, column: 1))
+        #expect(out.sections.map(\.paragraphs) == [["Text."]])
+        #expect(render("***\n\n## Background\n\nText.\n").leadingText == nil)
+        #expect(render("No sections at all.\n").leadingText?.line == 1)
+    }
+
     /// Ids of the page around the body are taken already: a heading steps past them.
     @Test func headingsStepPastReservedIDs() {
         let text = "## Main\n\n## Source 1\n\n## Source list\n\n## Main\n\n## Source 1a\n\n## Source\n"

@@ -71,11 +71,12 @@ public struct MarkdownRenderer: Sendable {
         }
         if citations != nil { pass.replaceCitations(document) }
         pass.identifyHeadings(document)
-        let sections = pass.sections(of: document)
+        let (sections, leading) = pass.sections(of: document)
+        let leadingText = leading.map { pass.location(of: $0) }
         let html = Self.html(of: document)
         return RenderedMarkdown(html: html, sections: sections, citations: pass.uses,
                                 citedKeys: pass.citedKeys, diagnostics: pass.diagnostics,
-                                linksFromRoot: RootLinks.present(in: html))
+                                linksFromRoot: RootLinks.present(in: html), leadingText: leadingText)
     }
 
     /// Plain text (a headline, a name, a fact) with the punctuation libcmark gives a body:
@@ -680,6 +681,11 @@ private struct TreePass {
         for heading in nodes(under: document, where: { cmark_node_get_type($0) == CMARK_NODE_HEADING }) {
             let level = Int(cmark_node_get_heading_level(heading))
             let text = plainText(heading).trimmingSpaces()
+            if level == 1 {
+                diagnostics.append(.warning(at: location(of: heading),
+                    "a level-1 heading: the page's own title (the situation's name, or the page's title) is its one level-1 heading; "
+                    + "make this a section (##) or a heading inside one (###)"))
+            }
             if level > previousLevel + 1 {
                 diagnostics.append(.warning(at: location(of: heading),
                     "heading level skipped: level \(level) after level \(previousLevel); use \(String(repeating: "#", count: previousLevel + 1))"))
@@ -712,12 +718,18 @@ private struct TreePass {
     var sectionHeadings: [UInt: (level: Int, title: String, id: String, location: SourceLocation)] = [:]
 
     /// Splits the top level at level-2 headings.
-    func sections(of document: OpaquePointer) -> [RenderedSection] {
+    /// - Returns: the sections, and the first block with text before the first of them (which
+    ///   is in no section).
+    func sections(of document: OpaquePointer) -> (sections: [RenderedSection], leading: OpaquePointer?) {
         var sections: [RenderedSection] = []
         var current: RenderedSection?
         var blocks: [OpaquePointer] = []
+        var leading: OpaquePointer?
         func close() {
-            guard var section = current else { return }
+            guard var section = current else {
+                leading = blocks.first { !paragraphs(of: $0).isEmpty }
+                return
+            }
             section.paragraphs = blocks.flatMap(paragraphs(of:))
             sections.append(section)
         }
@@ -732,7 +744,7 @@ private struct TreePass {
             }
         }
         close()
-        return sections
+        return (sections, leading)
     }
 
     /// One plain-text paragraph per leaf block, for word-level comparison.

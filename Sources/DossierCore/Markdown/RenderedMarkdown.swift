@@ -12,6 +12,9 @@ public struct RenderedMarkdown: Sendable, Hashable {
     /// Whether a link or image starts from the site's root (`/pages/about/`): each page that
     /// shows the HTML makes those relative to itself (`RootLinks`).
     public var linksFromRoot = false
+    /// Where text before the first level-2 section begins, if there is any: it belongs to no
+    /// section, so no redline compares it.
+    public var leadingText: SourceLocation? = nil
 
     /// Stands in for a body that was not rendered again (its situation is kept from the last build).
     static let empty = RenderedMarkdown(html: "", sections: [], citations: [], citedKeys: [], diagnostics: [])

@@ -163,6 +163,11 @@ public struct Resolver: Sendable {
             if reused == nil {
                 diagnostics += body.diagnostics
                 diagnostics += sectionWarnings(body, required: site.sections, file: update.body.file)
+                if let leading = body.leadingText {
+                    let first = body.sections.first.map { "'## \($0.title)'" } ?? "any section"
+                    diagnostics.append(.warning(at: leading, "this text comes before \(first), so it is in no section: the 'what changed' "
+                        + "page compares sections, and would not show a change to it; put it under a section heading"))
+                }
             }
             cited.formUnion(body.citedKeys)
             var facts = situation.facts
