@@ -304,6 +304,17 @@ struct EndToEndTests {
         #expect(result.file("situations/ruritania/2024-06-01/index.html")?.contains("<p>A lead paragraph.</p>") == true)
     }
 
+    /// A correction dated after tomorrow is refused as a new update's date is: the record would
+    /// keep the mistyped day for good.
+    @Test func aCorrectionDatedInTheFutureIsRefused() async {
+        let file = "Content/situations/ruritania/updates/2024-06-01.md"
+        let site = validSite.replacing(file, "  - date: 2024-06-03", with: "  - date: 2024-06-30")
+        let result = await site.generate(today: "2024-06-10")
+        #expect(result.errors == [.error(file, line: 7, column: 11,
+            "this correction is dated 2024-06-30, after today (2024-06-10): a correction records the day the update was corrected; check the date")])
+        #expect(await site.generate(today: "2024-06-29").errors.isEmpty)
+    }
+
     /// Issue numbers go up from one update to the next; one that does not is reported at the
     /// later update's number. Updates without a number are passed over.
     @Test func issueNumbersGoUp() async {

@@ -8,6 +8,8 @@ public struct Update: Sendable, Hashable {
     public struct Correction: Sendable, Hashable {
         public var date: IsoDate
         public var note: String
+        /// Where the front matter gives its date.
+        public var dateLocation: SourceLocation?
     }
 
     public var date: IsoDate

@@ -194,7 +194,15 @@ public struct Resolver: Sendable {
                 let checked = checkLock(update, situation: situation, locked: lockBefore.updates[key])
                 diagnostics += checked.diagnostics
                 facts = checked.facts
-                if let record = checked.record { locked[key] = record }
+                if let record = checked.record {
+                    locked[key] = record
+                    // Going on the record now, like a new update's date (above).
+                    for correction in update.corrections where correction.date.daysSinceEpoch > today.daysSinceEpoch + 1 {
+                        diagnostics.append(.error(at: correction.dateLocation ?? update.dateLocation,
+                            "this correction is dated \(correction.date), after today (\(today)): a correction records the day the update "
+                            + "was corrected; check the date"))
+                    }
+                }
             }
             let trend: Version.Trend
             if let before = previous?.riskLevel {

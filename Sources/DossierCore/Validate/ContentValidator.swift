@@ -276,7 +276,7 @@ public struct ContentValidator: Sendable {
                 correction.diagnostics.append(.error(at: node.location, "a correction cannot be dated before the update it corrects (\(published))"))
             }
             reader.diagnostics += correction.finish()
-            if let (day, _) = when, let note { corrections.append(.init(date: day, note: note)) }
+            if let (day, node) = when, let note { corrections.append(.init(date: day, note: note, dateLocation: node.location)) }
         }
         let problems = reader.finish()
         diagnostics += problems
