@@ -141,7 +141,9 @@ struct LoadingTests {
         let situation = try #require(model.situations.first)
         #expect(situation.updates.map(\.date.description) == ["2024-01-10", "2024-06-01", "2024-09-01"])
         #expect(situation.updates.map(\.status) == [.published, .published, .draft])
-        #expect(situation.updates[1].corrections == [.init(date: IsoDate("2024-06-03")!, note: "Corrected the name of the province.")])
+        #expect(situation.updates[1].corrections == [.init(date: IsoDate("2024-06-03")!, note: "Corrected the name of the province.",
+                                                           dateLocation: SourceLocation(file: "Content/situations/ruritania/updates/2024-06-01.md",
+                                                                                        line: 7, column: 11))])
         #expect(situation.updates[1].body.startLine == 10)
         #expect(situation.sources.map(\.key) == ["inquiry-2020", "press-2024"])
         #expect(situation.sources[0].date?.long == "March 2020")
