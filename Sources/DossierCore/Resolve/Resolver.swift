@@ -196,8 +196,10 @@ public struct Resolver: Sendable {
                 facts = checked.facts
                 if let record = checked.record {
                     locked[key] = record
-                    // Going on the record now, like a new update's date (above).
-                    for correction in update.corrections where correction.date.daysSinceEpoch > today.daysSinceEpoch + 1 {
+                    // Going on the record now, like a new update's date (above; an update reported
+                    // there has its corrections, which are no earlier than it, reported with it).
+                    for correction in update.corrections where correction.date.daysSinceEpoch > today.daysSinceEpoch + 1
+                        && update.date.daysSinceEpoch <= today.daysSinceEpoch + 1 {
                         diagnostics.append(.error(at: correction.dateLocation ?? update.dateLocation,
                             "this correction is dated \(correction.date), after today (\(today)): a correction records the day the update "
                             + "was corrected; check the date"))
