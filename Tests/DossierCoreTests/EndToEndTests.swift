@@ -317,6 +317,25 @@ struct EndToEndTests {
         #expect(await site.generate(today: "2024-06-29").errors.isEmpty)
     }
 
+    /// A published page says who is at risk: a situation published without it is a warning (a
+    /// draft is not); an empty region leaves no empty line in the masthead.
+    @Test func aPublishedSituationSaysWhoIsAtRisk() async throws {
+        let file = "Content/situations/ruritania/situation.yaml"
+        let site = validSite.replacing(file, "populations_at_risk: Civilians in the northern provinces.\n", with: "")
+            .replacing(file, "region: Europe\n", with: "region:\n")
+        let result = await site.generate()
+        #expect(result.diagnostics == [.warning(file, "situation 'ruritania' is published without 'populations_at_risk': "
+            + "its page says who is at risk; write it in one sentence in situation.yaml")])
+        let page = try #require(result.file("situations/ruritania/index.html"))
+        #expect(!page.contains("class=\"region\"") && !page.contains("populations-heading"))
+        #expect(await validSite.generate().file("situations/ruritania/index.html")?.contains(#"<p class="region">Europe</p>"#) == true)
+        var drafts = site
+        for update in ["2024-01-10", "2024-06-01"] { drafts = drafts.removing("Content/situations/ruritania/updates/\(update).md") }
+        let draftsOnly = await drafts.generate(drafts: true)
+        #expect(!draftsOnly.diagnostics.contains { $0.message.contains("populations_at_risk") }, "\(draftsOnly.diagnostics)")
+        #expect(draftsOnly.file("situations/ruritania/index.html") != nil)
+    }
+
     /// Issue numbers go up from one update to the next; one that does not is reported at the
     /// later update's number. Updates without a number are passed over.
     @Test func issueNumbersGoUp() async {

@@ -247,6 +247,10 @@ public struct Resolver: Sendable {
                 + "check the source's date, or the citation"))
         }
         if let latest = versions.last(where: { !$0.update.isDraft }) {
+            if situation.populationsAtRisk?.isEmpty ?? true {
+                diagnostics.append(.warning(situation.file, "situation '\(situation.slug)' is published without 'populations_at_risk': "
+                    + "its page says who is at risk; write it in one sentence in situation.yaml"))
+            }
             if let stale = site.staleAfterDays {
                 let age = today.daysSinceEpoch - latest.update.date.daysSinceEpoch
                 if age > stale {
