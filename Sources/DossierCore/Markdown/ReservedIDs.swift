@@ -26,7 +26,7 @@ public struct ReservedIDs: Sendable, Hashable {
         var reserved = made
         for text in templates {
             for value in idValues(in: text) {
-                if let open = value.range(of: "{{") {
+                if let open = value.firstRange(of: "{{") {
                     let prefix = value[..<open.lowerBound]
                     if !prefix.isEmpty { reserved.numbered.insert(String(prefix)) }
                 } else if !value.isEmpty {
@@ -41,7 +41,7 @@ public struct ReservedIDs: Sendable, Hashable {
     static func idValues(in text: String) -> [String] {
         var values: [String] = []
         var rest = text[...]
-        while let found = rest.range(of: "id=") {
+        while let found = rest.firstRange(of: "id=") {
             rest = rest[found.upperBound...]
             // An attribute of its own, not the end of another's name (`data-id=`, `aria-labelledby=`
             // ends in `by=`, so only a name of exactly `id`).

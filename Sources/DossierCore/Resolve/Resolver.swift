@@ -140,6 +140,12 @@ public struct Resolver: Sendable {
         var redlines: [(date: IsoDate, previous: IsoDate)] = []
     }
 
+    /// Whether a day going on the record is after tomorrow (a day's grace for time zones): most
+    /// likely a mistyped year, which the record would keep for good.
+    func isAfterTomorrow(_ date: IsoDate) -> Bool {
+        date.daysSinceEpoch > today.daysSinceEpoch + 1
+    }
+
     /// Resolves one situation against the lock as it was before the build.
     /// - Parameter bodies: its updates' rendered bodies, by index (none for a reused situation).
     /// - Parameter latestDraft: the date of the situation's newest draft, in a build with drafts
@@ -171,10 +177,9 @@ public struct Resolver: Sendable {
             }
             cited.formUnion(body.citedKeys)
             var facts = situation.facts
-            // Not yet on the record and dated after tomorrow (a day's grace for time zones):
-            // most likely a mistyped year, which the record would then keep for good.
+            // Not yet on the record and dated after tomorrow (`isAfterTomorrow`).
             if !update.isDraft, lockBefore.updates[VersionLock.key(situation.slug, update.date)] == nil {
-                if update.date.daysSinceEpoch > today.daysSinceEpoch + 1 {
+                if isAfterTomorrow(update.date) {
                     diagnostics.append(.error(at: update.dateLocation,
                         "this update is dated \(update.date), after today (\(today)): an update records what was known on its date; "
                         + "check the date, or keep it a draft (status: draft) until then"))
@@ -198,8 +203,7 @@ public struct Resolver: Sendable {
                     locked[key] = record
                     // Going on the record now, like a new update's date (above; an update reported
                     // there has its corrections, which are no earlier than it, reported with it).
-                    for correction in update.corrections where correction.date.daysSinceEpoch > today.daysSinceEpoch + 1
-                        && update.date.daysSinceEpoch <= today.daysSinceEpoch + 1 {
+                    for correction in update.corrections where isAfterTomorrow(correction.date) && !isAfterTomorrow(update.date) {
                         diagnostics.append(.error(at: correction.dateLocation ?? update.dateLocation,
                             "this correction is dated \(correction.date), after today (\(today)): a correction records the day the update "
                             + "was corrected; check the date"))
@@ -254,10 +258,13 @@ public struct Resolver: Sendable {
             if let stale = site.staleAfterDays {
                 let age = today.daysSinceEpoch - latest.update.date.daysSinceEpoch
                 if age > stale {
+                    let next = if let draft = latestDraft, draft > latest.update.date {
+                        "its draft of \(draft) is not published yet: publish it by removing its 'status: draft'"
+                    } else {
+                        "start the next with 'dossier new \(situation.slug)'"
+                    }
                     diagnostics.append(.warning(at: latest.update.dateLocation,
-                        "situation '\(situation.slug)' is stale: its latest update is \(age) days old (stale_after_days: \(stale)); "
-                        + (latestDraft.flatMap { $0 > latest.update.date ? $0 : nil }.map { "its draft of \($0) is not published yet: publish it by removing its 'status: draft'" }
-                            ?? "start the next with 'dossier new \(situation.slug)'")))
+                        "situation '\(situation.slug)' is stale: its latest update is \(age) days old (stale_after_days: \(stale)); \(next)"))
                 }
             }
             if latest.facts != situation.facts {
