@@ -97,6 +97,20 @@ struct PropertyTests {
         #expect(Slug.make(from: "Région d'Élan") == "région-délan")
     }
 
+    /// A heading's id does not depend on how its accents were encoded: composed (`é`) and
+    /// decomposed (`e` and a combining accent) give the composed id, and a mark never splits a word.
+    @Test func headingIdsAreComposedAndKeepMarksInTheirWord() {
+        let composed = "R\u{E9}sum\u{E9} des faits"
+        let decomposed = "Re\u{301}sume\u{301} des faits"
+        #expect(Array(Slug.make(from: decomposed).unicodeScalars) == Array("r\u{E9}sum\u{E9}-des-faits".unicodeScalars))
+        #expect(Array(Slug.make(from: composed).unicodeScalars) == Array("r\u{E9}sum\u{E9}-des-faits".unicodeScalars))
+        // Devanagari: the virama (a non-spacing mark) stays inside the word.
+        #expect(Slug.make(from: "\u{939}\u{93F}\u{928}\u{94D}\u{926}\u{940} \u{92D}\u{93E}\u{937}\u{93E}")
+            == "\u{939}\u{93F}\u{928}\u{94D}\u{926}\u{940}-\u{92D}\u{93E}\u{937}\u{93E}")
+        // A mark with no letter before it is dropped, not made a word of its own.
+        #expect(Slug.make(from: "\u{301} Background") == "background")
+    }
+
     /// Pages are scanned for links without being parsed: on any bytes, the scan and the making
     /// of links relative end, and every value they find lies within the page.
     @Test func linkScansEndOnAnyText() async {

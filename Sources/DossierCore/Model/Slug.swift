@@ -1,3 +1,5 @@
+import Foundation
+
 /// Slugs name situations and pages in URLs: lower-case ASCII letters, digits and hyphens.
 public enum Slug {
     public static func isValid(_ text: String) -> Bool {
@@ -29,26 +31,40 @@ public enum Slug {
         return out.isEmpty ? "section" : String(decoding: out, as: UTF8.self)
     }
 
-    /// `make` for any text, scalar by scalar.
+    /// `make` for any text, scalar by scalar. The text is first composed (Unicode NFC), so a
+    /// heading gets the same id however its editor's keyboard or system encoded an accent
+    /// (`é` as one scalar or as `e` and a combining accent): links to it, written in the
+    /// composed form that nearly every editor produces, then find it.
     static func makeFromScalars(_ text: String) -> String {
         var out = ""
         var pendingHyphen = false
-        for scalar in text.lowercased().unicodeScalars {
-            if (0x61...0x7A).contains(scalar.value) || (0x30...0x39).contains(scalar.value) {
-                if pendingHyphen, !out.isEmpty { out.append("-") }
-                pendingHyphen = false
-                out.unicodeScalars.append(scalar)
-            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+        var inWord = false
+        for scalar in text.lowercased().precomposedStringWithCanonicalMapping.unicodeScalars {
+            if (0x61...0x7A).contains(scalar.value) || (0x30...0x39).contains(scalar.value)
+                || scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
                 // Letters outside ASCII stay, so headings in other scripts still get ids.
                 if pendingHyphen, !out.isEmpty { out.append("-") }
                 pendingHyphen = false
+                inWord = true
                 out.unicodeScalars.append(scalar)
+            } else if Self.isMark(scalar) {
+                // A mark belongs to the letter before it (an accent with no composed form, a
+                // virama in Devanagari); it does not end a word, and alone it is dropped.
+                if inWord { out.unicodeScalars.append(scalar) }
             } else if scalar == "'" || scalar == "\u{2019}" {
                 continue
             } else {
                 pendingHyphen = true
+                inWord = false
             }
         }
         return out.isEmpty ? "section" : out
+    }
+
+    private static func isMark(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: true
+        default: false
+        }
     }
 }
