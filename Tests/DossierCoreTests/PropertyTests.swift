@@ -111,6 +111,34 @@ struct PropertyTests {
         #expect(Slug.make(from: "\u{301} Background") == "background")
     }
 
+    /// A citation's word in a redline's text reads back as what it cites, and text around it,
+    /// any stray marker included, comes back as written.
+    @Test func citationTokensReadBackAndLeaveTextAsWritten() async {
+        let items = [CitationToken.Item(key: "coi-2014", locator: "p. 12,\tpara 3"), .init(key: "ohchr-2023", locator: nil)]
+        var bytes = CitationToken.token(items.map { ($0.key, $0.locator) })
+        bytes[2] = CitationToken.gluedByte
+        let token = String(decoding: bytes, as: UTF8.self)
+        #expect(!token.utf8.contains { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D })
+        #expect(CitationToken.pieces(of: "state. " + token + " The") == [
+            .text("state. "), .citation(glued: true, items: [.init(key: "coi-2014", locator: "p. 12, para 3"), items[1]]), .text(" The"),
+        ])
+        let piece = Gen<String?>.element(of: ["a", " ", "\u{E000}", "\u{E001}", "\u{E002}", "\u{E003}", "\u{E004}", "k", "é"]).map { $0! }
+        await propertyCheck(count: 500, input: piece.array(of: 0...12).map { $0.joined() }) { text in
+            // Whatever it reads, the text pieces are the text's own, in order, and nothing is lost
+            // but whole tokens.
+            var rest = Substring(text)
+            for piece in CitationToken.pieces(of: text) {
+                if case .text(let part) = piece {
+                    guard let range = rest.range(of: part) else { Issue.record("\(part) not in \(rest)"); return }
+                    rest = rest[range.upperBound...]
+                }
+            }
+            if !text.unicodeScalars.contains(CitationToken.close) {
+                #expect(CitationToken.pieces(of: text) == (text.isEmpty ? [] : [.text(text[...])]))
+            }
+        }
+    }
+
     /// Pages are scanned for links without being parsed: on any bytes, the scan and the making
     /// of links relative end, and every value they find lies within the page.
     @Test func linkScansEndOnAnyText() async {

@@ -69,12 +69,16 @@ struct VersioningTests {
         let result = await versionedSite.generate()
         let page = try #require(result.file("situations/ruritania/2024-08-01/changes/index.html"))
         #expect(page.contains("<p class=\"redline\">Attacks <del>began</del> <ins>stopped</ins> in <del>May.</del> <ins>July after a ceasefire.</ins> </p>"))
-        #expect(page.contains("<p class=\"redline\">The inquiry found abuses. <del>A statement followed.</del> </p>"))
+        // Citations are compared as what they cite, and shown as each version's page numbers them.
+        let (june, august) = ("../../2024-06-01/index.html", "../index.html")
+        #expect(page.contains("<p class=\"redline\">The inquiry found abuses.<span class=\"citation\">[<a href=\"\(august)#source-1\" aria-label=\"Source 1\">1</a>, p. 12]</span> "
+            + "<del>A statement followed.<span class=\"citation\">[<a href=\"\(june)#source-2\" aria-label=\"Source 2\">2</a>; "
+            + "<a href=\"\(june)#source-1\" aria-label=\"Source 1\">1</a>]</span></del> </p>"))
         // Unchanged words are in neither <ins> nor <del>.
         #expect(page.contains("<p class=\"redline\">Talks must resume now. </p>"))
         #expect(page.contains("<li>Necessary Action: Unchanged</li>"))
         #expect(page.contains("<a href=\"#analysis\">Analysis</a>: Changed (5 words added, 2 removed)"))
-        #expect(page.contains("<a href=\"#background\">Background</a>: Changed (0 words added, 3 removed)"))
+        #expect(page.contains("<a href=\"#background\">Background</a>: Changed (0 words added, 3 removed; 0 citations added, 1 removed)"))
         // One word is one word.
         let oneWord = await versionedSite.replacing("Content/situations/ruritania/updates/2024-08-01.md", "Talks must resume now.",
                                                     with: "Talks must resume today.").generate()
@@ -88,6 +92,34 @@ struct VersioningTests {
         #expect(page.contains("<details class=\"redline-section\">\n<summary><h2 id=\"necessary-action\">Necessary Action <span class=\"section-status\">(Unchanged)</span></h2></summary>\n<p class=\"redline\">Talks must resume now. </p>\n</details>"))
         #expect(page.contains("<section class=\"redline-section\" aria-labelledby=\"analysis\">\n<h2 id=\"analysis\">Analysis"))
         #expect(page.components(separatedBy: "<details").count - 1 == 1)
+    }
+
+    /// A sentence whose source changed is a change, shown as the notes each version's page
+    /// shows; a note only renumbered (a citation added before it) is not.
+    @Test func redlineComparesWhatIsCitedNotTheNumbers() async throws {
+        let august = "Content/situations/ruritania/updates/2024-08-01.md"
+        let site = versionedSite
+            .replacing(august, "The inquiry found abuses.", with: "Reports came in.[@press-2024] The inquiry found abuses.")
+            .replacing(august, "Talks must resume now.", with: "Talks must resume now.[@press-2024]")
+            .replacing("Content/situations/ruritania/updates/2024-06-01.md", "Talks must resume now.",
+                       with: "Talks must resume now.[@inquiry-2020]")
+        let result = await site.generate()
+        #expect(result.diagnostics.filter { $0.severity == .error }.isEmpty, "\(result.diagnostics)")
+        let page = try #require(result.file("situations/ruritania/2024-08-01/changes/index.html"))
+        let june = "../../2024-06-01/index.html#source-"
+        let aug = "../index.html#source-"
+        func note(_ href: String, _ number: Int, _ locator: String = "") -> String {
+            "<span class=\"citation\">[<a href=\"\(href)\(number)\" aria-label=\"Source \(number)\">\(number)</a>\(locator)]</span>"
+        }
+        // The inquiry is note 1 in June and note 2 in August: unchanged, shown as August numbers it.
+        #expect(page.contains("<ins>Reports came in.\(note(aug, 1))</ins> The inquiry found abuses.\(note(aug, 2, ", p. 12")) <del>"))
+        // Note 1 in both, but of another source: a change, each shown with its own version's
+        // number and link, written against the word before it as on the page.
+        #expect(page.contains("Talks must resume now.<del>\(note(june, 1))</del><ins>\(note(aug, 1))</ins> </p>"))
+        #expect(page.contains("<a href=\"#necessary-action\">Necessary Action</a>: Changed (1 citation added, 1 removed)"))
+        #expect(page.contains("<a href=\"#background\">Background</a>: Changed (3 words added, 3 removed; 1 citation added, 1 removed)"))
+        // Every note on the changes page leads to a source on the page it names (the link check).
+        #expect(!result.diagnostics.contains { $0.message.contains("source-") }, "\(result.diagnostics)")
     }
 
     @Test func redlineSummaryOfEscalation() async throws {

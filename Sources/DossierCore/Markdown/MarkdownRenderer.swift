@@ -176,6 +176,10 @@ private struct TreePass {
     var uses: [CitationUse] = []
     var citedKeys: [String] = []
     var headingIDs: Set<String> = []
+    /// What each citation put in the tree stands for in a redline's text (`CitationToken`, as
+    /// if white space came before it); a citation's node holds its number here, plus one, as
+    /// its user data.
+    var citationTokens: [[UInt8]] = []
     /// Byte offsets where each line of the file starts, found when a location is first needed.
     lazy var lineStarts: [Int] = {
         var starts = [0]
@@ -279,39 +283,74 @@ private struct TreePass {
         return nil
     }
 
-    func plainText(_ node: OpaquePointer) -> String {
-        // Copied straight from cmark's strings into the String, once its length is known. A
-        // part without bytes stands for a line break, which becomes a space.
-        var parts: [UnsafeRawBufferPointer?] = []
+    /// A node's text. With `citations`, each citation stands in it as a `CitationToken` (for
+    /// a redline's comparison); without, citations leave no text (a heading's title and id).
+    func plainText(_ node: OpaquePointer, citations: Bool = false) -> String {
+        // Copied straight from cmark's strings into the String, once its length is known.
+        enum Part {
+            case text(UnsafeRawBufferPointer)
+            /// A line break, which becomes a space.
+            case space
+            /// A citation's token, by its number in `citationTokens`.
+            case citation(Int, glued: Bool)
+        }
+        var parts: [Part] = []
         parts.reserveCapacity(16)
         var count = 0
+        var lastByte: UInt8 = 0x20
         visit(node) { child in
             switch type(child) {
             case CMARK_NODE_TEXT, CMARK_NODE_CODE:
                 if let text = cmark_node_get_literal(child) {
                     let part = UnsafeRawBufferPointer(start: text, count: strlen(text))
-                    parts.append(part)
+                    parts.append(.text(part))
                     count += part.count
+                    if let last = part.last { lastByte = last }
                 }
             case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
-                parts.append(nil)
+                parts.append(.space)
                 count += 1
+                lastByte = 0x20
+            case CMARK_NODE_CUSTOM_INLINE where citations:
+                guard let number = cmark_node_get_user_data(child).map({ Int(bitPattern: $0) - 1 }),
+                      citationTokens.indices.contains(number) else { break }
+                // A token is a word of its own: after text it is written against, a space comes
+                // before it, and the token says it was glued so the page can show it so.
+                let glued = !(lastByte == 0x20 || lastByte == 0x09 || lastByte == 0x0A)
+                parts.append(.citation(number, glued: glued))
+                count += citationTokens[number].count + (glued ? 1 : 0)
+                lastByte = 0x82
             default: break
             }
         }
         return String(unsafeUninitializedCapacity: count) { buffer in
             var at = 0
             for part in parts {
-                guard let part else {
+                switch part {
+                case .space:
                     buffer[at] = 0x20
                     at += 1
-                    continue
+                case .text(let bytes):
+                    UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[at...])).copyMemory(from: bytes)
+                    at += bytes.count
+                case .citation(let number, let glued):
+                    if glued {
+                        buffer[at] = 0x20
+                        at += 1
+                    }
+                    let token = citationTokens[number]
+                    _ = UnsafeMutableBufferPointer(rebasing: buffer[at...]).initialize(fromContentsOf: token)
+                    if glued { buffer[at + 2] = CitationToken.gluedByte }
+                    at += token.count
                 }
-                UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[at...])).copyMemory(from: part)
-                at += part.count
             }
             return at
         }
+    }
+
+    /// A node's address, as a dictionary key.
+    static func key(_ node: OpaquePointer) -> UInt {
+        UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(node)))
     }
 
     // MARK: tables
@@ -629,7 +668,10 @@ private struct TreePass {
             if allKnown {
                 uses += groupUses
                 markup.append(utf8: "]</span>")
-                replacements.append(customInline(markup))
+                let node = customInline(markup)
+                citationTokens.append(CitationToken.token(group.items.lazy.map { ($0.key, $0.locator) }))
+                cmark_node_set_user_data(node, UnsafeMutableRawPointer(bitPattern: citationTokens.count))
+                replacements.append(node)
             } else {
                 replacements.append(textNode(joined[group.range]))
             }
@@ -709,7 +751,7 @@ private struct TreePass {
             for child in children(of: heading) { cmark_node_append_child(block, child) }
             cmark_node_append_child(block, customInline("</h\(level)>"))
             cmark_node_insert_before(heading, block)
-            sectionHeadings[UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(block)))] =
+            sectionHeadings[Self.key(block)] =
                 (level, text, id, location(of: heading))
             cmark_node_free(heading)
         }
@@ -734,7 +776,7 @@ private struct TreePass {
             sections.append(section)
         }
         for block in children(of: document) {
-            let key = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(block)))
+            let key = Self.key(block)
             if let heading = sectionHeadings[key], heading.level == 2 {
                 close()
                 current = RenderedSection(title: heading.title, id: heading.id, location: heading.location, paragraphs: [])
@@ -751,7 +793,7 @@ private struct TreePass {
     func paragraphs(of block: OpaquePointer) -> [String] {
         switch type(block) {
         case CMARK_NODE_PARAGRAPH, CMARK_NODE_CUSTOM_BLOCK, CMARK_NODE_HEADING:
-            let text = plainText(block).trimmingSpaces()
+            let text = plainText(block, citations: true).trimmingSpaces()
             return text.isEmpty ? [] : [text]
         case CMARK_NODE_CODE_BLOCK:
             return [literal(block)]
@@ -776,7 +818,10 @@ extension String {
     func trimmingSpaces() -> String {
         // Most texts (every paragraph of every update) begin and end with a visible ASCII
         // character: nothing to trim, and nothing copied or split into characters.
-        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x7F, last > 0x20, last < 0x7F {
+        // A paragraph that ends with a citation ends with its token's closing mark (EE 80 82),
+        // no white space either.
+        if let first = utf8.first, let last = utf8.last, first > 0x20, first < 0x7F,
+           (last > 0x20 && last < 0x7F) || (last == 0x82 && utf8.reversed().starts(with: [0x82, 0x80, 0xEE])) {
             return self
         }
         guard let first = firstIndex(where: { !$0.isWhitespace }),

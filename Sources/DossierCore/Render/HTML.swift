@@ -40,6 +40,24 @@ public enum HTML {
         return false
     }
 
+    /// Appends UTF-8 text escaped to UTF-8 bytes.
+    static func escape(_ text: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        guard needsEscaping(text) else {
+            out.append(contentsOf: text)
+            return
+        }
+        for byte in text {
+            switch byte {
+            case 0x26: out.append(utf8: "&amp;")
+            case 0x3C: out.append(utf8: "&lt;")
+            case 0x3E: out.append(utf8: "&gt;")
+            case 0x22: out.append(utf8: "&quot;")
+            case 0x27: out.append(utf8: "&#39;")
+            default: out.append(byte)
+            }
+        }
+    }
+
     /// Appends `text` escaped; most text has nothing to escape and is appended whole.
     public static func escape(_ text: String, into out: inout String) {
         guard needsEscaping(text) else {

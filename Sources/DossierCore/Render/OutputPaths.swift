@@ -32,6 +32,13 @@ enum OutputPaths {
         root(from: from) + to
     }
 
+    /// The link from an update's changes page to a snapshot of its situation: `../index.html`
+    /// for its own update's, `../../<date>/index.html` for another's. Short, for the links a
+    /// changes page has many of (a note's to its source); `href` is the form pages of one depth share.
+    static func snapshot(_ date: IsoDate, fromChangesOf update: IsoDate) -> String {
+        date == update ? "../index.html" : "../../\(date)/index.html"
+    }
+
     /// The public address of a page: `index.html` is left off.
     static func absolute(_ path: String, base: String) -> String {
         base + (path.hasSuffix("index.html") ? String(path.dropLast("index.html".count)) : path)

@@ -341,14 +341,23 @@ final class PageContext: Sendable {
 
     func changesView(_ resolved: ResolvedSituation, _ version: Version, _ redline: Redline, at path: String) -> ChangesPageView {
         let slug = resolved.situation.slug
+        func numbers(_ keys: [String]) -> [String: Int] {
+            Dictionary(keys.enumerated().map { ($1, $0 + 1) }, uniquingKeysWith: { first, _ in first })
+        }
+        let previous = resolved.versions.lastIndex { $0.update.date == redline.previousDate }
+        let notes = ChangesPageView.ParagraphView.Notes(
+            current: numbers(version.body.citedKeys),
+            currentPage: OutputPaths.snapshot(version.update.date, fromChangesOf: version.update.date),
+            previous: numbers(previous.map { resolved.versions[$0].body.citedKeys } ?? []),
+            previousPage: OutputPaths.snapshot(redline.previousDate, fromChangesOf: version.update.date))
         let sections = redline.sections.map { section in
             ChangesPageView.SectionView(
                 title: section.title, anchor: section.id,
                 statusLabel: Self.statusLabel(section.status),
                 isChanged: section.status != .unchanged,
                 wordsInserted: section.wordsInserted, wordsDeleted: section.wordsDeleted,
-                wordCounts: "\(section.wordsInserted) word\(section.wordsInserted == 1 ? "" : "s") added, \(section.wordsDeleted) removed",
-                paragraphs: section.paragraphs.map { .init(runs: $0) })
+                wordCounts: Self.counts(section),
+                paragraphs: section.paragraphs.map { .init(runs: $0, notes: notes) })
         }
         return ChangesPageView(
             layout: layout(at: path, title: "\(resolved.situation.name): changes on \(version.update.date.long)",
@@ -376,6 +385,15 @@ final class PageContext: Sendable {
             hasFactChanges: !redline.factChanges.isEmpty,
             factChanges: redline.factChanges.map { .init(label: $0.label, before: $0.before, after: $0.after) },
             isDraft: version.update.isDraft)
+    }
+
+    /// "3 words added, 1 removed", and "1 citation added, 1 removed" when the notes changed.
+    static func counts(_ section: Redline.Section) -> String {
+        func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+        let words = "\(plural(section.wordsInserted, "word")) added, \(section.wordsDeleted) removed"
+        guard section.citationsInserted + section.citationsDeleted > 0 else { return words }
+        let citations = "\(plural(section.citationsInserted, "citation")) added, \(section.citationsDeleted) removed"
+        return section.wordsInserted + section.wordsDeleted == 0 ? citations : words + "; " + citations
     }
 
     /// How the redline page names a section's status.

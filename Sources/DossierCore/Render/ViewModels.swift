@@ -217,27 +217,84 @@ struct ChangesPageView: Sendable {
     struct ParagraphView: Sendable {
         var html: String
 
-        init(runs: [Redline.Run]) {
-            var html = ""
-            // Made to its length at once: grown run by run, a paragraph's text was copied anew
-            // each time it outgrew its storage.
-            html.reserveCapacity(runs.reduce(0) { $0 + $1.text.utf8.count + 12 })
+        /// Where the notes of the two versions compared lead: each cited source's number on a
+        /// version's page, and that page's address from the changes page.
+        struct Notes {
+            var current: [String: Int]
+            var currentPage: String
+            var previous: [String: Int]
+            var previousPage: String
+            static let none = Notes(current: [:], currentPage: "", previous: [:], previousPage: "")
+        }
+
+        init(runs: [Redline.Run], notes: Notes = .none) {
+            // Made as bytes and made a string once: appended to piece by piece, a string's
+            // appends were most of a changes page's time.
+            var html: [UInt8] = []
+            html.reserveCapacity(runs.reduce(0) { $0 + $1.text.utf8.count + 12 } * 2)
             // Each run read in place (a loop over the runs copied each, retaining its text).
             for index in runs.indices {
                 let change = runs[index].change
-                switch change {
-                case .inserted: html += "<ins>"
-                case .deleted: html += "<del>"
-                case .unchanged: break
+                var text = runs[index].text
+                text.withUTF8 { bytes in
+                    // Most runs cite nothing: escaped whole. Otherwise each citation is shown as
+                    // its note, and the text between escaped.
+                    let tokens = CitationToken.tokens(in: bytes)
+                    // A note written against the word before it is shown so, the run's space taken back.
+                    if tokens.first?.range.lowerBound == 0, tokens[0].glued, html.last == 0x20 { html.removeLast() }
+                    switch change {
+                    case .inserted: html.append(utf8: "<ins>")
+                    case .deleted: html.append(utf8: "<del>")
+                    case .unchanged: break
+                    }
+                    var at = 0
+                    for token in tokens {
+                        var end = token.range.lowerBound
+                        // The space the comparison put before a glued note is not shown.
+                        if token.glued, end > at, bytes[end - 1] == 0x20 { end -= 1 }
+                        HTML.escape(UnsafeBufferPointer(rebasing: bytes[at..<end]), into: &html)
+                        Self.note(token.items, deleted: change == .deleted, notes: notes, into: &html)
+                        at = token.range.upperBound
+                    }
+                    HTML.escape(UnsafeBufferPointer(rebasing: bytes[at...]), into: &html)
                 }
-                HTML.escape(runs[index].text, into: &html)
                 switch change {
-                case .inserted: html += "</ins> "
-                case .deleted: html += "</del> "
-                case .unchanged: html += " "
+                case .inserted: html.append(utf8: "</ins> ")
+                case .deleted: html.append(utf8: "</del> ")
+                case .unchanged: html.append(0x20)
                 }
             }
-            self.html = html
+            self.html = String(decoding: html, as: UTF8.self)
+        }
+
+        /// A citation as its version's page shows it (`[3; 5, p. 12]`), each number linked to
+        /// its source there: a deleted one the earlier version's, any other the compared one's.
+        static func note(_ items: [CitationToken.Item], deleted: Bool, notes: Notes, into html: inout [UInt8]) {
+            let numbers = deleted ? notes.previous : notes.current
+            let page = deleted ? notes.previousPage : notes.currentPage
+            html.append(utf8: "<span class=\"citation\">[")
+            for (index, item) in items.enumerated() {
+                if index > 0 { html.append(utf8: "; ") }
+                if let number = numbers[item.key] {
+                    let shown = String(number)
+                    html.append(utf8: "<a href=\"")
+                    html.append(utf8: page)
+                    html.append(utf8: "#source-")
+                    html.append(utf8: shown)
+                    html.append(utf8: "\" aria-label=\"Source ")
+                    html.append(utf8: shown)
+                    html.append(utf8: "\">")
+                    html.append(utf8: shown)
+                    html.append(utf8: "</a>")
+                } else {
+                    html.append(utf8: HTML.escape("@" + item.key))
+                }
+                if let locator = item.locator {
+                    html.append(utf8: ", ")
+                    html.append(utf8: HTML.escape(locator))
+                }
+            }
+            html.append(utf8: "]</span>")
         }
     }
 

@@ -24,6 +24,10 @@ public struct Redline: Sendable, Hashable {
         public var paragraphs: [Paragraph]
         public var wordsInserted: Int
         public var wordsDeleted: Int
+        /// Citations (each group of notes, `[@a; @b]`) added and removed: a changed citation is
+        /// one removed and one added. Not counted among the words.
+        public var citationsInserted = 0
+        public var citationsDeleted = 0
     }
 
     public struct FactChange: Sendable, Hashable {
@@ -97,7 +101,7 @@ extension Redline {
         let (removedParagraphs, insertedParagraphs) = paragraphChanges(before, after)
         var paragraphs: [Paragraph] = []
         paragraphs.reserveCapacity(max(before.count, after.count))
-        var inserted = 0, deleted = 0
+        var inserted = 0, deleted = 0, citationsInserted = 0, citationsDeleted = 0
         var i = 0, j = 0
         while i < before.count || j < after.count {
             if (i < before.count && removedParagraphs[i]) || (j < after.count && insertedParagraphs[j]) {
@@ -111,8 +115,11 @@ extension Redline {
                 var current: Paragraph = []
                 func add(_ piece: ArraySlice<WordBuffer.Word>, _ change: Change) {
                     guard !piece.isEmpty else { return }
-                    if change == .inserted { inserted += piece.count }
-                    if change == .deleted { deleted += piece.count }
+                    if change != .unchanged {
+                        let citations = words.citations(in: piece)
+                        if change == .inserted { inserted += piece.count - citations; citationsInserted += citations }
+                        if change == .deleted { deleted += piece.count - citations; citationsDeleted += citations }
+                    }
                     current.append(Run(change: change, text: words.text(of: piece)))
                 }
                 for run in words.diff(old, new) {
@@ -139,8 +146,10 @@ extension Redline {
         }
         // A paragraph split or joined changes no word, but the section is not as it was.
         let reparagraphed = removedParagraphs.contains(true) || insertedParagraphs.contains(true)
-        return Section(title: title, id: id, status: inserted + deleted == 0 && !reparagraphed ? .unchanged : .changed,
-                       paragraphs: paragraphs, wordsInserted: inserted, wordsDeleted: deleted)
+        let changes = inserted + deleted + citationsInserted + citationsDeleted
+        return Section(title: title, id: id, status: changes == 0 && !reparagraphed ? .unchanged : .changed,
+                       paragraphs: paragraphs, wordsInserted: inserted, wordsDeleted: deleted,
+                       citationsInserted: citationsInserted, citationsDeleted: citationsDeleted)
     }
 
     /// Which paragraphs were removed and inserted. Equal paragraphs at either end (all of them,
@@ -230,6 +239,15 @@ struct WordBuffer {
             let start = bytes.count
             bytes.append(contentsOf: text.utf8)
             return Word(start: Int32(start), end: Int32(bytes.count))
+        }
+    }
+
+    /// How many of the words are citations (`CitationToken`).
+    func citations(in words: ArraySlice<Word>) -> Int {
+        bytes.withUnsafeBufferPointer { bytes in
+            words.reduce(0) { count, word in
+                word.start >= 0 && CitationToken.begins(UnsafeBufferPointer(rebasing: bytes[Int(word.start)..<Int(word.end)])) ? count + 1 : count
+            }
         }
     }
 
