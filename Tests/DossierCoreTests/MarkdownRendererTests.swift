@@ -31,6 +31,33 @@ struct CitationTests {
         #expect(out.html.contains(">1</a>; <a href=\"#source-2\" id=\"cite-2\" role=\"doc-noteref\" aria-label=\"Source 2\">2</a>, p. 12]</span>"))
     }
 
+    /// A redline compares each citation as a word of its own that names what it cites, and the
+    /// changes page shows it where it was written: against the word before it, beside another
+    /// note, before the text it is written against.
+    @Test func citationsAreWordsOfTheComparedText() {
+        let out = render("## Background\n\n*Claim*[@a][@b, p. 2]'s end [@coi-2014].\n\n### Heading [@a]\n")
+        let paragraphs = out.sections.first?.paragraphs ?? []
+        #expect(paragraphs.count == 2)
+        #expect(out.sections.first?.title == "Background")
+        let words = paragraphs[0].split(separator: " ")
+        #expect(words.count == 5, "\(words)")
+        #expect(CitationToken.pieces(of: paragraphs[0]) == [
+            .text("Claim "), .citation(glued: true, items: [.init(key: "a", locator: nil)]), .text(" "),
+            .citation(glued: true, items: [.init(key: "b", locator: "p. 2")]), .text("\u{2019}s end "),
+            .citation(glued: false, items: [.init(key: "coi-2014", locator: nil)]), .text("."),
+        ])
+        // A heading's title and id have no note in them; its text for the redline has.
+        #expect(CitationToken.pieces(of: paragraphs[1]).last == .citation(glued: false, items: [.init(key: "a", locator: nil)]))
+        #expect(out.html.contains("<h3 id=\"heading\">Heading <span class=\"citation\">"))
+        let numbers = ["a": 1, "b": 2, "coi-2014": 3]
+        let notes = ChangesPageView.ParagraphView.Notes(current: numbers, currentPage: "../index.html", previous: [:], previousPage: "")
+        let html = ChangesPageView.ParagraphView(runs: [.init(change: .unchanged, text: paragraphs[0])], notes: notes).html
+        func note(_ n: Int, _ locator: String = "") -> String {
+            "<span class=\"citation\">[<a href=\"../index.html#source-\(n)\" aria-label=\"Source \(n)\">\(n)</a>\(locator)]</span>"
+        }
+        #expect(html == "Claim\(note(1))\(note(2, ", p. 2"))\u{2019}s end \(note(3)). ")
+    }
+
     @Test func textAroundCitationsKeepsEveryCharacter() {
         // Citations are found on UTF-8 bytes: the text between them must be cut between whole characters.
         let out = render("Zoë said — “yes” [@a, p. ü12]; 日本語 [@b] and 😀.\n")
