@@ -356,6 +356,7 @@ final class PageContext: Sendable {
                 statusLabel: Self.statusLabel(section.status),
                 isChanged: section.status != .unchanged,
                 wordsInserted: section.wordsInserted, wordsDeleted: section.wordsDeleted,
+                citationsInserted: section.citationsInserted, citationsDeleted: section.citationsDeleted,
                 wordCounts: Self.counts(section),
                 paragraphs: section.paragraphs.map { .init(runs: $0, notes: notes) })
         }

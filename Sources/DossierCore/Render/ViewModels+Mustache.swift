@@ -285,6 +285,8 @@ extension ChangesPageView.SectionView: FieldView {
         case "isChanged": ViewField(self.isChanged)
         case "wordsInserted": ViewField(self.wordsInserted)
         case "wordsDeleted": ViewField(self.wordsDeleted)
+        case "citationsInserted": ViewField(self.citationsInserted)
+        case "citationsDeleted": ViewField(self.citationsDeleted)
         case "wordCounts": ViewField(self.wordCounts)
         case "paragraphs": ViewField(self.paragraphs)
         default: .absent

@@ -129,7 +129,7 @@ enum ViewModelNames {
                             versionsHref: "v", riskChanged: true, riskBefore: risk, risk: risk, trend: TrendView(.first),
                             headlineChanged: true, headlineRuns: [run], headlineHTML: "<ins>t</ins> ", hasSectionChanges: true,
                             sections: [.init(title: "t", anchor: "a", statusLabel: "s", isChanged: true, wordsInserted: 1,
-                                             wordsDeleted: 1, wordCounts: "w", paragraphs: [.init(runs: [.init(change: .inserted, text: "t")])])],
+                                             wordsDeleted: 1, citationsInserted: 1, citationsDeleted: 1, wordCounts: "w", paragraphs: [.init(runs: [.init(change: .inserted, text: "t")])])],
                             hasSourcesAdded: true, sourcesAdded: [.init(title: "t")], hasSourcesRemoved: true,
                             sourcesRemoved: [.init(title: "t")], hasFactChanges: true,
                             factChanges: [.init(label: "l", before: "b", after: "a")], isDraft: false),

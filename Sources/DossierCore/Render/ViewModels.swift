@@ -305,7 +305,9 @@ struct ChangesPageView: Sendable {
         var isChanged: Bool
         var wordsInserted: Int
         var wordsDeleted: Int
-        /// "1 word added, 3 removed".
+        var citationsInserted: Int
+        var citationsDeleted: Int
+        /// "1 word added, 3 removed", and "; 1 citation added, 1 removed" when notes changed.
         var wordCounts: String
         var paragraphs: [ParagraphView]
     }
