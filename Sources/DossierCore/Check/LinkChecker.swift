@@ -152,10 +152,9 @@ public struct LinkChecker: Sendable {
                 let page = pages[member]
                 let root = OutputPaths.root(from: page.path)
                 var found: [Finding] = []
-                // The page's own links, each distinct one evaluated once (a changes page links
-                // to the same source from each of its notes), and each distinct path of those
-                // with an id after it resolved once (its notes lead to two pages).
-                var own: [Exact: Finding?] = [:]
+                // The page's own links (each distinct already, as the scan keeps them): each
+                // distinct path of those with an id after it resolved once (a changes page's
+                // notes lead to two pages).
                 var ownPaths: [Exact: (target: String, fine: Bool)?] = [:]
                 func evaluateOwn(_ raw: String) -> Finding? {
                     let bytes = raw.utf8
@@ -197,17 +196,7 @@ public struct LinkChecker: Sendable {
                             continue
                         }
                     }
-                    let finding: Finding?
-                    if raw.utf8.first == UInt8(ascii: "#") {
-                        // An id on the page itself: nothing to resolve, and each is mostly linked once.
-                        finding = evaluate(raw, from: page.path)?.finding
-                    } else if let known = own[Exact(raw)] {
-                        finding = known
-                    } else {
-                        finding = evaluateOwn(raw)
-                        own[Exact(raw)] = finding
-                    }
-                    if let finding { found.append(finding) }
+                    if let finding = evaluateOwn(raw) { found.append(finding) }
                 }
                 return found
             }
