@@ -49,8 +49,7 @@ struct CitationTests {
         // A heading's title and id have no note in them; its text for the redline has.
         #expect(CitationToken.pieces(of: paragraphs[1]).last == .citation(glued: false, items: [.init(key: "a", locator: nil)]))
         #expect(out.html.contains("<h3 id=\"heading\">Heading <span class=\"citation\">"))
-        let numbers = ["a": 1, "b": 2, "coi-2014": 3]
-        let notes = ChangesPageView.ParagraphView.Notes(current: numbers, currentPage: "../index.html", previous: [:], previousPage: "")
+        let notes = ChangesPageView.ParagraphView.Notes(current: ["a", "b", "coi-2014"], currentPage: "../index.html", previous: [], previousPage: "")
         let html = ChangesPageView.ParagraphView(runs: [.init(change: .unchanged, text: paragraphs[0])], notes: notes).html
         func note(_ n: Int, _ locator: String = "") -> String {
             "<span class=\"citation\">[<a href=\"../index.html#source-\(n)\" aria-label=\"Source \(n)\">\(n)</a>\(locator)]</span>"

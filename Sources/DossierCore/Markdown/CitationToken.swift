@@ -31,12 +31,30 @@ enum CitationToken {
         case citation(glued: Bool, items: [Item])
     }
 
+    /// The tokens of a body's citations, one after another in one buffer (not an array each).
+    struct Store {
+        var bytes: [UInt8] = []
+        var ends: [Int] = []
+
+        func range(_ number: Int) -> Range<Int> { (number == 0 ? 0 : ends[number - 1])..<ends[number] }
+
+        mutating func append(_ items: some Sequence<(key: String, locator: String?)>) {
+            CitationToken.append(items, to: &bytes)
+            ends.append(bytes.count)
+        }
+    }
+
     /// The token of a group of items (keys and locators), opened as if white space came before
     /// it: a glued one has `gluedByte` as its third byte. The locator's white space becomes
     /// no-break spaces, so the token stays one word.
     static func token(_ items: some Sequence<(key: String, locator: String?)>) -> [UInt8] {
-        var out: [UInt8] = [0xEE, 0x80, 0x81]
-        out.reserveCapacity(48)
+        var out: [UInt8] = []
+        append(items, to: &out)
+        return out
+    }
+
+    static func append(_ items: some Sequence<(key: String, locator: String?)>, to out: inout [UInt8]) {
+        out += openSpacedBytes
         var first = true
         for (key, locator) in items {
             if !first { out += separatorBytes }
@@ -45,25 +63,94 @@ enum CitationToken {
             if let locator {
                 out += locatorBytes
                 for byte in locator.utf8 {
-                    if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D { out += [0xC2, 0xA0] } else { out.append(byte) }
+                    if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D { out += noBreakSpaceBytes } else { out.append(byte) }
                 }
             }
         }
-        out += [0xEE, 0x80, 0x82]
-        return out
+        out += closeBytes
     }
 
     /// The third byte of a glued token's opening marker (U+E000 is EE 80 80).
     static let gluedByte: UInt8 = 0x80
 
     // The markers in UTF-8: EE 80 80 to EE 80 84.
+    private static let openSpacedBytes: [UInt8] = [0xEE, 0x80, 0x81]
+    private static let closeBytes: [UInt8] = [0xEE, 0x80, 0x82]
     private static let separatorBytes: [UInt8] = [0xEE, 0x80, 0x83]
+    private static let noBreakSpaceBytes: [UInt8] = [0xC2, 0xA0]
     private static let locatorBytes: [UInt8] = [0xEE, 0x80, 0x84]
 
     /// Whether a word of the compared text begins with a citation (a word is cut at white
     /// space, and a token always begins one).
     static func begins(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         bytes.count >= 3 && bytes[0] == 0xEE && bytes[1] == 0x80 && (bytes[2] == 0x80 || bytes[2] == 0x81)
+    }
+
+    /// Calls `body` with each whole token in UTF-8 text, in order: where it lies (markers
+    /// included), and whether it was glued. Markers that make no whole token (one with an empty
+    /// key, or no end) are text. Nothing is allocated: a changes page reads every note this way.
+    static func forEach(in bytes: UnsafeBufferPointer<UInt8>, _ body: (_ range: Range<Int>, _ glued: Bool) -> Void) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        func marker(at i: Int, _ last: UInt8) -> Bool {
+            i + 2 < bytes.count && bytes[i] == 0xEE && bytes[i + 1] == 0x80 && bytes[i + 2] == last
+        }
+        var i = 0
+        while i < bytes.count, let hit = memchr(base + i, 0xEE, bytes.count - i) {
+            let open = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            i = open + 1
+            guard marker(at: open, 0x80) || marker(at: open, 0x81) else { continue }
+            // To the closing mark, each key not empty: a key starts after the opening mark and
+            // after each separator, and runs to the next mark.
+            var j = open + 3
+            var keyStart = j
+            var keyEmpty = false
+            var inLocator = false
+            while j < bytes.count, !marker(at: j, 0x82) {
+                if marker(at: j, 0x83) || (!inLocator && marker(at: j, 0x84)) {
+                    if !inLocator && j == keyStart { keyEmpty = true }
+                    inLocator = marker(at: j, 0x84)
+                    j += 3
+                    keyStart = j
+                } else {
+                    j += 1
+                }
+            }
+            guard j < bytes.count, !keyEmpty, inLocator || j > keyStart else { continue }
+            body(open..<(j + 3), bytes[open + 2] == gluedByte)
+            i = j + 3
+        }
+    }
+
+    /// Calls `body` with each item of a whole token (as `forEach` finds one): its key's bytes,
+    /// and its locator's, in which no-break spaces stand for spaces.
+    static func forEachItem(of token: UnsafeBufferPointer<UInt8>,
+                            _ body: (_ key: UnsafeBufferPointer<UInt8>, _ locator: UnsafeBufferPointer<UInt8>?) -> Void) {
+        func marker(at i: Int, _ last: UInt8) -> Bool {
+            i + 2 < token.count && token[i] == 0xEE && token[i + 1] == 0x80 && token[i + 2] == last
+        }
+        let end = token.count - 3
+        var start = 3
+        var locatorStart: Int?
+        func emit(_ itemEnd: Int) {
+            let keyEnd = locatorStart.map { $0 - 3 } ?? itemEnd
+            body(UnsafeBufferPointer(rebasing: token[start..<keyEnd]),
+                 locatorStart.map { UnsafeBufferPointer(rebasing: token[$0..<itemEnd]) })
+        }
+        var j = start
+        while j < end {
+            if marker(at: j, 0x83) {
+                emit(j)
+                j += 3
+                start = j
+                locatorStart = nil
+            } else if locatorStart == nil, marker(at: j, 0x84) {
+                j += 3
+                locatorStart = j
+            } else {
+                j += 1
+            }
+        }
+        emit(end)
     }
 
     /// A token found in text: where it lies (markers included), and what it cites.
@@ -73,57 +160,16 @@ enum CitationToken {
         var items: [Item]
     }
 
-    /// The whole tokens in UTF-8 text, in order. Markers that make no whole token are text.
+    /// The whole tokens in UTF-8 text, in order, read into values.
     static func tokens(in bytes: UnsafeBufferPointer<UInt8>) -> [Found] {
         var found: [Found] = []
-        guard let base = bytes.baseAddress else { return found }
-        func marker(at i: Int, _ last: UInt8) -> Bool {
-            i + 2 < bytes.count && bytes[i] == 0xEE && bytes[i + 1] == 0x80 && bytes[i + 2] == last
-        }
-        var i = 0
-        // A plain loop, not memchr: most texts looked at are a few words of a redline's run.
-        while i < bytes.count {
-            guard base[i] == 0xEE else {
-                i += 1
-                continue
-            }
-            let open = i
-            i = open + 1
-            guard marker(at: open, 0x80) || marker(at: open, 0x81) else { continue }
-            var close = open + 3
-            while close < bytes.count, !marker(at: close, 0x82) { close += 1 }
-            guard close < bytes.count else { continue }
-            // Each item: its key, and after the locator mark its locator.
+        forEach(in: bytes) { range, glued in
             var items: [Item] = []
-            var start = open + 3
-            var locatorStart: Int?
-            func endItem(at end: Int) {
-                let keyEnd = locatorStart.map { $0 - 3 } ?? end
-                let key = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<keyEnd]), as: UTF8.self)
-                let locator = locatorStart.map { from in
-                    String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<end]), as: UTF8.self)
-                        .replacingOccurrences(of: "\u{A0}", with: " ")
-                }
-                items.append(Item(key: key, locator: locator))
+            forEachItem(of: UnsafeBufferPointer(rebasing: bytes[range])) { key, locator in
+                items.append(Item(key: String(decoding: key, as: UTF8.self),
+                                  locator: locator.map { String(decoding: $0, as: UTF8.self).replacingOccurrences(of: "\u{A0}", with: " ") }))
             }
-            var j = start
-            while j < close {
-                if marker(at: j, 0x83) {
-                    endItem(at: j)
-                    j += 3
-                    start = j
-                    locatorStart = nil
-                } else if marker(at: j, 0x84), locatorStart == nil {
-                    j += 3
-                    locatorStart = j
-                } else {
-                    j += 1
-                }
-            }
-            endItem(at: close)
-            guard !items.contains(where: { $0.key.isEmpty }) else { continue }
-            found.append(Found(range: open..<(close + 3), glued: bytes[open + 2] == 0x80, items: items))
-            i = close + 3
+            found.append(Found(range: range, glued: glued, items: items))
         }
         return found
     }

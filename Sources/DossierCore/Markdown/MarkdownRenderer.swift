@@ -177,9 +177,9 @@ private struct TreePass {
     var citedKeys: [String] = []
     var headingIDs: Set<String> = []
     /// What each citation put in the tree stands for in a redline's text (`CitationToken`, as
-    /// if white space came before it); a citation's node holds its number here, plus one, as
-    /// its user data.
-    var citationTokens: [[UInt8]] = []
+    /// if white space came before it), one after another in one buffer; a citation's node holds
+    /// its number here, plus one, as its user data.
+    var citationTokens = CitationToken.Store()
     /// Byte offsets where each line of the file starts, found when a location is first needed.
     lazy var lineStarts: [Int] = {
         var starts = [0]
@@ -313,12 +313,12 @@ private struct TreePass {
                 lastByte = 0x20
             case CMARK_NODE_CUSTOM_INLINE where citations:
                 guard let number = cmark_node_get_user_data(child).map({ Int(bitPattern: $0) - 1 }),
-                      citationTokens.indices.contains(number) else { break }
+                      citationTokens.ends.indices.contains(number) else { break }
                 // A token is a word of its own: after text it is written against, a space comes
                 // before it, and the token says it was glued so the page can show it so.
                 let glued = !(lastByte == 0x20 || lastByte == 0x09 || lastByte == 0x0A)
                 parts.append(.citation(number, glued: glued))
-                count += citationTokens[number].count + (glued ? 1 : 0)
+                count += citationTokens.range(number).count + (glued ? 1 : 0)
                 lastByte = 0x82
             default: break
             }
@@ -338,7 +338,7 @@ private struct TreePass {
                         buffer[at] = 0x20
                         at += 1
                     }
-                    let token = citationTokens[number]
+                    let token = citationTokens.bytes[citationTokens.range(number)]
                     _ = UnsafeMutableBufferPointer(rebasing: buffer[at...]).initialize(fromContentsOf: token)
                     if glued { buffer[at + 2] = CitationToken.gluedByte }
                     at += token.count
@@ -669,8 +669,8 @@ private struct TreePass {
                 uses += groupUses
                 markup.append(utf8: "]</span>")
                 let node = customInline(markup)
-                citationTokens.append(CitationToken.token(group.items.lazy.map { ($0.key, $0.locator) }))
-                cmark_node_set_user_data(node, UnsafeMutableRawPointer(bitPattern: citationTokens.count))
+                citationTokens.append(group.items.lazy.map { ($0.key, $0.locator) })
+                cmark_node_set_user_data(node, UnsafeMutableRawPointer(bitPattern: citationTokens.ends.count))
                 replacements.append(node)
             } else {
                 replacements.append(textNode(joined[group.range]))
@@ -810,6 +810,11 @@ extension Array where Element == UInt8 {
     mutating func append(utf8 text: String) {
         var text = text
         text.withUTF8 { append(contentsOf: $0) }
+    }
+
+    /// Appends a literal's UTF-8 bytes straight from the program.
+    mutating func append(literal text: StaticString) {
+        text.withUTF8Buffer { append(contentsOf: $0) }
     }
 }
 

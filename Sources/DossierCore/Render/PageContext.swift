@@ -341,14 +341,11 @@ final class PageContext: Sendable {
 
     func changesView(_ resolved: ResolvedSituation, _ version: Version, _ redline: Redline, at path: String) -> ChangesPageView {
         let slug = resolved.situation.slug
-        func numbers(_ keys: [String]) -> [String: Int] {
-            Dictionary(keys.enumerated().map { ($1, $0 + 1) }, uniquingKeysWith: { first, _ in first })
-        }
         let previous = resolved.versions.lastIndex { $0.update.date == redline.previousDate }
         let notes = ChangesPageView.ParagraphView.Notes(
-            current: numbers(version.body.citedKeys),
+            current: version.body.citedKeys,
             currentPage: OutputPaths.snapshot(version.update.date, fromChangesOf: version.update.date),
-            previous: numbers(previous.map { resolved.versions[$0].body.citedKeys } ?? []),
+            previous: previous.map { resolved.versions[$0].body.citedKeys } ?? [],
             previousPage: OutputPaths.snapshot(redline.previousDate, fromChangesOf: version.update.date))
         let sections = redline.sections.map { section in
             ChangesPageView.SectionView(

@@ -1,3 +1,5 @@
+import Foundation
+
 // Typed view models: everything a template may name. Templates stay logic-less;
 // every decision (hrefs, labels, flags) is made here.
 
@@ -217,14 +219,14 @@ struct ChangesPageView: Sendable {
     struct ParagraphView: Sendable {
         var html: String
 
-        /// Where the notes of the two versions compared lead: each cited source's number on a
-        /// version's page, and that page's address from the changes page.
+        /// Where the notes of the two versions compared lead: each version's cited sources in
+        /// the order of their numbers, and that version's page from the changes page.
         struct Notes {
-            var current: [String: Int]
+            var current: [String]
             var currentPage: String
-            var previous: [String: Int]
+            var previous: [String]
             var previousPage: String
-            static let none = Notes(current: [:], currentPage: "", previous: [:], previousPage: "")
+            static let none = Notes(current: [], currentPage: "", previous: [], previousPage: "")
         }
 
         init(runs: [Redline.Run], notes: Notes = .none) {
@@ -237,30 +239,32 @@ struct ChangesPageView: Sendable {
                 let change = runs[index].change
                 var text = runs[index].text
                 text.withUTF8 { bytes in
-                    // Most runs cite nothing: escaped whole. Otherwise each citation is shown as
-                    // its note, and the text between escaped.
-                    let tokens = CitationToken.tokens(in: bytes)
                     // A note written against the word before it is shown so, the run's space taken back.
-                    if tokens.first?.range.lowerBound == 0, tokens[0].glued, html.last == 0x20 { html.removeLast() }
+                    if bytes.starts(with: [0xEE, 0x80, CitationToken.gluedByte]), html.last == 0x20 { html.removeLast() }
                     switch change {
-                    case .inserted: html.append(utf8: "<ins>")
-                    case .deleted: html.append(utf8: "<del>")
+                    case .inserted: html.append(literal: "<ins>")
+                    case .deleted: html.append(literal: "<del>")
                     case .unchanged: break
                     }
+                    // The text escaped, and each citation in it shown as its note: a deleted one as
+                    // the earlier version numbers it, any other as the compared one does.
+                    let deleted = change == .deleted
+                    let keys = deleted ? notes.previous : notes.current
+                    let page = deleted ? notes.previousPage : notes.currentPage
                     var at = 0
-                    for token in tokens {
-                        var end = token.range.lowerBound
+                    CitationToken.forEach(in: bytes) { range, glued in
+                        var end = range.lowerBound
                         // The space the comparison put before a glued note is not shown.
-                        if token.glued, end > at, bytes[end - 1] == 0x20 { end -= 1 }
+                        if glued, end > at, bytes[end - 1] == 0x20 { end -= 1 }
                         HTML.escape(UnsafeBufferPointer(rebasing: bytes[at..<end]), into: &html)
-                        Self.note(token.items, deleted: change == .deleted, notes: notes, into: &html)
-                        at = token.range.upperBound
+                        Self.note(UnsafeBufferPointer(rebasing: bytes[range]), keys: keys, page: page, into: &html)
+                        at = range.upperBound
                     }
                     HTML.escape(UnsafeBufferPointer(rebasing: bytes[at...]), into: &html)
                 }
                 switch change {
-                case .inserted: html.append(utf8: "</ins> ")
-                case .deleted: html.append(utf8: "</del> ")
+                case .inserted: html.append(literal: "</ins> ")
+                case .deleted: html.append(literal: "</del> ")
                 case .unchanged: html.append(0x20)
                 }
             }
@@ -268,33 +272,53 @@ struct ChangesPageView: Sendable {
         }
 
         /// A citation as its version's page shows it (`[3; 5, p. 12]`), each number linked to
-        /// its source there: a deleted one the earlier version's, any other the compared one's.
-        static func note(_ items: [CitationToken.Item], deleted: Bool, notes: Notes, into html: inout [UInt8]) {
-            let numbers = deleted ? notes.previous : notes.current
-            let page = deleted ? notes.previousPage : notes.currentPage
-            html.append(utf8: "<span class=\"citation\">[")
-            for (index, item) in items.enumerated() {
-                if index > 0 { html.append(utf8: "; ") }
-                if let number = numbers[item.key] {
-                    let shown = String(number)
-                    html.append(utf8: "<a href=\"")
-                    html.append(utf8: page)
-                    html.append(utf8: "#source-")
-                    html.append(utf8: shown)
-                    html.append(utf8: "\" aria-label=\"Source ")
-                    html.append(utf8: shown)
-                    html.append(utf8: "\">")
-                    html.append(utf8: shown)
-                    html.append(utf8: "</a>")
-                } else {
-                    html.append(utf8: HTML.escape("@" + item.key))
+        /// its source on that page: `keys` are the version's cited sources in the order of their numbers.
+        static func note(_ token: UnsafeBufferPointer<UInt8>, keys: borrowing [String], page: borrowing String, into html: inout [UInt8]) {
+            html.append(literal: "<span class=\"citation\">[")
+            var first = true
+            CitationToken.forEachItem(of: token) { key, locator in
+                if !first { html.append(literal: "; ") }
+                first = false
+                // A version cites a few sources: found by their keys' bytes, with no string made.
+                let index = keys.firstIndex { known in
+                    known.utf8.count == key.count && known.utf8.withContiguousStorageIfAvailable { stored in
+                        key.isEmpty || memcmp(stored.baseAddress!, key.baseAddress!, key.count) == 0
+                    } ?? known.utf8.elementsEqual(key)
                 }
-                if let locator = item.locator {
-                    html.append(utf8: ", ")
-                    html.append(utf8: HTML.escape(locator))
+                if let index {
+                    let shown = String(index + 1)
+                    html.append(literal: "<a href=\"")
+                    html.append(utf8: page)
+                    html.append(literal: "#source-")
+                    html.append(utf8: shown)
+                    html.append(literal: "\" aria-label=\"Source ")
+                    html.append(utf8: shown)
+                    html.append(literal: "\">")
+                    html.append(utf8: shown)
+                    html.append(literal: "</a>")
+                } else {
+                    html.append(0x40)
+                    HTML.escape(key, into: &html)
+                }
+                if let locator {
+                    html.append(literal: ", ")
+                    // No-break spaces kept the locator one word; shown as the spaces they were.
+                    var start = 0
+                    var i = 0
+                    while i + 1 < locator.count {
+                        if locator[i] == 0xC2, locator[i + 1] == 0xA0 {
+                            HTML.escape(UnsafeBufferPointer(rebasing: locator[start..<i]), into: &html)
+                            html.append(0x20)
+                            i += 2
+                            start = i
+                        } else {
+                            i += 1
+                        }
+                    }
+                    HTML.escape(UnsafeBufferPointer(rebasing: locator[start...]), into: &html)
                 }
             }
-            html.append(utf8: "]</span>")
+            html.append(literal: "]</span>")
         }
     }
 
