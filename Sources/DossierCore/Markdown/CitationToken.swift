@@ -7,30 +7,13 @@ import Foundation
 /// reader sees on that version's page, linked to its source.
 ///
 /// Written with characters of Unicode's private use area, which the plain text of an update
-/// does not otherwise hold; a text that does hold them is still shown as written (`pieces`
+/// does not otherwise hold; a text that does hold them is still shown as written (`forEach`
 /// reads a token only where one is whole).
+///
+/// A token is U+E000 (written against the text before it, `state.[@coi-2014]`) or U+E001 (with
+/// white space before it), then each item's key, with U+E004 and its locator after a key that
+/// has one (`[@a, p. 12]`) and U+E003 between items (`[@a; @b]`), then U+E002.
 enum CitationToken {
-    /// Opens a token written straight after the text before it (`state.[@coi-2014]`).
-    static let openGlued: Unicode.Scalar = "\u{E000}"
-    /// Opens a token with white space before it.
-    static let openSpaced: Unicode.Scalar = "\u{E001}"
-    static let close: Unicode.Scalar = "\u{E002}"
-    /// Between the items of a group (`[@a; @b]`).
-    static let separator: Unicode.Scalar = "\u{E003}"
-    /// Between a key and its locator (`[@a, p. 12]`).
-    static let locatorMark: Unicode.Scalar = "\u{E004}"
-
-    struct Item: Equatable {
-        var key: String
-        var locator: String?
-    }
-
-    enum Piece: Equatable {
-        case text(Substring)
-        /// A citation; `glued` when no space came before it in the text.
-        case citation(glued: Bool, items: [Item])
-    }
-
     /// The tokens of a body's citations, one after another in one buffer (not an array each).
     struct Store {
         var bytes: [UInt8] = []
@@ -44,15 +27,9 @@ enum CitationToken {
         }
     }
 
-    /// The token of a group of items (keys and locators), opened as if white space came before
-    /// it: a glued one has `gluedByte` as its third byte. The locator's white space becomes
-    /// no-break spaces, so the token stays one word.
-    static func token(_ items: some Sequence<(key: String, locator: String?)>) -> [UInt8] {
-        var out: [UInt8] = []
-        append(items, to: &out)
-        return out
-    }
-
+    /// Appends the token of a group of items (keys and locators), opened as if white space came
+    /// before it: a glued one has `gluedByte` as its third byte. The locator's white space
+    /// becomes no-break spaces, so the token stays one word.
     static func append(_ items: some Sequence<(key: String, locator: String?)>, to out: inout [UInt8]) {
         out += openSpacedBytes
         var first = true
@@ -151,45 +128,5 @@ enum CitationToken {
             }
         }
         emit(end)
-    }
-
-    /// A token found in text: where it lies (markers included), and what it cites.
-    struct Found {
-        var range: Range<Int>
-        var glued: Bool
-        var items: [Item]
-    }
-
-    /// The whole tokens in UTF-8 text, in order, read into values.
-    static func tokens(in bytes: UnsafeBufferPointer<UInt8>) -> [Found] {
-        var found: [Found] = []
-        forEach(in: bytes) { range, glued in
-            var items: [Item] = []
-            forEachItem(of: UnsafeBufferPointer(rebasing: bytes[range])) { key, locator in
-                items.append(Item(key: String(decoding: key, as: UTF8.self),
-                                  locator: locator.map { String(decoding: $0, as: UTF8.self).replacingOccurrences(of: "\u{A0}", with: " ") }))
-            }
-            found.append(Found(range: range, glued: glued, items: items))
-        }
-        return found
-    }
-
-    /// A text cut into plain text and citations.
-    static func pieces(of text: String) -> [Piece] {
-        var text = text
-        return text.withUTF8 { bytes in
-            var pieces: [Piece] = []
-            var at = 0
-            func plain(_ range: Range<Int>) {
-                if !range.isEmpty { pieces.append(.text(Substring(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)))) }
-            }
-            for token in tokens(in: bytes) {
-                plain(at..<token.range.lowerBound)
-                pieces.append(.citation(glued: token.glued, items: token.items))
-                at = token.range.upperBound
-            }
-            plain(at..<bytes.count)
-            return pieces
-        }
     }
 }
