@@ -152,32 +152,6 @@ public struct LinkChecker: Sendable {
                 let page = pages[member]
                 let root = OutputPaths.root(from: page.path)
                 var found: [Finding] = []
-                // The page's own links (each distinct already, as the scan keeps them): each
-                // distinct path of those with an id after it resolved once (a changes page's
-                // notes lead to two pages).
-                var ownPaths: [Exact: (target: String, fine: Bool)?] = [:]
-                func evaluateOwn(_ raw: String) -> Finding? {
-                    let bytes = raw.utf8
-                    guard let hash = bytes.firstIndex(of: UInt8(ascii: "#")), hash != bytes.startIndex,
-                          !bytes.contains(0x26), !bytes[..<hash].contains(UInt8(ascii: "?")) else {
-                        return evaluate(raw, from: page.path)?.finding
-                    }
-                    let pathPart = String(raw[..<hash])
-                    let known: (target: String, fine: Bool)?
-                    if let memo = ownPaths[Exact(pathPart)] {
-                        known = memo
-                    } else {
-                        known = evaluate(pathPart, from: page.path).map { ($0.target, $0.finding == nil) }
-                        ownPaths[Exact(pathPart)] = known
-                    }
-                    // The path leads to a page of the site: only the id is left to find there. Anything
-                    // else, or an id not found, is said as `evaluate` says it.
-                    guard let known, known.fine else { return evaluate(raw, from: page.path)?.finding }
-                    let fragment = String(raw[raw.utf8.index(after: hash)...])
-                    if fragment.isEmpty || !known.target.hasSuffix(".html") { return nil }
-                    if kept.contains(known.target) && scanned[known.target] == nil { return nil }
-                    return scanned[known.target]?.has(id: fragment) == true ? nil : evaluate(raw, from: page.path)?.finding
-                }
                 for raw in page.scan.links {
                     if raw.hasPrefix(root), let first = raw.utf8.first, first != UInt8(ascii: "#"), first != UInt8(ascii: "?") {
                         let key: Int
@@ -196,7 +170,7 @@ public struct LinkChecker: Sendable {
                             continue
                         }
                     }
-                    if let finding = evaluateOwn(raw) { found.append(finding) }
+                    if let finding = evaluate(raw, from: page.path)?.finding { found.append(finding) }
                 }
                 return found
             }

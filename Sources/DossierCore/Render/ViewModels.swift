@@ -1,7 +1,7 @@
-import Foundation
-
 // Typed view models: everything a template may name. Templates stay logic-less;
 // every decision (hrefs, labels, flags) is made here.
+
+import Foundation
 
 struct LayoutView: Sendable {
     struct PageLink: Sendable { var title: String; var href: String }
