@@ -74,6 +74,7 @@ var markdownOnly = false
 var stagesOnly = false
 var templatesOption: String?
 var fullRenders = false
+var against: String?
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
@@ -85,8 +86,9 @@ while let argument = arguments.next() {
     case "--stages": stagesOnly = true
     case "--templates": templatesOption = arguments.next()
     case "--full-renders": fullRenders = true
+    case "--against": against = arguments.next()
     default:
-        print("usage: dossier-bench [--situations N] [--updates M] [--runs R] [--generate-only FOLDER] [--markdown-only] [--stages [--full-renders]] [--templates FOLDER]")
+        print("usage: dossier-bench [--situations N] [--updates M] [--runs R] [--generate-only FOLDER] [--markdown-only] [--stages [--full-renders]] [--templates FOLDER] [--against DOSSIER]")
         exit(64)
     }
 }
@@ -181,6 +183,78 @@ if markdownOnly {
 let content = dossierRoot.appendingPathComponent("Content").path
 func buildArguments(into output: String) -> [String] {
     ["build", "--content", content, "--templates", templates, "--output", output, "--quiet"]
+}
+
+if let against {
+    compare(dossier, against: URL(fileURLWithPath: against).path)
+    finish()
+}
+
+/// This build's `dossier` against another (the code before a change, built beside it): cold
+/// builds of the two in turns, the order switched every round, each measured by the processor
+/// time it took (program and kernel), which a busy machine moves less than the wall time. A
+/// change of a few percent is within the noise of single runs; the median of the rounds'
+/// differences, each between two builds that met the machine in the same state, shows it. The
+/// two must make the same site: their outputs are compared byte for byte.
+@MainActor func compare(_ ours: String, against theirs: String) {
+    guard FileManager.default.isExecutableFile(atPath: theirs) else {
+        print("--against: no program at \(theirs)")
+        exit(64)
+    }
+    // Into memory where the machine has it: on disk, deleting each output before the next
+    // build slows that build's file creation (see the README), so outputs would pile up.
+    let inMemory = access("/dev/shm", W_OK) == 0
+        && (try? FileManager.default.createDirectory(atPath: memoryRoot, withIntermediateDirectories: false)) != nil
+    let root = inMemory ? memoryRoot : work.path
+    func cold(_ program: String, _ name: String) -> Measurement {
+        try? FileManager.default.removeItem(atPath: content + "/versions.lock")
+        let output = root + "/" + name
+        let measured = measure(program, buildArguments(into: output))
+        if inMemory { try? FileManager.default.removeItem(atPath: output) }
+        return measured
+    }
+    var mine: [Measurement] = []
+    var other: [Measurement] = []
+    for run in 0..<runs {
+        if run % 2 == 0 {
+            mine.append(cold(ours, "ours-\(run)"))
+            other.append(cold(theirs, "theirs-\(run)"))
+        } else {
+            other.append(cold(theirs, "theirs-\(run)"))
+            mine.append(cold(ours, "ours-\(run)"))
+        }
+    }
+    func cpu(_ value: Measurement) -> Double { value.userSeconds + value.systemSeconds }
+    let differences = zip(mine, other).map { cpu($0) - cpu($1) }
+    let base = median(other.map(cpu))
+    print("cold builds \(inMemory ? "into memory (tmpfs)" : "on disk"), \(runs) rounds, medians:")
+    print(String(format: "  this build   %.3f s wall, %.3f s processor", median(mine.map(\.seconds)), median(mine.map(cpu))))
+    print(String(format: "  the other    %.3f s wall, %.3f s processor", median(other.map(\.seconds)), base))
+    print(String(format: "  processor time, this minus the other, round by round: median %+.1f ms (%+.1f%%); this one took less in %d of %d rounds",
+                 median(differences) * 1000, median(differences) / base * 100, differences.filter { $0 < 0 }.count, runs))
+    // The same site from both: the last outputs, made again side by side.
+    let a = root + "/same-ours", b = root + "/same-theirs"
+    _ = measure(ours, buildArguments(into: a))
+    try? FileManager.default.removeItem(atPath: content + "/versions.lock")
+    _ = measure(theirs, buildArguments(into: b))
+    let differing = differingFiles(a, b)
+    print(differing.isEmpty ? "  outputs: byte for byte the same"
+                            : "  outputs differ: \(differing.prefix(5).joined(separator: ", "))\(differing.count > 5 ? " and \(differing.count - 5) more" : "")")
+}
+
+/// The files that are not the same in two folders (present in one only, or with other bytes).
+func differingFiles(_ first: String, _ second: String) -> [String] {
+    func files(_ root: String) -> Set<String> {
+        Set(FileManager.default.subpaths(atPath: root)?.filter { path in
+            var isFolder: ObjCBool = false
+            return FileManager.default.fileExists(atPath: root + "/" + path, isDirectory: &isFolder) && !isFolder.boolValue
+        } ?? [])
+    }
+    let ours = files(first), theirs = files(second)
+    return ours.union(theirs).sorted().filter { path in
+        !ours.contains(path) || !theirs.contains(path)
+            || !FileManager.default.contentsEqual(atPath: first + "/" + path, andPath: second + "/" + path)
+    }
 }
 let hugoProgram = which("hugo")
 // Hugo's cache goes in the benchmark's own folder, not the system's temporary one.
