@@ -265,6 +265,34 @@ struct EndToEndTests {
         #expect(await validSite.generate().warnings.isEmpty)
     }
 
+    /// An update published as a copy of the one before it (as `dossier new` starts one) says
+    /// nothing new, for good: a warning until it is on the record; none for a draft, nor for a
+    /// copy that changes a word or goes on the record with new facts.
+    @Test func anUpdateThatRepeatsTheOneBeforeWarns() async throws {
+        let previous = "Content/situations/ruritania/updates/2024-06-01.md", file = "Content/situations/ruritania/updates/2024-09-01.md"
+        let copy = try #require(validSite.files[previous])
+            .replacingOccurrences(of: "date: 2024-06-01", with: "date: 2024-09-01")
+            .replacingOccurrences(of: "issue: 2\ncorrections:\n  - date: 2024-06-03\n    note: Corrected the name of the province.\n", with: "issue: 3\n")
+        // The updates before it on the record, with the facts they were published with.
+        var site = validSite
+        site.files["Content/versions.lock"] = try #require(await validSite.generate().lockToWrite).text
+        site.files[file] = copy + "\n"
+        let result = await site.generate()
+        #expect(result.errors.isEmpty)
+        #expect(result.warnings == [.warning(file, line: 2, column: 7,
+            "this update repeats the update of 2024-06-01: the same headline, risk level, text and facts; write what changed since then "
+            + "before publishing it (an update made by 'dossier new' starts as a copy of the latest)")])
+        #expect(await site.replacing(file, "issue: 3\n", with: "status: draft\n").generate(drafts: true).warnings.isEmpty)
+        #expect(await site.replacing(file, "Attacks began in May.", with: "Attacks began in April.").generate().warnings.isEmpty)
+        #expect(await site.replacing(file, "headline: Attacks on civilians have begun in the north.", with: "headline: Attacks go on.")
+            .generate().warnings.isEmpty)
+        let newFacts = await site.replacing("Content/situations/ruritania/situation.yaml", "Many thousands", with: "Over 10,000").generate()
+        #expect(newFacts.warnings.isEmpty)
+        // Once on the record, it is not said again at every build.
+        site.files["Content/versions.lock"] = try #require(result.lockToWrite).text
+        #expect(await site.generate().warnings.isEmpty)
+    }
+
     /// A plain page has no sources: a citation there stays as written, with a warning at it (in a
     /// link's text too); its other Markdown is checked as an update's is.
     @Test func aCitationOnAPlainPageIsReported() async throws {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The `resolve` stage: renders each body, numbers its citations, links versions, checks the
 /// locked public record, computes redlines, and collects the warnings only a whole situation can
 /// show (unused sources, missing sections, staleness).
@@ -193,6 +195,14 @@ public struct Resolver: Sendable {
                         "this update is dated \(update.date), before \(later.date), which is already published: publishing it "
                         + "changes what the update of \(later.date) is compared with on its 'what changed' page; check the date"))
                 }
+                // A copy of the update before it, published as it is: `dossier new` starts an
+                // update as a copy of the latest, and a copy on the record says nothing new for good.
+                if let before = previous, before.update.headline == update.headline, before.update.riskLevel == update.riskLevel,
+                   before.facts == situation.facts, Self.sameText(before.update.body.text, update.body.text) {
+                    diagnostics.append(.warning(at: update.dateLocation,
+                        "this update repeats the update of \(before.update.date): the same headline, risk level, text and facts; "
+                        + "write what changed since then before publishing it (an update made by 'dossier new' starts as a copy of the latest)"))
+                }
             }
             if !update.isDraft {
                 let key = VersionLock.key(situation.slug, update.date)
@@ -273,6 +283,11 @@ public struct Resolver: Sendable {
             }
         }
         return outcome(resolved)
+    }
+
+    /// Whether two bodies are the same text, but for blank lines and spaces at either end.
+    static func sameText(_ first: Substring, _ second: Substring) -> Bool {
+        first.trimmingCharacters(in: .whitespacesAndNewlines) == second.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Checks a published update against its locked record (`entry`), locking it if it is new.
