@@ -206,11 +206,13 @@ if let against {
     let inMemory = access("/dev/shm", W_OK) == 0
         && (try? FileManager.default.createDirectory(atPath: memoryRoot, withIntermediateDirectories: false)) != nil
     let root = inMemory ? memoryRoot : work.path
-    func cold(_ program: String, _ name: String) -> Measurement {
+    /// A cold build (no record of published updates yet) into `root/name`, removed after it
+    /// unless it is to be kept.
+    func cold(_ program: String, _ name: String, keep: Bool = false) -> Measurement {
         try? FileManager.default.removeItem(atPath: content + "/versions.lock")
         let output = root + "/" + name
         let measured = measure(program, buildArguments(into: output))
-        if inMemory { try? FileManager.default.removeItem(atPath: output) }
+        if inMemory && !keep { try? FileManager.default.removeItem(atPath: output) }
         return measured
     }
     var mine: [Measurement] = []
@@ -232,12 +234,10 @@ if let against {
     print(String(format: "  the other    %.3f s wall, %.3f s processor", median(other.map(\.seconds)), base))
     print(String(format: "  processor time, this minus the other, round by round: median %+.1f ms (%+.1f%%); this one took less in %d of %d rounds",
                  median(differences) * 1000, median(differences) / base * 100, differences.filter { $0 < 0 }.count, runs))
-    // The same site from both: the last outputs, made again side by side.
-    let a = root + "/same-ours", b = root + "/same-theirs"
-    _ = measure(ours, buildArguments(into: a))
-    try? FileManager.default.removeItem(atPath: content + "/versions.lock")
-    _ = measure(theirs, buildArguments(into: b))
-    let differing = differingFiles(a, b)
+    // The same site from both, made again side by side and kept to compare.
+    _ = cold(ours, "same-ours", keep: true)
+    _ = cold(theirs, "same-theirs", keep: true)
+    let differing = differingFiles(root + "/same-ours", root + "/same-theirs")
     print(differing.isEmpty ? "  outputs: byte for byte the same"
                             : "  outputs differ: \(differing.prefix(5).joined(separator: ", "))\(differing.count > 5 ? " and \(differing.count - 5) more" : "")")
 }
