@@ -75,6 +75,7 @@ var stagesOnly = false
 var templatesOption: String?
 var fullRenders = false
 var against: String?
+var waitForDisk = true
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
@@ -87,8 +88,9 @@ while let argument = arguments.next() {
     case "--templates": templatesOption = arguments.next()
     case "--full-renders": fullRenders = true
     case "--against": against = arguments.next()
+    case "--no-wait": waitForDisk = false
     default:
-        print("usage: dossier-bench [--situations N] [--updates M] [--runs R] [--generate-only FOLDER] [--markdown-only] [--stages [--full-renders]] [--templates FOLDER] [--against DOSSIER]")
+        print("usage: dossier-bench [--situations N] [--updates M] [--runs R] [--generate-only FOLDER] [--markdown-only] [--stages [--full-renders]] [--templates FOLDER] [--against DOSSIER] [--no-wait]")
         exit(64)
     }
 }
@@ -105,7 +107,7 @@ let memoryRoot = "/dev/shm/dossier-bench-\(getpid())"
 /// Ends a run, removing its synthetic site (50 MB) from the temporary folder: every way out of
 /// the benchmark after the site is written goes through here.
 func finish() -> Never {
-    try? FileManager.default.removeItem(at: work)
+    Settle.remove(work.path)
     try? FileManager.default.removeItem(atPath: memoryRoot)
     exit(0)
 }
@@ -267,6 +269,13 @@ let common = ["--quiet", "--source", work.appendingPathComponent("hugo").path,
 // which would measure the disk's bookkeeping rather than either tool.
 // Each run also copies the run's output with `cp -r`: the file system's share of a cold build,
 // making the same files and folders with no other work, on one core.
+// The same holds across runs: the last run's clean-up is waited out (see `Settle`).
+if waitForDisk, case let left = Settle.wait(before: work.path), left > 0 {
+    print(String(format: "waiting %.0f s before the builds on disk: the last run removed its files %.0f s ago, and this file\n"
+                 + "system (ext4 without a journal) makes files slowly for six minutes after many are removed\n"
+                 + "(docs/performance.md, Noise; --no-wait skips this)\n", left, Settle.window - left))
+    Settle.sleep(left)
+}
 var cold: [Measurement] = []
 var hugo: [Measurement] = []
 var hugoThree: [Measurement] = []
