@@ -57,8 +57,9 @@ enum Settle {
         var info = stat()
         guard stat(path, &info) == 0 else { return false }
         let device = UInt64(info.st_dev)
-        let major = ((device >> 8) & 0xfff) | ((device >> 32) & ~0xfff)
-        let minor = (device & 0xff) | ((device >> 12) & ~0xff)
+        // As glibc's `major` and `minor` take them apart.
+        let major = ((device & 0x0000_0000_000f_ff00) >> 8) | ((device & 0xffff_f000_0000_0000) >> 32)
+        let minor = (device & 0x0000_0000_0000_00ff) | ((device & 0x0000_0fff_fff0_0000) >> 12)
         guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/sys/dev/block/\(major):\(minor)"),
               let name = target.split(separator: "/").last,
               let journal = try? String(contentsOfFile: "/sys/fs/ext4/\(name)/journal_task", encoding: .utf8) else {
