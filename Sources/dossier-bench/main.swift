@@ -112,6 +112,16 @@ func finish() -> Never {
     exit(0)
 }
 
+// A full run builds on disk, and first waits out the last run's clean-up (see `Settle`), before
+// it writes anything, so that stopping it while it waits leaves nothing behind.
+if waitForDisk, generateOnly == nil, !stagesOnly, !markdownOnly, against == nil,
+   case let left = Settle.wait(before: FileManager.default.temporaryDirectory.path), left > 0 {
+    print(String(format: "waiting %.0f s before the builds on disk: the last run removed its files %.0f s ago, and this file\n"
+                 + "system (ext4 without a journal) makes files slowly for six minutes after many are removed\n"
+                 + "(docs/performance.md, Noise; --no-wait skips this)\n", left, Settle.window - left))
+    Settle.sleep(left)
+}
+
 let site = SyntheticSite(situations: situations, updates: updates)
 // A build refuses to publish an update dated after tomorrow: with many updates a situation, the
 // last are dated in years to come, so the builds are given the day after the last as today.
@@ -266,16 +276,10 @@ let common = ["--quiet", "--source", work.appendingPathComponent("hugo").path,
 // Cold builds, Dossier and Hugo in turn so both meet the machine in the same state. Each run
 // writes into a folder of its own, removed only at the end: deleting thousands of files just
 // before a timed run slows the next run's file creation (ext4 rechecks recently freed inodes),
-// which would measure the disk's bookkeeping rather than either tool.
+// which would measure the disk's bookkeeping rather than either tool. (Across runs, the last
+// run's clean-up was waited out at the start.)
 // Each run also copies the run's output with `cp -r`: the file system's share of a cold build,
 // making the same files and folders with no other work, on one core.
-// The same holds across runs: the last run's clean-up is waited out (see `Settle`).
-if waitForDisk, case let left = Settle.wait(before: work.path), left > 0 {
-    print(String(format: "waiting %.0f s before the builds on disk: the last run removed its files %.0f s ago, and this file\n"
-                 + "system (ext4 without a journal) makes files slowly for six minutes after many are removed\n"
-                 + "(docs/performance.md, Noise; --no-wait skips this)\n", left, Settle.window - left))
-    Settle.sleep(left)
-}
 var cold: [Measurement] = []
 var hugo: [Measurement] = []
 var hugoThree: [Measurement] = []
