@@ -9,9 +9,9 @@ import Foundation
 /// about 250,000 files and folders when it ends, so a run started within minutes of the last one
 /// makes its files several times slower: in one such run a cold build spent 2.25 s in the kernel
 /// against 0.35 s in a run six minutes after the clean-up, and its ratio to Hugo was 1.62 against
-/// 0.99. Every run therefore records when it removed its files, and a run on such a file system
-/// waits until the last removal is out of that window before its first timed build (`--no-wait`
-/// skips it).
+/// 0.99. Every run therefore records when it removed its files, and a full run on such a file
+/// system waits until the last removal is out of that window before it writes anything
+/// (`--no-wait` skips it).
 enum Settle {
     /// Six minutes, and a little more: `dtime` is kept in whole seconds.
     static let window: TimeInterval = 370
